@@ -1,0 +1,45 @@
+/** What the gateway knows about one model it serves. Built-in entries live in builtin-models.ts; YAML can add, override, alias or disable. */
+export interface CatalogModel {
+  /** The id clients send, exactly as the gateway publishes it. */
+  id: string;
+  /** Id of the provider adapter that serves it ('openai', 'xai', 'fireworks', 'perplexity', …). */
+  provider: string;
+  /** The model id sent upstream. */
+  upstreamId: string;
+  /** When this entry is an alias, the id of the model it points to. */
+  aliasOf?: string;
+  capabilities: ModelCapabilities;
+  contextWindow: number;
+  maxOutputTokens: number;
+  pricing: ModelPricing;
+  parameters: ModelParameterRules;
+  /** Unix seconds, shown as `created` in /models. */
+  created: number;
+}
+
+export interface ModelCapabilities {
+  tools: boolean;
+  vision: boolean;
+  reasoning: boolean;
+  jsonSchema: boolean;
+}
+
+/** Prices in micro-USD per million tokens: integers, so no floating-point money anywhere downstream. */
+export interface ModelPricing {
+  inputPerMillion: number;
+  cachedInputPerMillion: number;
+  outputPerMillion: number;
+}
+
+/** How a model's parameters differ from the OpenAI chat contract. Provider differences are data. */
+export interface ModelParameterRules {
+  /** The field the model takes for its output-token limit; the other one is renamed to it. */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /** Parameters the model rejects: the gateway drops them and reports it in a response header. */
+  unsupported?: string[];
+  /**
+   * How `reasoning_effort` maps onto what the model accepts: a table from the client's value to the
+   * upstream value, or `false` when the model takes no reasoning_effort at all (dropped, reported).
+   */
+  reasoningEffort?: false | Record<string, string>;
+}

@@ -1,0 +1,66 @@
+import { ConfigError } from '../config/config-error.ts';
+import type { ModelEntry } from '../config/parse-model-entries.ts';
+import type { CatalogModel } from './catalog-model.ts';
+
+const NEW_MODEL_DEFAULTS = {
+  capabilities: { tools: true, vision: false, reasoning: false, jsonSchema: false },
+  contextWindow: 128_000,
+  maxOutputTokens: 4_096,
+  pricing: { inputPerMillion: 0, cachedInputPerMillion: 0, outputPerMillion: 0 },
+  parameters: {},
+  created: 1_735_689_600,
+};
+
+/** The effective model catalog: built-in entries with the YAML file's additions, overrides, aliases and removals applied. */
+export class ModelCatalog {
+  private readonly models = new Map<string, CatalogModel>();
+
+  constructor(builtin: CatalogModel[], entries: ModelEntry[] = []) {
+    for (const model of builtin) this.models.set(model.id, model);
+    entries.forEach((entry, index) => this.apply(entry, `models[${index}]`));
+  }
+
+  /** The model a client named, or undefined. */
+  find(id: string): CatalogModel | undefined {
+    return this.models.get(id);
+  }
+
+  /** Every model, in catalog order. */
+  all(): CatalogModel[] {
+    return [...this.models.values()];
+  }
+
+  private apply(entry: ModelEntry, field: string): void {
+    switch (entry.kind) {
+      case 'disable':
+        if (!this.models.delete(entry.id)) throw new ConfigError(`${field}.id`, `names no model to disable ('${entry.id}')`);
+        return;
+      case 'alias': {
+        const target = this.models.get(entry.aliasOf);
+        if (!target) throw new ConfigError(`${field}.aliasOf`, `names no known model ('${entry.aliasOf}')`);
+        this.models.set(entry.id, { ...target, id: entry.id, aliasOf: target.aliasOf ?? target.id });
+        return;
+      }
+      case 'define': {
+        const existing = this.models.get(entry.id);
+        if (existing) {
+          this.models.set(entry.id, { ...existing, ...entry.fields });
+          return;
+        }
+        if (!entry.fields.provider) throw new ConfigError(`${field}.provider`, `is required for a new model ('${entry.id}')`);
+        this.models.set(entry.id, {
+          ...NEW_MODEL_DEFAULTS,
+          ...entry.fields,
+          id: entry.id,
+          provider: entry.fields.provider,
+          upstreamId: entry.fields.upstreamId ?? entry.id,
+        });
+        return;
+      }
+      default: {
+        const unreachable: never = entry;
+        throw new Error(`unknown model entry ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { loadConfig } from '../config/load-config.ts';
+import { PROVIDER_DESCRIPTORS } from '../providers/provider-registry.ts';
+import { startGateway } from '../server/start-gateway.ts';
+import { startSimulators } from '../simulators/start-simulators.ts';
+import { closeOnSignals, describeProviders } from './run-serve.ts';
+
+const DEMO_ORGANIZATION = 'demo';
+
+/**
+ * `switchyard demo`: the simulators on a free port, a gateway whose providers all point at them,
+ * a demo organization and a fresh key, and examples ready to paste.
+ */
+export async function runDemo(options: { config?: string }): Promise<void> {
+  const simulators = await startSimulators({ port: 0 });
+  const simulatedProviders = {
+    OPENAI_API_KEY: 'sim-openai-key',
+    OPENAI_BASE_URL: simulators.baseUrls.openai,
+    XAI_API_KEY: 'sim-xai-key',
+    XAI_BASE_URL: simulators.baseUrls.xai,
+    FIREWORKS_API_KEY: 'sim-fireworks-key',
+    FIREWORKS_BASE_URL: simulators.baseUrls.fireworks,
+    PERPLEXITY_API_KEY: 'sim-perplexity-key',
+    PERPLEXITY_BASE_URL: simulators.baseUrls.perplexity,
+  };
+  const config = loadConfig({ environment: { ...process.env, ...simulatedProviders }, configFile: options.config, providers: PROVIDER_DESCRIPTORS });
+  const gateway = await startGateway(config);
+  describeProviders(gateway);
+  closeOnSignals(gateway, () => simulators.close());
+
+  const { accounts } = gateway.switchyard;
+  const organizations = await accounts.listOrganizations();
+  if (!organizations.some((organization) => organization.name === DEMO_ORGANIZATION)) await accounts.createOrganization(DEMO_ORGANIZATION);
+  const { secret } = await accounts.createApiKey(DEMO_ORGANIZATION, 'demo');
+
+  const base = `${gateway.url}/v1`;
+  console.log(`
+Switchyard demo is running at ${gateway.url} (providers simulated at ${simulators.url}).
+Press Ctrl-C to stop.
+
+curl:
+  curl ${gateway.url}/v1/api/openai/chat/completions \\
+    -H "Authorization: Bearer ${secret}" -H "Content-Type: application/json" \\
+    -d '{"model": "gpt-5-mini", "messages": [{"role": "user", "content": "Hello from the demo"}]}'
+
+OpenAI SDK (Node):
+  import OpenAI from 'openai';
+  const client = new OpenAI({ baseURL: '${base}', apiKey: '${secret}' });
+  const answer = await client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'Hi' }] });
+  console.log(answer.choices[0].message.content);
+
+Demo API key (organization '${DEMO_ORGANIZATION}'):
+${secret}`);
+}

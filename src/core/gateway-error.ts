@@ -1,0 +1,155 @@
+/**
+ * The one error type of the gateway. Thrown anywhere (services, adapters, routes), rendered in
+ * one place by the caller's dialect (see server/render-error.ts). Every error the gateway itself
+ * raises is declared in GATEWAY_ERRORS below, so statuses and messages live in a single table.
+ */
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'insufficient_credits'
+  | 'upstream_error'
+  | 'api_error';
+
+export interface ValidationIssue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+export interface GatewayErrorOptions {
+  status: number;
+  type: ErrorType;
+  code: string;
+  message: string;
+  param?: string | null;
+  /** True when the same request may succeed if sent again (transient upstream trouble). */
+  retryable?: boolean;
+  /** FastAPI-style validation issues; rendered as the `detail` list of a 422. */
+  issues?: ValidationIssue[];
+  /** Headers the response must carry (Retry-After, x-ratelimit-*). */
+  headers?: Record<string, string>;
+  /** What the provider answered, for logs only: never rendered to the client. */
+  upstream?: { provider: string; status?: number; body?: string };
+}
+
+export class GatewayError extends Error {
+  readonly status: number;
+  readonly type: ErrorType;
+  readonly code: string;
+  readonly param: string | null;
+  readonly retryable: boolean;
+  readonly issues?: ValidationIssue[];
+  readonly headers?: Record<string, string>;
+  readonly upstream?: GatewayErrorOptions['upstream'];
+
+  constructor(options: GatewayErrorOptions) {
+    super(options.message);
+    this.name = 'GatewayError';
+    this.status = options.status;
+    this.type = options.type;
+    this.code = options.code;
+    this.param = options.param ?? null;
+    this.retryable = options.retryable ?? false;
+    this.issues = options.issues;
+    this.headers = options.headers;
+    this.upstream = options.upstream;
+  }
+}
+
+/** The catalog of errors the gateway raises itself. Messages follow the hosted service's wording. */
+export const GATEWAY_ERRORS = {
+  authorizationMissing: () =>
+    new GatewayError({ status: 401, type: 'authentication_error', code: 'missing_authorization', message: 'Authorization header is not supplied' }),
+  bearerMissing: () =>
+    new GatewayError({ status: 401, type: 'authentication_error', code: 'missing_bearer_token', message: 'Bearer token is not supplied' }),
+  invalidApiKey: () =>
+    new GatewayError({ status: 401, type: 'authentication_error', code: 'invalid_api_key', message: 'Invalid API key' }),
+  organizationDisabled: () =>
+    new GatewayError({ status: 403, type: 'permission_error', code: 'organization_disabled', message: 'The gateway is disabled for this organization' }),
+  modelNotFound: (model: string) =>
+    new GatewayError({ status: 404, type: 'not_found_error', code: 'model_not_found', param: 'model', message: `Model '${model}' not found` }),
+  providerNotConfigured: (model: string, provider: string) =>
+    new GatewayError({
+      status: 404,
+      type: 'not_found_error',
+      code: 'provider_not_configured',
+      param: 'model',
+      message: `Model '${model}' is not available: its provider '${provider}' is not configured on this gateway`,
+    }),
+  routeNotFound: (method: string, url: string) =>
+    new GatewayError({ status: 404, type: 'not_found_error', code: 'route_not_found', message: `Route ${method} ${url} not found` }),
+  unsupportedCapability: (model: string, capability: string, param: string) =>
+    new GatewayError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'unsupported_capability',
+      param,
+      message: `Model '${model}' does not support ${capability}`,
+    }),
+  validation: (issues: ValidationIssue[]) =>
+    new GatewayError({
+      status: 422,
+      type: 'invalid_request_error',
+      code: 'validation_error',
+      param: issues[0] ? issues[0].loc.filter((part) => part !== 'body').join('.') || null : null,
+      message: issues.map((issue) => `${issue.loc.join('.')}: ${issue.msg}`).join('; '),
+      issues,
+    }),
+  malformedJson: (reason: string) =>
+    new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_json', message: `Request body is not valid JSON: ${reason}` }),
+  bodyTooLarge: (limitBytes: number) =>
+    new GatewayError({
+      status: 413,
+      type: 'invalid_request_error',
+      code: 'request_too_large',
+      message: `Request body is larger than the gateway's limit of ${limitBytes} bytes`,
+    }),
+  unsupportedMediaType: (contentType: string) =>
+    new GatewayError({
+      status: 415,
+      type: 'invalid_request_error',
+      code: 'unsupported_media_type',
+      message: `Content-Type '${contentType}' is not supported; send application/json`,
+    }),
+  upstreamUnavailable: (provider: string, reason: string) =>
+    new GatewayError({
+      status: 502,
+      type: 'upstream_error',
+      code: 'upstream_unavailable',
+      message: `Provider '${provider}' could not be reached: ${reason}`,
+      retryable: true,
+      upstream: { provider },
+    }),
+  upstreamTimeout: (provider: string) =>
+    new GatewayError({
+      status: 504,
+      type: 'upstream_error',
+      code: 'upstream_timeout',
+      message: `Provider '${provider}' did not answer in time`,
+      retryable: true,
+      upstream: { provider },
+    }),
+  upstreamCredentialsRejected: (provider: string, status: number) =>
+    new GatewayError({
+      status: 502,
+      type: 'upstream_error',
+      code: 'upstream_authentication_failed',
+      message: `Provider '${provider}' rejected the gateway's credentials; ask the gateway operator to check its API key`,
+      upstream: { provider, status },
+    }),
+  upstreamStreamInterrupted: (provider: string, reason: string) =>
+    new GatewayError({
+      status: 502,
+      type: 'upstream_error',
+      code: 'upstream_stream_interrupted',
+      message: `Provider '${provider}' stream ended abnormally: ${reason}`,
+      upstream: { provider },
+    }),
+  notReady: (reason: string) =>
+    new GatewayError({ status: 503, type: 'api_error', code: 'not_ready', message: `Gateway is not ready: ${reason}` }),
+  internal: () =>
+    new GatewayError({ status: 500, type: 'api_error', code: 'internal_error', message: 'Internal gateway error' }),
+} as const;

@@ -1,0 +1,30 @@
+import type { ChatUsage } from './chat-types.ts';
+
+/**
+ * Token usage as metering needs it. `undefined` means "the provider did not report it";
+ * 0 means "reported zero".
+ */
+export interface TokenUsage {
+  promptTokens: number;
+  cachedPromptTokens?: number;
+  completionTokens: number;
+  reasoningTokens?: number;
+}
+
+/** Reads OpenAI-shaped usage, wherever in a response or chunk a provider put it. */
+export function readChatUsage(usage: ChatUsage | null | undefined): TokenUsage | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  const promptTokens = asCount(usage.prompt_tokens);
+  const completionTokens = asCount(usage.completion_tokens);
+  if (promptTokens === undefined && completionTokens === undefined) return undefined;
+  return {
+    promptTokens: promptTokens ?? 0,
+    completionTokens: completionTokens ?? 0,
+    cachedPromptTokens: asCount(usage.prompt_tokens_details?.cached_tokens),
+    reasoningTokens: asCount(usage.completion_tokens_details?.reasoning_tokens),
+  };
+}
+
+function asCount(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.trunc(value) : undefined;
+}

@@ -1,0 +1,138 @@
+import type { ProviderSettings } from '../../config/load-config.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../core/chat-types.ts';
+import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
+import { parseJson } from '../../core/parse-json.ts';
+import { readSseEvents } from '../../streaming/read-sse-events.ts';
+import { applyParameterRules } from '../apply-parameter-rules.ts';
+import { mapUpstreamError, scrubSecrets } from '../map-upstream-error.ts';
+import type { Adjustment, ChatCall, ChatResult, ChatStreamEvent, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import { toGatewayTransportError, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
+import { mergeConsecutiveRoles } from './merge-consecutive-roles.ts';
+import type { OpenAICompatibleProfile } from './openai-compatible-profile.ts';
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * The pass-through fast path: OpenAI chat in, OpenAI chat out, with only the provider's quirks
+ * fixed on the way up. Stream chunks are relayed as the provider's own bytes.
+ */
+export class OpenAICompatibleAdapter implements ProviderAdapter {
+  readonly descriptor: ProviderDescriptor;
+
+  constructor(
+    private readonly profile: OpenAICompatibleProfile,
+    private readonly settings: ProviderSettings,
+    private readonly client: UpstreamClient,
+  ) {
+    this.descriptor = profile.descriptor;
+  }
+
+  async chat(call: ChatCall): Promise<ChatResult> {
+    const { body, adjustments } = this.prepareRequest(call);
+    const provider = this.descriptor.id;
+    const response = await this.client.post(provider, `${this.settings.baseUrl}${this.profile.chatPath}`, {
+      headers: {
+        'content-type': 'application/json',
+        accept: body.stream ? 'text/event-stream' : 'application/json',
+        authorization: `Bearer ${this.settings.apiKey}`,
+        'user-agent': 'switchyard',
+      },
+      body: JSON.stringify(body),
+      signal: call.signal,
+    });
+    if (response.status >= 400) throw await this.readFailure(response, call.signal);
+
+    if (!body.stream) {
+      const text = await readText(provider, response, call.signal);
+      const parsed = parseJson<ChatCompletion>(text);
+      if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null || !Array.isArray(parsed.value.choices)) {
+        throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the response is not a chat completion');
+      }
+      return { kind: 'completion', completion: parsed.value, adjustments };
+    }
+    return { kind: 'stream', events: this.decodeStream(response, call.signal), adjustments };
+  }
+
+  /** The upstream body: the client's request with the model's and the provider's quirks fixed. */
+  private prepareRequest(call: ChatCall): { body: ChatRequest; adjustments: Adjustment[] } {
+    const body: ChatRequest = { ...call.request, model: call.model.upstreamId };
+    const adjustments = applyParameterRules(body, call.model);
+
+    if (!this.profile.acceptsDeveloperRole && body.messages.some((message) => message.role === 'developer')) {
+      body.messages = body.messages.map((message) => (message.role === 'developer' ? { ...message, role: 'system' } : message));
+      adjustments.push({ parameter: 'messages', action: 'rewritten', reason: `developer role sent as system: ${this.descriptor.displayName} has no developer role` });
+    }
+    if (this.profile.requiresAlternatingRoles) {
+      const merged = mergeConsecutiveRoles(body.messages);
+      if (merged !== body.messages) {
+        body.messages = merged;
+        adjustments.push({ parameter: 'messages', action: 'rewritten', reason: `consecutive messages of one role merged: ${this.descriptor.displayName} requires alternating turns` });
+      }
+    }
+    // The gateway learns every stream's usage for its own records, whatever the client asked.
+    if (body.stream && this.profile.streamUsageOption) {
+      body.stream_options = { ...(body.stream_options ?? {}), include_usage: true };
+    }
+    return { body, adjustments };
+  }
+
+  private async readFailure(response: UpstreamResponse, signal: AbortSignal): Promise<unknown> {
+    const text = await readText(this.descriptor.id, response, signal, MAX_ERROR_BODY_BYTES).catch(() => '');
+    const parsed = parseJson(text);
+    const { message, param } = parsed.ok ? this.profile.readError(parsed.value) : { message: undefined, param: null };
+    const retryAfter = response.headers['retry-after'];
+    return mapUpstreamError({
+      provider: this.descriptor.id,
+      status: response.status,
+      message: message ?? (text && !text.trimStart().startsWith('<') ? text.slice(0, 500) : undefined),
+      param,
+      rawBody: text,
+      retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+      secrets: [this.settings.apiKey],
+    });
+  }
+
+  private async *decodeStream(response: UpstreamResponse, signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+    const provider = this.descriptor.id;
+    let finished = false;
+    try {
+      for await (const event of readSseEvents(response.body)) {
+        if (event.data === '[DONE]') return;
+        const parsed = parseJson<ChatCompletionChunk & { error?: unknown }>(event.data);
+        if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) {
+          throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'a stream chunk is not valid JSON');
+        }
+        if (parsed.value.error !== undefined) {
+          const { message } = this.profile.readError(parsed.value);
+          throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, scrubSecrets(message ?? 'error event', [this.settings.apiKey]));
+        }
+        if (Array.isArray(parsed.value.choices) && parsed.value.choices.some((choice) => choice?.finish_reason)) finished = true;
+        yield { chunk: parsed.value, raw: event.data };
+      }
+    } catch (error) {
+      if (error instanceof GatewayError || signal.aborted) throw error;
+      throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, String((error as { code?: string }).code ?? (error as Error).message));
+    } finally {
+      if (!response.body.destroyed) response.body.destroy();
+    }
+    // Some providers end without [DONE]; an answer that reached its finish_reason is complete all the same.
+    if (!finished) throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the stream closed before the answer finished');
+  }
+}
+
+async function readText(provider: string, response: UpstreamResponse, signal: AbortSignal, limit = Number.POSITIVE_INFINITY): Promise<string> {
+  try {
+    if (limit === Number.POSITIVE_INFINITY) return await response.body.text();
+    let text = '';
+    for await (const chunk of response.body) {
+      text += chunk.toString();
+      if (text.length >= limit) {
+        response.body.destroy();
+        break;
+      }
+    }
+    return text;
+  } catch (error) {
+    throw toGatewayTransportError(provider, error, signal);
+  }
+}

@@ -1,0 +1,19 @@
+import type { ProviderDescriptor } from '../provider-adapter.ts';
+
+/**
+ * What one OpenAI-compatible provider does differently. xAI, Fireworks, Perplexity and OpenAI
+ * itself are this configuration over the one shared adapter.
+ */
+export interface OpenAICompatibleProfile {
+  descriptor: ProviderDescriptor;
+  /** Path of Chat Completions under the base URL. */
+  chatPath: string;
+  /** When false, `developer` messages are sent as `system` (and the client is told). */
+  acceptsDeveloperRole: boolean;
+  /** When true, stream usage must be asked for with stream_options.include_usage; otherwise the provider always sends it. */
+  streamUsageOption: boolean;
+  /** After the system messages, user and assistant turns must alternate (Perplexity). */
+  requiresAlternatingRoles: boolean;
+  /** The human-readable message (and parameter) of the provider's error body. */
+  readError(body: unknown): { message?: string; param?: string | null };
+}

@@ -1,0 +1,18 @@
+import { readOpenAIError } from '../openai-compatible/read-openai-error.ts';
+import type { OpenAICompatibleProfile } from '../openai-compatible/openai-compatible-profile.ts';
+
+/** @see https://platform.openai.com/docs/api-reference/chat */
+export const openaiProfile: OpenAICompatibleProfile = {
+  descriptor: {
+    id: 'openai',
+    displayName: 'OpenAI',
+    apiKeyEnv: ['OPENAI_API_KEY'],
+    baseUrlEnv: ['OPENAI_BASE_URL'],
+    defaultBaseUrl: 'https://api.openai.com/v1',
+  },
+  chatPath: '/chat/completions',
+  acceptsDeveloperRole: true,
+  streamUsageOption: true,
+  requiresAlternatingRoles: false,
+  readError: readOpenAIError,
+};

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { GATEWAY_ERRORS } from '../core/gateway-error.ts';
+import type { Switchyard } from '../switchyard.ts';
+import { authenticate } from './authenticate.ts';
+import { renderError } from './render-error.ts';
+import { registerChatCompletionsRoutes } from './routes/chat-completions-routes.ts';
+import { registerHealthRoutes } from './routes/health-routes.ts';
+import { registerModelRoutes } from './routes/model-routes.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Routes that answer without an API key (health checks). */
+    public?: boolean;
+  }
+}
+
+/** The HTTP edge: parses and answers HTTP, and hands everything else to the service layer. */
+export function buildServer(switchyard: Switchyard): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: switchyard.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: switchyard.config.bodyLimitBytes,
+    genReqId: () => `req_${randomBytes(12).toString('hex')}`,
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1_000 },
+    // Types are checked, never coerced: "0.5" is not a temperature. Unknown fields pass through to providers.
+    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false } },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.routeOptions.config.public || request.is404) return;
+    request.principal = await authenticate(request, switchyard.keyCache);
+  });
+  app.setErrorHandler(renderError);
+  app.setNotFoundHandler((request) => {
+    throw GATEWAY_ERRORS.routeNotFound(request.method, request.url.split('?')[0]);
+  });
+
+  registerHealthRoutes(app, switchyard);
+  registerModelRoutes(app, switchyard);
+  registerChatCompletionsRoutes(app, switchyard);
+  return app;
+}

@@ -1,0 +1,84 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { GATEWAY_ERRORS, GatewayError, type ValidationIssue } from '../core/gateway-error.ts';
+import { encodeOpenAIError } from '../dialects/openai-chat/encode-openai-error.ts';
+
+/**
+ * The one place errors become HTTP answers. Whatever was thrown (a GatewayError, a Fastify body
+ * or validation error, a bug) leaves as a GatewayError rendered in the caller's dialect.
+ */
+export function renderError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const gatewayError = toGatewayError(error, request.server.initialConfig.bodyLimit ?? 0);
+  if (gatewayError.status >= 500) {
+    request.log.error({ err: error, upstream: gatewayError.upstream }, gatewayError.message);
+  } else if (gatewayError.upstream) {
+    request.log.warn({ upstream: gatewayError.upstream, code: gatewayError.code }, gatewayError.message);
+  }
+  if (reply.sent || reply.raw.headersSent) return;
+  for (const [name, value] of Object.entries(gatewayError.headers ?? {})) reply.header(name, value);
+  reply.status(gatewayError.status).type('application/json').send(encodeOpenAIError(gatewayError));
+}
+
+export function toGatewayError(error: unknown, bodyLimit: number): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (Array.isArray(fastifyError.validation)) {
+    const context = fastifyError.validationContext ?? 'body';
+    return GATEWAY_ERRORS.validation(meaningfulIssues(fastifyError.validation).map((issue) => toValidationIssue(issue, context)));
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return GATEWAY_ERRORS.bodyTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return GATEWAY_ERRORS.unsupportedMediaType(String(fastifyError.message.split(': ').pop() ?? ''));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return GATEWAY_ERRORS.malformedJson('the body is empty');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return GATEWAY_ERRORS.malformedJson('Content-Length does not match the body');
+  }
+  if (error instanceof SyntaxError || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return GATEWAY_ERRORS.malformedJson((error as Error).message);
+  }
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new GatewayError({ status: fastifyError.statusCode, type: 'invalid_request_error', code: 'bad_request', message: fastifyError.message });
+  }
+  return GATEWAY_ERRORS.internal();
+}
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * Ajv reports a failed `anyOf` once per branch and an `if/then` twice; a person needs one line per
+ * problem: the union failure itself, and the rule inside `then` that was broken.
+ */
+function meaningfulIssues(issues: AjvError[]): AjvError[] {
+  const unionPaths = issues.filter((issue) => issue.keyword === 'anyOf').map((issue) => issue.instancePath);
+  return issues.filter(
+    (issue) =>
+      issue.keyword !== 'if' &&
+      (issue.keyword === 'anyOf' || !unionPaths.some((path) => issue.instancePath === path || issue.instancePath.startsWith(`${path}/`))),
+  );
+}
+
+/** An Ajv error as a FastAPI issue: `loc` is the path into the body, `type` names the rule broken. */
+function toValidationIssue(issue: AjvError, context: string): ValidationIssue {
+  const loc: (string | number)[] = [context];
+  for (const segment of issue.instancePath.split('/').slice(1)) {
+    const name = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    loc.push(/^\d+$/.test(name) ? Number(name) : name);
+  }
+  if (issue.keyword === 'required') {
+    loc.push(String(issue.params.missingProperty));
+    return { loc, msg: 'Field required', type: 'missing' };
+  }
+  if (issue.keyword === 'enum') {
+    const allowed = (issue.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ');
+    return { loc, msg: `Input should be one of ${allowed}`, type: 'enum' };
+  }
+  if (issue.keyword === 'anyOf') return { loc, msg: 'Input does not match any allowed form', type: 'union_mismatch' };
+  return { loc, msg: `Input ${issue.message ?? 'is invalid'}`, type: issue.keyword };
+}

@@ -1,0 +1,38 @@
+/** Schema versions of the embedded store, applied in order; each runs once, in a transaction. */
+export const SQLITE_MIGRATIONS: string[] = [
+  `CREATE TABLE organizations (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE,
+     created_at TEXT NOT NULL,
+     disabled_at TEXT
+   );
+   CREATE TABLE api_keys (
+     id TEXT PRIMARY KEY,
+     organization_id TEXT NOT NULL REFERENCES organizations(id),
+     name TEXT,
+     prefix TEXT NOT NULL,
+     hash TEXT NOT NULL UNIQUE,
+     created_at TEXT NOT NULL,
+     revoked_at TEXT,
+     version INTEGER NOT NULL
+   );
+   CREATE INDEX api_keys_version ON api_keys(version);
+   CREATE TABLE usage_records (
+     request_id TEXT PRIMARY KEY,
+     organization_id TEXT NOT NULL,
+     api_key_id TEXT NOT NULL,
+     model TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     status INTEGER NOT NULL,
+     error_code TEXT,
+     streamed INTEGER NOT NULL,
+     prompt_tokens INTEGER,
+     cached_prompt_tokens INTEGER,
+     completion_tokens INTEGER,
+     reasoning_tokens INTEGER,
+     latency_ms INTEGER NOT NULL,
+     time_to_first_token_ms INTEGER,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX usage_records_organization_time ON usage_records(organization_id, created_at);`,
+];

@@ -1,0 +1,84 @@
+import type { ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { ChatCompletionChunk } from '../core/chat-types.ts';
+import { GATEWAY_ERRORS, GatewayError } from '../core/gateway-error.ts';
+import { readChatUsage, type TokenUsage } from '../core/usage.ts';
+import type { ChatStreamEvent } from '../providers/provider-adapter.ts';
+import { formatSseEvent } from './format-sse-event.ts';
+
+export interface RelayOutcome {
+  status: 'completed' | 'failed' | 'client_aborted';
+  error?: GatewayError;
+  /** The last usage the provider reported, whether or not the client saw it. */
+  usage?: TokenUsage;
+  /** Milliseconds from `startedAt` to the first chunk that carried output. */
+  timeToFirstTokenMs?: number;
+}
+
+/**
+ * Relays a chat stream to the client chunk by chunk, as Server-Sent Events: the provider's own
+ * bytes when nothing needs changing, with backpressure, then `data: [DONE]`. On the way it taps
+ * the usage (the gateway always asks the provider for it) and hides it from a client that did not
+ * ask for usage. A failure after the first byte becomes an error event and a clean close.
+ */
+export async function relayChatStream(options: {
+  response: ServerResponse;
+  first: IteratorResult<ChatStreamEvent>;
+  events: AsyncIterator<ChatStreamEvent>;
+  includeUsage: boolean;
+  startedAt: number;
+  encodeError: (error: GatewayError) => string;
+}): Promise<RelayOutcome> {
+  const { response, events } = options;
+  const outcome: RelayOutcome = { status: 'completed' };
+  let next = options.first;
+  try {
+    while (!next.done) {
+      const { chunk, raw } = next.value;
+      const usage = readChatUsage(chunk.usage);
+      if (usage) outcome.usage = usage;
+      if (outcome.timeToFirstTokenMs === undefined && carriesOutput(chunk)) outcome.timeToFirstTokenMs = performance.now() - options.startedAt;
+
+      const data = options.includeUsage || !usage ? (raw ?? JSON.stringify(chunk)) : withoutUsage(chunk);
+      if (data !== undefined && !(await write(response, formatSseEvent(data)))) {
+        outcome.status = 'client_aborted';
+        await events.return?.();
+        return outcome;
+      }
+      next = await events.next();
+    }
+    await write(response, formatSseEvent('[DONE]'));
+  } catch (error) {
+    if (response.destroyed || response.writableEnded) {
+      outcome.status = 'client_aborted';
+      return outcome;
+    }
+    outcome.status = 'failed';
+    outcome.error = error instanceof GatewayError ? error : GATEWAY_ERRORS.internal();
+    await write(response, formatSseEvent(options.encodeError(outcome.error)));
+  }
+  response.end();
+  return outcome;
+}
+
+/** A chunk without its usage, or undefined when the chunk carried nothing else (a usage-only final chunk). */
+function withoutUsage(chunk: ChatCompletionChunk): string | undefined {
+  if (!Array.isArray(chunk.choices) || chunk.choices.length === 0) return undefined;
+  const { usage: _hidden, ...rest } = chunk;
+  return JSON.stringify(rest);
+}
+
+function carriesOutput(chunk: ChatCompletionChunk): boolean {
+  return Array.isArray(chunk.choices) && chunk.choices.some((choice) => {
+    const delta = choice?.delta;
+    return Boolean(delta && (delta.content || delta.tool_calls?.length || delta.reasoning_content || delta.refusal));
+  });
+}
+
+/** Writes with backpressure; false when the client is gone. */
+async function write(response: ServerResponse, text: string): Promise<boolean> {
+  if (response.destroyed || response.writableEnded) return false;
+  if (response.write(text)) return true;
+  const [event] = await Promise.race([once(response, 'drain').then(() => ['drain']), once(response, 'close').then(() => ['close'])]);
+  return event === 'drain' && !response.destroyed;
+}

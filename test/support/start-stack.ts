@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-registry.ts';
+import { startGateway, type RunningGateway } from '../../src/server/start-gateway.ts';
+import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
+
+/** Provider keys the gateway is given; tests assert they reach the simulators and never the client. */
+export const PROVIDER_KEYS = {
+  openai: 'sk-test-openai-provider-key-000000000000',
+  xai: 'xai-test-provider-key-111111111111',
+  fireworks: 'fw_test_provider_key_222222222222',
+  perplexity: 'pplx-test-provider-key-333333333333',
+};
+
+export interface Stack {
+  gateway: RunningGateway;
+  simulators: Simulators;
+  /** A valid API key of organization 'acme'. */
+  apiKey: string;
+  /** An OpenAI SDK client on one of the gateway's base URLs. */
+  client(basePath?: '/v1' | '/v1/gateway' | '/v1/api/openai', apiKey?: string): OpenAI;
+  close(): Promise<void>;
+}
+
+/** Starts the provider simulators and a gateway wired to them over HTTP, as a user would run them. */
+export async function startStack(environment: Record<string, string> = {}): Promise<Stack> {
+  const simulators = await startSimulators({ port: 0 });
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
+  const config = loadConfig({
+    environment: {
+      PORT: '0',
+      SWITCHYARD_DATA_DIR: dataDir,
+      OPENAI_API_KEY: PROVIDER_KEYS.openai,
+      OPENAI_BASE_URL: simulators.baseUrls.openai,
+      XAI_API_KEY: PROVIDER_KEYS.xai,
+      XAI_BASE_URL: simulators.baseUrls.xai,
+      FIREWORKS_API_KEY: PROVIDER_KEYS.fireworks,
+      FIREWORKS_BASE_URL: simulators.baseUrls.fireworks,
+      PERPLEXITY_API_KEY: PROVIDER_KEYS.perplexity,
+      PERPLEXITY_BASE_URL: simulators.baseUrls.perplexity,
+      ...environment,
+    },
+    providers: PROVIDER_DESCRIPTORS,
+  });
+  const gateway = await startGateway(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  await gateway.switchyard.accounts.createOrganization('acme');
+  const { secret } = await gateway.switchyard.accounts.createApiKey('acme', 'tests');
+  return {
+    gateway,
+    simulators,
+    apiKey: secret,
+    client: (basePath = '/v1', apiKey = secret) => new OpenAI({ baseURL: `${gateway.url}${basePath}`, apiKey, maxRetries: 0 }),
+    async close() {
+      await gateway.close();
+      await simulators.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
