@@ -1,15 +1,14 @@
 import { Command, Option } from 'commander';
 import { AccountError } from '../accounts/account-service.ts';
 import { ConfigError } from '../config/config-error.ts';
-import { runDemo } from './run-demo.ts';
 import { runServe } from './run-serve.ts';
-import { runSimulate } from './run-simulate.ts';
 import { withSwitchyard } from './with-switchyard.ts';
 
 const program = new Command('switchyard')
   .description('Self-hosted LLM API gateway: one key, every provider, one OpenAI-shaped API.')
   .showHelpAfterError();
 
+// demo and simulate load the simulators only when asked for.
 const configOption = new Option('-c, --config <file>', 'YAML configuration file (environment variables take precedence)');
 
 program
@@ -23,13 +22,13 @@ program
   .description('serve simulated OpenAI, xAI, Fireworks and Perplexity APIs for tests and local development')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on', '9090')
-  .action((options: { host: string; port: string }) => runSimulate(options));
+  .action(async (options: { host: string; port: string }) => (await import('./run-simulate.ts')).runSimulate(options));
 
 program
   .command('demo')
   .description('start the simulators and a gateway wired to them, and print a demo key with ready-to-run examples')
   .addOption(configOption)
-  .action((options: { config?: string }) => runDemo(options));
+  .action(async (options: { config?: string }) => (await import('./run-demo.ts')).runDemo(options));
 
 const orgs = program.command('orgs').description('manage organizations');
 orgs

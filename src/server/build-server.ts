@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { GATEWAY_ERRORS } from '../core/gateway-error.ts';
 import type { Switchyard } from '../switchyard.ts';
 import { authenticate } from './authenticate.ts';
+import { generateRequestId } from './generate-request-id.ts';
 import { renderError } from './render-error.ts';
 import { registerChatCompletionsRoutes } from './routes/chat-completions-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
@@ -21,7 +21,7 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
     loggerInstance: switchyard.logger as FastifyBaseLogger,
     disableRequestLogging: true,
     bodyLimit: switchyard.config.bodyLimitBytes,
-    genReqId: () => `req_${randomBytes(12).toString('hex')}`,
+    genReqId: generateRequestId,
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1_000 },
     // Types are checked, never coerced: "0.5" is not a temperature. Unknown fields pass through to providers.

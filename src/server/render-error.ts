@@ -7,7 +7,7 @@ import { encodeOpenAIError } from '../dialects/openai-chat/encode-openai-error.t
  * or validation error, a bug) leaves as a GatewayError rendered in the caller's dialect.
  */
 export function renderError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const gatewayError = toGatewayError(error, request.server.initialConfig.bodyLimit ?? 0);
+  const gatewayError = toGatewayError(error, request);
   if (gatewayError.status >= 500) {
     request.log.error({ err: error, upstream: gatewayError.upstream }, gatewayError.message);
   } else if (gatewayError.upstream) {
@@ -18,18 +18,22 @@ export function renderError(error: unknown, request: FastifyRequest, reply: Fast
   reply.status(gatewayError.status).type('application/json').send(encodeOpenAIError(gatewayError));
 }
 
-export function toGatewayError(error: unknown, bodyLimit: number): GatewayError {
+export function toGatewayError(error: unknown, request: FastifyRequest): GatewayError {
   if (error instanceof GatewayError) return error;
   const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (Array.isArray(fastifyError.validation)) {
     const context = fastifyError.validationContext ?? 'body';
+    // Fastify parses text/plain into a string by default; such a body was never JSON, so it is the
+    // media type that is wrong, not a field.
+    if (context === 'body' && typeof request.body === 'string') return GATEWAY_ERRORS.unsupportedMediaType(requestMediaType(request));
     return GATEWAY_ERRORS.validation(meaningfulIssues(fastifyError.validation).map((issue) => toValidationIssue(issue, context)));
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return GATEWAY_ERRORS.bodyTooLarge(bodyLimit);
+      return GATEWAY_ERRORS.bodyTooLarge(request.server.initialConfig.bodyLimit ?? 0);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return GATEWAY_ERRORS.unsupportedMediaType(String(fastifyError.message.split(': ').pop() ?? ''));
+      // Fastify's message is only "Unsupported Media Type"; the client needs to see what it sent.
+      return GATEWAY_ERRORS.unsupportedMediaType(requestMediaType(request));
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return GATEWAY_ERRORS.malformedJson('the body is empty');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -42,6 +46,11 @@ export function toGatewayError(error: unknown, bodyLimit: number): GatewayError 
     return new GatewayError({ status: fastifyError.statusCode, type: 'invalid_request_error', code: 'bad_request', message: fastifyError.message });
   }
   return GATEWAY_ERRORS.internal();
+}
+
+/** The request's media type without its parameters (`text/plain; charset=utf-8` → `text/plain`). */
+function requestMediaType(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0].trim();
 }
 
 interface AjvError {

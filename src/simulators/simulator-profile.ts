@@ -139,6 +139,8 @@ export interface SimulatorProfile {
   readonly provider: SimulatedProvider;
   /** Path prefix under the simulator URL that makes `${url}${basePath}` look like the real base URL. */
   readonly basePath: string;
+  /** Message roles the provider knows; others are refused in the provider's words. */
+  readonly roles: readonly string[];
   /** Whether the provider serves `GET {base}/models`. */
   readonly servesModelList: boolean;
   findModel(modelId: string): SimulatedModel | undefined;

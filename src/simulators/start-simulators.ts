@@ -1,0 +1,302 @@
+import type { ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { checkChatRequestShape } from './check-chat-request-shape.ts';
+import { fireworksSimulatorProfile } from './fireworks-simulator-profile.ts';
+import { openaiSimulatorProfile } from './openai-simulator-profile.ts';
+import { perplexitySimulatorProfile } from './perplexity-simulator-profile.ts';
+import { PromptCache } from './prompt-cache.ts';
+import { simulateTurn } from './simulate-turn.ts';
+import { SimulatorError } from './simulator-error.ts';
+import type { SimulatedProvider, SimulatorProfile } from './simulator-profile.ts';
+import { writeSimulatedStream } from './write-simulated-stream.ts';
+import { xaiSimulatorProfile } from './xai-simulator-profile.ts';
+
+export interface SimulatorOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  logger?: boolean;
+}
+
+/** One request a simulator received, kept so tests can assert what the gateway sent upstream. */
+export interface RecordedRequest {
+  id: number;
+  provider: SimulatedProvider;
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed JSON body, or the raw text when it was not JSON. */
+  body: any;
+  status?: number;
+  streamed: boolean;
+  /** The response was sent in full. */
+  completed: boolean;
+  /** The client closed the connection before the response was complete. */
+  aborted: boolean;
+}
+
+/** A scripted failure or slowdown for the next matching request(s). */
+export interface SimulatorFault {
+  provider?: RecordedRequest['provider'];
+  model?: string;
+  /** How many matching requests the fault applies to; 1 when omitted. */
+  times?: number;
+  /** Answer with this status (and `body`, or the provider's usual error for the status). */
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Streams only: break after this many chunks. */
+  afterChunks?: number;
+  breakMode?: 'disconnect' | 'error-event';
+  firstByteDelayMs?: number;
+  chunkDelayMs?: number;
+}
+
+export interface Simulators {
+  /** Root URL of the server, e.g. `http://127.0.0.1:43125`. */
+  url: string;
+  /** Base URLs to configure as each provider's, shaped like the real ones. */
+  baseUrls: { openai: string; xai: string; fireworks: string; perplexity: string };
+  /** Every request received, in order (the same array across `reset()`). */
+  requests: RecordedRequest[];
+  addFault(fault: SimulatorFault): void;
+  /** Forgets recorded requests, pending faults and cached prompts. */
+  reset(): void;
+  /**
+   * Resolves with the first recorded request matching `predicate` once its response has ended —
+   * sent in full, broken by a fault, or abandoned by the client — so tests await instead of sleeping.
+   */
+  waitForRequest(predicate: (request: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+  close(): Promise<void>;
+}
+
+const profiles: readonly SimulatorProfile[] = [openaiSimulatorProfile, xaiSimulatorProfile, fireworksSimulatorProfile, perplexitySimulatorProfile];
+
+/**
+ * Starts one HTTP server that plays OpenAI, xAI, Fireworks and Perplexity under path prefixes, each
+ * speaking its provider's wire format, plus control endpoints for a simulator in another process:
+ * `GET`/`DELETE /__simulator/requests` and `POST /__simulator/faults`.
+ */
+export async function startSimulators(options: SimulatorOptions = {}): Promise<Simulators> {
+  const requests: RecordedRequest[] = [];
+  const settled = new WeakSet<RecordedRequest>();
+  const waiters: { predicate: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }[] = [];
+  const faults: (SimulatorFault & { remaining: number })[] = [];
+  const promptCache = new PromptCache();
+  let requestCount = 0;
+
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 64 * 1024 * 1024, forceCloseConnections: true });
+  // Bodies arrive as text so that malformed JSON gets each provider's own refusal.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  const settle = (record: RecordedRequest): void => {
+    if (settled.has(record)) return;
+    settled.add(record);
+    for (const waiter of [...waiters]) {
+      if (!waiter.predicate(record)) continue;
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(record);
+    }
+  };
+
+  const takeFault = (provider: SimulatedProvider, model: unknown): SimulatorFault | undefined => {
+    const fault = faults.find((candidate) => (candidate.provider === undefined || candidate.provider === provider) && (candidate.model === undefined || candidate.model === model));
+    if (!fault) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
+    return fault;
+  };
+
+  const handleChatCompletion = async (profile: SimulatorProfile, request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    requestCount += 1;
+    const sequence = requestCount;
+    const rawBody = typeof request.body === 'string' ? request.body : '';
+    const parsedBody = parseJson(rawBody);
+    const record: RecordedRequest = {
+      id: sequence,
+      provider: profile.provider,
+      method: request.method,
+      path: request.url,
+      headers: { ...request.headers },
+      body: parsedBody.ok ? parsedBody.value : rawBody,
+      streamed: parsedBody.ok && isRecord(parsedBody.value) && parsedBody.value.stream === true,
+      completed: false,
+      aborted: false,
+    };
+    requests.push(record);
+
+    reply.hijack();
+    const response = reply.raw;
+    const clientClosed = new AbortController();
+    let serverBroke = false;
+    response.on('finish', () => {
+      record.completed = !serverBroke;
+      settle(record);
+    });
+    response.on('close', () => {
+      if (!response.writableFinished) {
+        if (!serverBroke) record.aborted = true;
+        clientClosed.abort();
+      }
+      settle(record);
+    });
+
+    if (!hasBearerKey(request.headers.authorization)) return sendError(response, record, profile, profile.authenticationError());
+    if (!parsedBody.ok) return sendError(response, record, profile, profile.invalidJsonError());
+
+    const body = parsedBody.value;
+    const fault = takeFault(profile.provider, isRecord(body) ? body.model : undefined);
+    if (fault?.firstByteDelayMs) {
+      try {
+        await delay(fault.firstByteDelayMs, undefined, { signal: clientClosed.signal });
+      } catch {
+        return;
+      }
+    }
+    if (fault?.status !== undefined) {
+      const error = fault.body === undefined ? profile.faultError(fault.status) : new SimulatorError(fault.status, fault.body);
+      return sendError(response, record, profile, new SimulatorError(error.status, error.body, { ...error.headers, ...fault.headers }));
+    }
+    if (!record.streamed && (fault?.breakMode !== undefined || fault?.afterChunks !== undefined)) {
+      if (fault.breakMode === 'error-event') return sendError(response, record, profile, profile.faultError(500));
+      serverBroke = true;
+      response.destroy();
+      return;
+    }
+
+    const shape = checkChatRequestShape(body, profile.roles);
+    if (!shape.ok) return sendError(response, record, profile, profile.requestShapeError(shape.issue));
+    const chatRequest = shape.request;
+    const model = profile.findModel(chatRequest.model);
+    if (!model) return sendError(response, record, profile, profile.unknownModelError(chatRequest.model));
+    const refusal = profile.checkRequest(chatRequest, model);
+    if (refusal) return sendError(response, record, profile, refusal);
+
+    const turn = simulateTurn(chatRequest, model, profile, { sequence, promptCache });
+    const extraHeaders = fault?.headers ?? {};
+    if (!record.streamed) {
+      record.status = 200;
+      response.writeHead(200, { ...profile.responseHeaders(turn, false), ...extraHeaders });
+      response.end(profile.renderCompletion(turn));
+      return;
+    }
+
+    record.status = 200;
+    const outcome = await writeSimulatedStream({
+      response,
+      headers: { ...profile.responseHeaders(turn, true), ...extraHeaders },
+      stream: profile.renderStream(turn),
+      chunkDelayMs: fault?.chunkDelayMs ?? 0,
+      streamBreak:
+        fault?.afterChunks !== undefined || fault?.breakMode !== undefined
+          ? { afterChunks: fault.afterChunks ?? 0, breakMode: fault.breakMode ?? 'disconnect', errorEvent: profile.streamErrorEvent() }
+          : undefined,
+      clientClosed: clientClosed.signal,
+      onBreak: () => {
+        serverBroke = true;
+      },
+    });
+    if (outcome === 'broken') settle(record);
+  };
+
+  for (const profile of profiles) {
+    app.post(`${profile.basePath}/chat/completions`, (request, reply) => handleChatCompletion(profile, request, reply));
+    if (profile.servesModelList) {
+      app.get(`${profile.basePath}/models`, async (request, reply) => {
+        if (!hasBearerKey(request.headers.authorization)) {
+          const error = profile.authenticationError();
+          return reply.code(error.status).headers(error.headers).send(serializeBody(error.body));
+        }
+        return reply.header('content-type', 'application/json').send(JSON.stringify(profile.listModels()));
+      });
+    }
+  }
+
+  app.get('/__simulator/requests', async (_request, reply) => reply.header('content-type', 'application/json').send(JSON.stringify(requests)));
+  app.delete('/__simulator/requests', async (_request, reply) => {
+    reset();
+    return reply.code(204).send();
+  });
+  app.post('/__simulator/faults', async (request, reply) => {
+    const parsed = parseJson(typeof request.body === 'string' ? request.body : '');
+    if (!parsed.ok || !isRecord(parsed.value)) return reply.code(400).send({ error: 'The body must be a JSON SimulatorFault object.' });
+    addFault(parsed.value as SimulatorFault);
+    return reply.code(204).send();
+  });
+
+  function addFault(fault: SimulatorFault): void {
+    faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  function reset(): void {
+    requests.length = 0;
+    faults.length = 0;
+    promptCache.clear();
+  }
+
+  const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  const url = address.replace('://[::1]', '://localhost');
+
+  return {
+    url,
+    baseUrls: {
+      openai: `${url}${openaiSimulatorProfile.basePath}`,
+      xai: `${url}${xaiSimulatorProfile.basePath}`,
+      fireworks: `${url}${fireworksSimulatorProfile.basePath}`,
+      perplexity: `${url}${perplexitySimulatorProfile.basePath}`,
+    },
+    requests,
+    addFault,
+    reset,
+    waitForRequest: (predicate, timeoutMs = 10_000) => {
+      const existing = requests.find((request) => settled.has(request) && predicate(request));
+      if (existing) return Promise.resolve(existing);
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          predicate,
+          resolve: (request: RecordedRequest) => {
+            clearTimeout(timer);
+            resolve(request);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`No matching simulator request settled within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.push(waiter);
+      });
+    },
+    close: () => app.close(),
+  };
+}
+
+function sendError(response: ServerResponse, record: RecordedRequest, profile: SimulatorProfile, error: SimulatorError): void {
+  record.status = error.status;
+  const headers = { ...profile.responseHeaders(undefined, false), 'content-type': 'application/json', ...error.headers };
+  response.writeHead(error.status, headers);
+  response.end(serializeBody(error.body));
+}
+
+function serializeBody(body: unknown): string {
+  return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+/** Providers accept any key here, but it must come as `Authorization: Bearer <key>`. */
+function hasBearerKey(authorization: string | undefined): boolean {
+  return typeof authorization === 'string' && /^Bearer\s+\S+/i.test(authorization.trim());
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text.trim() === '') return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ConfigError } from '../../src/config/config-error.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-registry.ts';
+
+const folder = mkdtempSync(join(tmpdir(), 'switchyard-config-test-'));
+after(() => rmSync(folder, { recursive: true, force: true }));
+
+let fileCount = 0;
+function yamlFile(text: string): string {
+  fileCount += 1;
+  const path = join(folder, `config-${fileCount}.yaml`);
+  writeFileSync(path, text);
+  return path;
+}
+
+function load(environment: Record<string, string>, configFile?: string) {
+  return loadConfig({ environment, configFile, providers: PROVIDER_DESCRIPTORS });
+}
+
+/** Asserts that loading fails with a ConfigError naming `field`, and returns its message. */
+function assertConfigError(run: () => unknown, field: string): string {
+  let message = '';
+  assert.throws(run, (error: unknown) => {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    assert.equal(error.field, field);
+    assert.ok(error.message.includes(field), `message should name ${field}: ${error.message}`);
+    message = error.message;
+    return true;
+  });
+  return message;
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults when neither environment nor file sets anything', () => {
+    const config = load({});
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.port, 8080);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.maxRetries, 2);
+    assert.equal(config.dataDir, resolve('./.switchyard'));
+    assert.deepEqual(config.models, []);
+    assert.equal(config.providers.openai.apiKey, undefined);
+    assert.equal(config.providers.openai.baseUrl, 'https://api.openai.com/v1');
+  });
+
+  it('reads every setting from the YAML file', () => {
+    const file = yamlFile(`
+host: 0.0.0.0
+port: 9000
+dataDir: ${folder}/data
+logLevel: debug
+bodyLimitBytes: 4096
+upstreamTimeoutMs: 5000
+maxRetries: 4
+providers:
+  xai:
+    apiKey: xai-from-file
+    baseUrl: http://localhost:1234/v1/
+`);
+    const config = load({}, file);
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.port, 9000);
+    assert.equal(config.dataDir, `${folder}/data`);
+    assert.equal(config.logLevel, 'debug');
+    assert.equal(config.bodyLimitBytes, 4096);
+    assert.equal(config.upstreamTimeoutMs, 5000);
+    assert.equal(config.maxRetries, 4);
+    assert.deepEqual(config.providers.xai, { apiKey: 'xai-from-file', baseUrl: 'http://localhost:1234/v1' });
+  });
+
+  it('lets the environment beat the file, setting by setting', () => {
+    const file = yamlFile(`
+port: 9000
+logLevel: debug
+maxRetries: 4
+providers:
+  openai:
+    apiKey: sk-from-file
+    baseUrl: http://file.example/v1
+`);
+    const config = load({ PORT: '7000', LOG_LEVEL: 'warn', OPENAI_API_KEY: 'sk-from-environment', OPENAI_BASE_URL: 'http://environment.example/v1' }, file);
+    assert.equal(config.port, 7000);
+    assert.equal(config.logLevel, 'warn');
+    assert.equal(config.maxRetries, 4, 'a setting the environment leaves alone still comes from the file');
+    assert.deepEqual(config.providers.openai, { apiKey: 'sk-from-environment', baseUrl: 'http://environment.example/v1' });
+  });
+
+  it('treats an empty environment variable as unset', () => {
+    const config = load({ PORT: '', OPENAI_API_KEY: '' }, yamlFile('port: 9100\n'));
+    assert.equal(config.port, 9100);
+    assert.equal(config.providers.openai.apiKey, undefined);
+  });
+
+  it('takes the first of several API key variables that is set (PERPLEXITY_API_KEY, then PPLX_API_KEY)', () => {
+    assert.equal(load({ PPLX_API_KEY: 'pplx-second' }).providers.perplexity.apiKey, 'pplx-second');
+    assert.equal(load({ PPLX_API_KEY: 'pplx-second', PERPLEXITY_API_KEY: 'pplx-first' }).providers.perplexity.apiKey, 'pplx-first');
+  });
+
+  it('accepts port 0 (any free port)', () => {
+    assert.equal(load({ PORT: '0' }).port, 0);
+  });
+
+  it('refuses a PORT that is not an integer, naming PORT and the value', () => {
+    const message = assertConfigError(() => load({ PORT: 'abc' }), 'PORT');
+    assert.match(message, /"abc"/);
+  });
+
+  it('refuses a PORT out of range', () => {
+    assertConfigError(() => load({ PORT: '70000' }), 'PORT');
+    assertConfigError(() => load({ PORT: '-1' }), 'PORT');
+    assertConfigError(() => load({ PORT: '80.5' }), 'PORT');
+  });
+
+  it('names the file field, not the variable, when the bad value came from the file', () => {
+    assertConfigError(() => load({}, yamlFile('port: eighty\n')), 'port');
+    assertConfigError(() => load({}, yamlFile('maxRetries: 99\n')), 'maxRetries');
+  });
+
+  it('refuses a body limit below 1 KiB, naming SWITCHYARD_BODY_LIMIT_BYTES', () => {
+    assertConfigError(() => load({ SWITCHYARD_BODY_LIMIT_BYTES: '10' }), 'SWITCHYARD_BODY_LIMIT_BYTES');
+  });
+
+  it('refuses an unknown LOG_LEVEL and lists the known ones', () => {
+    const message = assertConfigError(() => load({ LOG_LEVEL: 'loud' }), 'LOG_LEVEL');
+    assert.match(message, /info/);
+  });
+
+  it('names logLevel when the bad log level came from the file', { todo: 'load-config.ts names LOG_LEVEL even when the value came from the file' }, () => {
+    assertConfigError(() => load({}, yamlFile('logLevel: loud\n')), 'logLevel');
+  });
+
+  it('refuses a base URL that is not http(s), naming the variable', () => {
+    assertConfigError(() => load({ XAI_BASE_URL: 'ftp://example.com' }), 'XAI_BASE_URL');
+    assertConfigError(() => load({ XAI_BASE_URL: 'not a url' }), 'XAI_BASE_URL');
+  });
+
+  it('names the file field of a bad base URL from the file', () => {
+    assertConfigError(() => load({}, yamlFile('providers:\n  fireworks:\n    baseUrl: nowhere\n')), 'providers.fireworks.baseUrl');
+  });
+
+  it('refuses an unknown provider in the file', () => {
+    const message = assertConfigError(() => load({}, yamlFile('providers:\n  acme-ai:\n    apiKey: x\n')), 'providers.acme-ai');
+    assert.match(message, /openai/);
+  });
+
+  it('refuses a provider API key that is not a string', () => {
+    assertConfigError(() => load({}, yamlFile('providers:\n  openai:\n    apiKey: 12345\n')), 'providers.openai.apiKey');
+  });
+
+  it('refuses a models entry whose provider is unknown, naming models[i].provider', () => {
+    assertConfigError(() => load({}, yamlFile('models:\n  - id: fine\n    aliasOf: gpt-5\n  - id: x\n    provider: nobody\n')), 'models[1].provider');
+  });
+
+  it('refuses a models entry without an id', () => {
+    assertConfigError(() => load({}, yamlFile('models:\n  - provider: openai\n')), 'models[0].id');
+  });
+
+  it('refuses a models section that is not a list', () => {
+    assertConfigError(() => load({}, yamlFile('models:\n  id: x\n')), 'models');
+  });
+
+  it('refuses an unknown capability name, naming it', () => {
+    assertConfigError(() => load({}, yamlFile('models:\n  - id: x\n    provider: openai\n    capabilities:\n      telepathy: true\n')), 'models[0].capabilities.telepathy');
+  });
+
+  it('converts YAML prices in USD per million tokens to integer micro-USD', () => {
+    const config = load({}, yamlFile('models:\n  - id: x\n    provider: openai\n    pricing:\n      input: 1.25\n      output: 10\n'));
+    const entry = config.models[0];
+    assert.equal(entry.kind, 'define');
+    assert.deepEqual(entry.kind === 'define' ? entry.fields.pricing : undefined, { inputPerMillion: 1_250_000, cachedInputPerMillion: 1_250_000, outputPerMillion: 10_000_000 });
+  });
+
+  it('refuses a config file that does not exist, naming --config', () => {
+    assertConfigError(() => load({}, join(folder, 'missing.yaml')), '--config');
+  });
+
+  it('refuses a config file that is not valid YAML, naming --config', () => {
+    assertConfigError(() => load({}, yamlFile('port: [unclosed\n')), '--config');
+  });
+
+  it('refuses a config file whose top level is not a mapping', () => {
+    assertConfigError(() => load({}, yamlFile('- just\n- a list\n')), '(top level)');
+  });
+
+  it('reads an empty config file as no settings', () => {
+    assert.equal(load({}, yamlFile('')).port, 8080);
+  });
+});
