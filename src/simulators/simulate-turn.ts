@@ -37,7 +37,7 @@ export function simulateTurn(
         : 0;
 
   const choiceCount = typeof request.n === 'number' && request.n > 1 ? Math.floor(request.n) : 1;
-  const budget = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const budget = request.max_completion_tokens ?? request.max_tokens;
   const choices: SimulatedChoice[] = [];
   let answerTokens = 0;
   let reasoningTokens = 0;

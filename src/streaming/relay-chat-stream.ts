@@ -18,8 +18,11 @@ export interface RelayOutcome {
 /**
  * Relays a chat stream to the client chunk by chunk, as Server-Sent Events: the provider's own
  * bytes when nothing needs changing, with backpressure, then `data: [DONE]`. On the way it taps
- * the usage (the gateway always asks the provider for it) and hides it from a client that did not
- * ask for usage. A failure after the first byte becomes an error event and a clean close.
+ * the usage (the gateway always asks the provider for it, and providers put it in different
+ * places: a final chunk with empty `choices` (OpenAI), the finish chunk (Fireworks), every chunk
+ * (Perplexity)). The client gets it as OpenAI defines it: only when it asked
+ * (`stream_options.include_usage`), once, in a final chunk with empty `choices`.
+ * A failure after the first byte becomes an error event and a clean close.
  */
 export async function relayChatStream(options: {
   response: ServerResponse;
@@ -32,14 +35,18 @@ export async function relayChatStream(options: {
   const { response, events } = options;
   const outcome: RelayOutcome = { status: 'completed' };
   let next = options.first;
+  let lastUsageChunk: ChatCompletionChunk | undefined;
   try {
     while (!next.done) {
       const { chunk, raw } = next.value;
       const usage = readChatUsage(chunk.usage);
-      if (usage) outcome.usage = usage;
+      if (usage) {
+        outcome.usage = usage;
+        lastUsageChunk = chunk;
+      }
       if (outcome.timeToFirstTokenMs === undefined && carriesOutput(chunk)) outcome.timeToFirstTokenMs = performance.now() - options.startedAt;
 
-      const data = options.includeUsage || !usage ? (raw ?? JSON.stringify(chunk)) : withoutUsage(chunk);
+      const data = usage ? withoutUsage(chunk) : (raw ?? JSON.stringify(chunk));
       if (data !== undefined && !(await write(response, formatSseEvent(data)))) {
         outcome.status = 'client_aborted';
         await events.return?.();
@@ -47,6 +54,7 @@ export async function relayChatStream(options: {
       }
       next = await events.next();
     }
+    if (options.includeUsage && lastUsageChunk) await write(response, formatSseEvent(usageChunk(lastUsageChunk)));
     await write(response, formatSseEvent('[DONE]'));
   } catch (error) {
     if (response.destroyed || response.writableEnded) {
@@ -66,6 +74,11 @@ function withoutUsage(chunk: ChatCompletionChunk): string | undefined {
   if (!Array.isArray(chunk.choices) || chunk.choices.length === 0) return undefined;
   const { usage: _hidden, ...rest } = chunk;
   return JSON.stringify(rest);
+}
+
+/** OpenAI's final usage chunk: empty `choices`, the provider's usage object as it sent it (extra fields kept). */
+function usageChunk(source: ChatCompletionChunk): string {
+  return JSON.stringify({ id: source.id, object: 'chat.completion.chunk', created: source.created, model: source.model, choices: [], usage: source.usage });
 }
 
 function carriesOutput(chunk: ChatCompletionChunk): boolean {
