@@ -1,9 +1,16 @@
 import type { CatalogModel, ModelParameterRules } from './catalog-model.ts';
 
-/** Sampling parameters OpenAI's reasoning models reject unless left at their default. */
+/**
+ * OpenAI's reasoning models take `max_completion_tokens` only, and reject `stop`, penalties and
+ * sampling parameters other than their defaults.
+ * @see https://platform.openai.com/docs/guides/reasoning
+ */
+const OPENAI_SAMPLING = ['temperature', 'top_p', 'logprobs', 'top_logprobs'];
+const OPENAI_ALWAYS_UNSUPPORTED = ['stop', 'presence_penalty', 'frequency_penalty', 'logit_bias'];
 const OPENAI_REASONING_RULES: ModelParameterRules = {
   maxTokensField: 'max_completion_tokens',
-  unsupported: ['temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs', 'logit_bias'],
+  unsupported: [...OPENAI_ALWAYS_UNSUPPORTED, ...OPENAI_SAMPLING],
+  reasoningEffort: { minimal: 'minimal', low: 'low', medium: 'medium', high: 'high' },
 };
 
 /**
@@ -33,7 +40,8 @@ export const BUILTIN_MODELS: CatalogModel[] = [
     contextWindow: 128_000,
     maxOutputTokens: 16_384,
     pricing: usdPerMillion(1.25, 0.125, 10),
-    parameters: OPENAI_REASONING_RULES,
+    // Reasons at a fixed "medium" effort.
+    parameters: { ...OPENAI_REASONING_RULES, reasoningEffort: { minimal: 'medium', low: 'medium', medium: 'medium', high: 'medium' } },
     created: CREATED,
   },
   {
@@ -44,14 +52,22 @@ export const BUILTIN_MODELS: CatalogModel[] = [
     contextWindow: 400_000,
     maxOutputTokens: 128_000,
     pricing: usdPerMillion(1.25, 0.125, 10),
-    parameters: OPENAI_REASONING_RULES,
+    // Reasoning defaults to "none", where sampling parameters are allowed; "minimal" is gone.
+    // @see https://platform.openai.com/docs/guides/latest-model
+    parameters: {
+      maxTokensField: 'max_completion_tokens',
+      unsupported: OPENAI_ALWAYS_UNSUPPORTED,
+      unsupportedWhileReasoning: OPENAI_SAMPLING,
+      reasoningEffort: { none: 'none', minimal: 'low', low: 'low', medium: 'medium', high: 'high' },
+    },
     created: CREATED,
   },
   {
     id: 'gpt-5-chat-latest',
     provider: 'openai',
     upstreamId: 'gpt-5-chat-latest',
-    capabilities: { tools: true, vision: true, reasoning: false, jsonSchema: true },
+    // The ChatGPT snapshot: no function calling, no reasoning.
+    capabilities: { tools: false, vision: true, reasoning: false, jsonSchema: true },
     contextWindow: 128_000,
     maxOutputTokens: 16_384,
     pricing: usdPerMillion(1.25, 0.125, 10),
@@ -88,7 +104,7 @@ export const BUILTIN_MODELS: CatalogModel[] = [
     contextWindow: 131_072,
     maxOutputTokens: 32_768,
     pricing: usdPerMillion(0.15, 0.15, 0.6),
-    parameters: {},
+    parameters: { reasoningEffort: { minimal: 'low', low: 'low', medium: 'medium', high: 'high' } },
     created: CREATED,
   },
   {

@@ -38,6 +38,11 @@ export interface ModelParameterRules {
   /** Parameters the model rejects: the gateway drops them and reports it in a response header. */
   unsupported?: string[];
   /**
+   * Parameters the model takes only while it does not reason (`reasoning_effort` absent or
+   * "none"), e.g. gpt-5.1's sampling parameters: dropped, and reported, when an effort is set.
+   */
+  unsupportedWhileReasoning?: string[];
+  /**
    * How `reasoning_effort` maps onto what the model accepts: a table from the client's value to the
    * upstream value, or `false` when the model takes no reasoning_effort at all (dropped, reported).
    */

@@ -30,6 +30,13 @@ export function applyParameterRules(body: ChatRequest, model: CatalogModel): Adj
     adjustments.push({ parameter, action: 'dropped', reason: `${model.id} does not support it` });
   }
 
+  const reasoning = typeof body.reasoning_effort === 'string' && body.reasoning_effort !== 'none';
+  for (const parameter of reasoning ? (rules.unsupportedWhileReasoning ?? []) : []) {
+    if (body[parameter] === undefined || body[parameter] === null) continue;
+    delete body[parameter];
+    adjustments.push({ parameter, action: 'dropped', reason: `${model.id} does not support it while reasoning_effort is '${body.reasoning_effort}'` });
+  }
+
   const effort = body.reasoning_effort;
   if (typeof effort === 'string' && rules.reasoningEffort !== undefined) {
     if (rules.reasoningEffort === false) {

@@ -1,5 +1,6 @@
 import type { CatalogModel } from '../catalog/catalog-model.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/chat-types.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChatUsage } from '../core/chat-types.ts';
+import type { TokenUsage } from '../core/usage.ts';
 
 /** Who a provider is and where its settings come from. Env names mean what they mean in the provider's own SDK. */
 export interface ProviderDescriptor {
@@ -52,4 +53,6 @@ export type ChatResult =
 export interface ProviderAdapter {
   readonly descriptor: ProviderDescriptor;
   chat(call: ChatCall): Promise<ChatResult>;
+  /** Reads the usage of an answer (or chunk) this adapter returned, in the gateway's terms: output tokens include reasoning tokens. */
+  readUsage(usage: ChatUsage | null | undefined): TokenUsage | undefined;
 }

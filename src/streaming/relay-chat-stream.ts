@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
-import type { ChatCompletionChunk } from '../core/chat-types.ts';
+import type { ChatCompletionChunk, ChatUsage } from '../core/chat-types.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../core/gateway-error.ts';
-import { readChatUsage, type TokenUsage } from '../core/usage.ts';
+import type { TokenUsage } from '../core/usage.ts';
 import type { ChatStreamEvent } from '../providers/provider-adapter.ts';
 import { formatSseEvent } from './format-sse-event.ts';
 
@@ -31,6 +31,7 @@ export async function relayChatStream(options: {
   includeUsage: boolean;
   startedAt: number;
   encodeError: (error: GatewayError) => string;
+  readUsage: (usage: ChatUsage | null | undefined) => TokenUsage | undefined;
 }): Promise<RelayOutcome> {
   const { response, events } = options;
   const outcome: RelayOutcome = { status: 'completed' };
@@ -39,7 +40,7 @@ export async function relayChatStream(options: {
   try {
     while (!next.done) {
       const { chunk, raw } = next.value;
-      const usage = readChatUsage(chunk.usage);
+      const usage = options.readUsage(chunk.usage);
       if (usage) {
         outcome.usage = usage;
         lastUsageChunk = chunk;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -27,10 +27,16 @@ export interface Stack {
 }
 
 /** Starts the provider simulators and a gateway wired to them over HTTP, as a user would run them. */
-export async function startStack(environment: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(environment: Record<string, string> = {}, options: { configYaml?: string } = {}): Promise<Stack> {
   const simulators = await startSimulators({ port: 0 });
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
+  let configFile: string | undefined;
+  if (options.configYaml) {
+    configFile = join(dataDir, 'switchyard.yaml');
+    writeFileSync(configFile, options.configYaml);
+  }
   const config = loadConfig({
+    configFile,
     environment: {
       PORT: '0',
       SWITCHYARD_DATA_DIR: dataDir,

@@ -14,8 +14,9 @@ export const fireworksProfile: OpenAICompatibleProfile = {
     defaultBaseUrl: 'https://api.fireworks.ai/inference/v1',
   },
   chatPath: '/chat/completions',
-  acceptsDeveloperRole: false,
+  acceptsDeveloperRole: true,
   streamUsageOption: true,
   requiresAlternatingRoles: false,
+  reasoningTokensInCompletion: true,
   readError: readOpenAIError,
 };

@@ -1,5 +1,6 @@
 import type { ProviderSettings } from '../../config/load-config.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../core/chat-types.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChatUsage } from '../../core/chat-types.ts';
+import { readChatUsage, type TokenUsage } from '../../core/usage.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
 import { readSseEvents } from '../../streaming/read-sse-events.ts';
@@ -51,6 +52,12 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       return { kind: 'completion', completion: parsed.value, adjustments };
     }
     return { kind: 'stream', events: this.decodeStream(response, call.signal), adjustments };
+  }
+
+  readUsage(usage: ChatUsage | null | undefined): TokenUsage | undefined {
+    const tokens = readChatUsage(usage);
+    if (!tokens || this.profile.reasoningTokensInCompletion || !tokens.reasoningTokens) return tokens;
+    return { ...tokens, completionTokens: tokens.completionTokens + tokens.reasoningTokens };
   }
 
   /** The upstream body: the client's request with the model's and the provider's quirks fixed. */

@@ -14,6 +14,8 @@ export interface OpenAICompatibleProfile {
   streamUsageOption: boolean;
   /** After the system messages, user and assistant turns must alternate (Perplexity). */
   requiresAlternatingRoles: boolean;
+  /** When false, the provider's `completion_tokens` leaves reasoning tokens out (xAI), and the gateway adds them. */
+  reasoningTokensInCompletion: boolean;
   /** The human-readable message (and parameter) of the provider's error body. */
   readError(body: unknown): { message?: string; param?: string | null };
 }

@@ -14,5 +14,6 @@ export const openaiProfile: OpenAICompatibleProfile = {
   acceptsDeveloperRole: true,
   streamUsageOption: true,
   requiresAlternatingRoles: false,
+  reasoningTokensInCompletion: true,
   readError: readOpenAIError,
 };

@@ -18,5 +18,6 @@ export const perplexityProfile: OpenAICompatibleProfile = {
   acceptsDeveloperRole: false,
   streamUsageOption: false,
   requiresAlternatingRoles: true,
+  reasoningTokensInCompletion: true,
   readError: readOpenAIError,
 };

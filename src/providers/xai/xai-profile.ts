@@ -14,8 +14,10 @@ export const xaiProfile: OpenAICompatibleProfile = {
     defaultBaseUrl: 'https://api.x.ai/v1',
   },
   chatPath: '/chat/completions',
-  acceptsDeveloperRole: false,
+  acceptsDeveloperRole: true,
   streamUsageOption: true,
   requiresAlternatingRoles: false,
+  // grok reports reasoning tokens beside completion_tokens, not inside them (total_tokens adds both).
+  reasoningTokensInCompletion: false,
   readError: readOpenAIError,
 };

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatRequest } from '../../core/chat-types.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
-import { readChatUsage, type TokenUsage } from '../../core/usage.ts';
+import type { TokenUsage } from '../../core/usage.ts';
 import { chatRequestSchema } from '../../dialects/openai-chat/chat-request-schema.ts';
 import { encodeOpenAIStreamError } from '../../dialects/openai-chat/encode-openai-error.ts';
 import { dispatchChat } from '../../gateway/dispatch-chat.ts';
@@ -70,7 +70,7 @@ async function handleChatCompletion(switchyard: Switchyard, request: FastifyRequ
     setAdjustmentsHeader(reply, dispatched.adjustments);
 
     if (dispatched.kind === 'completion') {
-      const usage = readChatUsage(dispatched.completion.usage);
+      const usage = adapter.readUsage(dispatched.completion.usage);
       record(200, { usage, timeToFirstTokenMs: performance.now() - startedAt });
       return reply.send(dispatched.completion);
     }
@@ -90,6 +90,7 @@ async function handleChatCompletion(switchyard: Switchyard, request: FastifyRequ
       includeUsage: body.stream_options?.include_usage === true,
       startedAt,
       encodeError: encodeOpenAIStreamError,
+      readUsage: (usage) => adapter.readUsage(usage),
     });
     const status = outcome.status === 'completed' ? 200 : outcome.status === 'client_aborted' ? 499 : outcome.error!.status;
     record(status, { usage: outcome.usage, errorCode: outcome.error?.code, timeToFirstTokenMs: outcome.timeToFirstTokenMs });
