@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import type OpenAI from 'openai';
+import OpenAI from 'openai';
 import { BUILTIN_MODELS } from '../../src/catalog/builtin-models.ts';
 import { startStack, type Stack } from '../support/start-stack.ts';
 
@@ -118,7 +118,7 @@ describe('tool calls, images and roles through the gateway', () => {
         model: 'grok-3-mini',
         messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: IMAGE_URL } }] }],
       }),
-      (error: OpenAI.APIError) => error.status === 400 && /does not support image input/.test(error.message),
+      (error: InstanceType<typeof OpenAI.APIError>) => error.status === 400 && /does not support image input/.test(error.message),
     );
     assert.equal(stack.simulators.requests.length, 0);
   });
@@ -126,7 +126,7 @@ describe('tool calls, images and roles through the gateway', () => {
   test('tools sent to a model without function calling are refused with a 400, not dropped silently', async () => {
     await assert.rejects(
       stack.client().chat.completions.create({ model: 'sonar-pro', messages: [{ role: 'user', content: 'hi' }], tools: [WEATHER_TOOL] }),
-      (error: OpenAI.APIError) => error.status === 400 && /does not support tools/.test(error.message),
+      (error: InstanceType<typeof OpenAI.APIError>) => error.status === 400 && /does not support tools/.test(error.message),
     );
   });
 
