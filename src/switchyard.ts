@@ -43,9 +43,15 @@ export const REDACTED_LOG_PATHS = [
 
 export async function createSwitchyard(config: SwitchyardConfig, options: { logger?: Logger } = {}): Promise<Switchyard> {
   const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS });
-  const store: Store = new SqliteStore(config.dataDir);
-  await store.migrate();
+  // The catalog is checked first: a bad models entry fails before any file is created.
   const catalog = new ModelCatalog(BUILTIN_MODELS, config.models);
+  const store: Store = new SqliteStore(config.dataDir);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const keyCache = new KeyCache(store);
   const usage = new UsageRecorder(store, logger);
   const upstreamClient = new UpstreamClient({ timeoutMs: config.upstreamTimeoutMs });

@@ -44,13 +44,20 @@ export class ModelCatalog {
       case 'define': {
         const existing = this.models.get(entry.id);
         if (existing) {
-          this.models.set(entry.id, { ...existing, ...entry.fields });
+          this.models.set(entry.id, {
+            ...existing,
+            ...entry.fields,
+            // A partial override changes only what it names.
+            capabilities: { ...existing.capabilities, ...entry.fields.capabilities },
+            parameters: { ...existing.parameters, ...entry.fields.parameters },
+          });
           return;
         }
         if (!entry.fields.provider) throw new ConfigError(`${field}.provider`, `is required for a new model ('${entry.id}')`);
         this.models.set(entry.id, {
           ...NEW_MODEL_DEFAULTS,
           ...entry.fields,
+          capabilities: { ...NEW_MODEL_DEFAULTS.capabilities, ...entry.fields.capabilities },
           id: entry.id,
           provider: entry.fields.provider,
           upstreamId: entry.fields.upstreamId ?? entry.id,

@@ -55,8 +55,9 @@ export function loadConfig(options: {
     }
   }
 
-  const logLevel = environment.LOG_LEVEL ?? optionalString(file.logLevel, 'logLevel') ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  const logLevelField = environment.LOG_LEVEL ? 'LOG_LEVEL' : 'logLevel';
+  const logLevel = environment.LOG_LEVEL || (optionalString(file.logLevel, 'logLevel') ?? 'info');
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(logLevelField, `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
   return {
     host: environment.HOST ?? optionalString(file.host, 'host') ?? '127.0.0.1',

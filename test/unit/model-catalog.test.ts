@@ -77,7 +77,6 @@ describe('ModelCatalog', () => {
 
   it(
     'keeps the capabilities an override does not mention',
-    { todo: 'model-catalog.ts replaces the whole capabilities object with the partial one from YAML' },
     () => {
       const model = catalogWith([{ id: 'gpt-5', capabilities: { vision: false } }]).find('gpt-5');
       assert.deepEqual(model?.capabilities, { ...builtin('gpt-5').capabilities, vision: false });
