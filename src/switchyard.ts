@@ -42,7 +42,9 @@ export const REDACTED_LOG_PATHS = [
 ];
 
 export async function createSwitchyard(config: SwitchyardConfig, options: { logger?: Logger } = {}): Promise<Switchyard> {
-  const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS });
+  // Buffered, asynchronous log writes: a log line must not cost a request a system call.
+  const destination = options.logger ? undefined : pino.destination({ dest: 1, sync: false });
+  const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS }, destination);
   // The catalog is checked first: a bad models entry fails before any file is created.
   const catalog = new ModelCatalog(BUILTIN_MODELS, config.models);
   const store: Store = new SqliteStore(config.dataDir);
@@ -75,6 +77,11 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
       await usage.close();
       await upstreamClient.close();
       await store.close();
+      try {
+        destination?.flushSync();
+      } catch {
+        // Not yet open (closed right after start): nothing buffered to lose.
+      }
     },
   };
 }
