@@ -1,6 +1,6 @@
 import type { SimulatorError } from './simulator-error.ts';
 
-export type SimulatedProvider = 'openai' | 'xai' | 'fireworks' | 'perplexity';
+export type SimulatedProvider = 'openai' | 'xai' | 'fireworks' | 'perplexity' | 'anthropic' | 'google';
 
 /**
  * A chat completion request body as it arrived, after the shape checks that every provider makes

@@ -36,6 +36,28 @@ export interface RecordedRequest {
   aborted: boolean;
 }
 
+/** One request in flight, as a provider simulator handles it. */
+export interface Exchange {
+  record: RecordedRequest;
+  response: ServerResponse;
+  /** The body parsed as JSON, or not JSON. */
+  body: { ok: true; value: unknown } | { ok: false };
+  /** Aborted when the client closes the connection early. */
+  clientClosed: AbortSignal;
+  /** Call just before a fault breaks the response, so the break is not taken for a client abort. */
+  markBroken(): void;
+}
+
+/** What a provider simulator needs from the shared server: request recording, faults, prompt caching. */
+export interface SimulatorContext {
+  beginExchange(provider: SimulatedProvider, request: FastifyRequest, reply: FastifyReply): Exchange;
+  /** The next scripted fault for this provider and model, if any (consumed). */
+  takeFault(provider: SimulatedProvider, model: unknown): SimulatorFault | undefined;
+  settle(record: RecordedRequest): void;
+  promptCache: PromptCache;
+  nextSequence(): number;
+}
+
 /** A scripted failure or slowdown for the next matching request(s). */
 export interface SimulatorFault {
   provider?: RecordedRequest['provider'];
@@ -57,7 +79,12 @@ export interface Simulators {
   /** Root URL of the server, e.g. `http://127.0.0.1:43125`. */
   url: string;
   /** Base URLs to configure as each provider's, shaped like the real ones. */
-  baseUrls: { openai: string; xai: string; fireworks: string; perplexity: string };
+  /**
+   * Base URLs to configure as each provider's, shaped like the real ones: OpenAI-compatible ones end
+   * in their API version (`…/openai/v1`); Anthropic's and Gemini's are roots, as in their SDKs
+   * (`…/anthropic` + `/v1/messages`, `…/gemini` + `/v1beta/models/{model}:generateContent`).
+   */
+  baseUrls: { openai: string; xai: string; fireworks: string; perplexity: string; anthropic: string; google: string };
   /** Every request received, in order (the same array across `reset()`). */
   requests: RecordedRequest[];
   addFault(fault: SimulatorFault): void;
@@ -109,14 +136,17 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     return fault;
   };
 
-  const handleChatCompletion = async (profile: SimulatorProfile, request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  /**
+   * Records an incoming request, hijacks its reply, and tracks whether the response was sent in
+   * full, broken by a fault, or abandoned by the client. Every simulated provider starts here.
+   */
+  const beginExchange = (provider: SimulatedProvider, request: FastifyRequest, reply: FastifyReply): Exchange => {
     requestCount += 1;
-    const sequence = requestCount;
     const rawBody = typeof request.body === 'string' ? request.body : '';
     const parsedBody = parseJson(rawBody);
     const record: RecordedRequest = {
-      id: sequence,
-      provider: profile.provider,
+      id: requestCount,
+      provider,
       method: request.method,
       path: request.url,
       headers: { ...request.headers },
@@ -142,6 +172,25 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
       }
       settle(record);
     });
+    return {
+      record,
+      response,
+      body: parsedBody,
+      clientClosed: clientClosed.signal,
+      markBroken: () => {
+        serverBroke = true;
+      },
+    };
+  };
+
+  const context: SimulatorContext = { beginExchange, takeFault, settle, promptCache, nextSequence: () => requestCount };
+
+  const handleChatCompletion = async (profile: SimulatorProfile, request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const exchange = beginExchange(profile.provider, request, reply);
+    const { record, response, clientClosed } = exchange;
+    const sequence = record.id;
+    const parsedBody = exchange.body;
+    const markBroken = exchange.markBroken;
 
     if (!hasBearerKey(request.headers.authorization)) return sendError(response, record, profile, profile.authenticationError());
     if (!parsedBody.ok) return sendError(response, record, profile, profile.invalidJsonError());
@@ -150,7 +199,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     const fault = takeFault(profile.provider, isRecord(body) ? body.model : undefined);
     if (fault?.firstByteDelayMs) {
       try {
-        await delay(fault.firstByteDelayMs, undefined, { signal: clientClosed.signal });
+        await delay(fault.firstByteDelayMs, undefined, { signal: clientClosed });
       } catch {
         return;
       }
@@ -161,7 +210,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     }
     if (!record.streamed && (fault?.breakMode !== undefined || fault?.afterChunks !== undefined)) {
       if (fault.breakMode === 'error-event') return sendError(response, record, profile, profile.faultError(500));
-      serverBroke = true;
+      markBroken();
       response.destroy();
       return;
     }
@@ -193,10 +242,8 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
         fault?.afterChunks !== undefined || fault?.breakMode !== undefined
           ? { afterChunks: fault.afterChunks ?? 0, breakMode: fault.breakMode ?? 'disconnect', errorEvent: profile.streamErrorEvent() }
           : undefined,
-      clientClosed: clientClosed.signal,
-      onBreak: () => {
-        serverBroke = true;
-      },
+      clientClosed,
+      onBreak: markBroken,
     });
     if (outcome === 'broken') settle(record);
   };
@@ -213,6 +260,8 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
       });
     }
   }
+
+  // Providers with their own wire formats register themselves on the same server and context.
 
   app.get('/__simulator/requests', async (_request, reply) => reply.header('content-type', 'application/json').send(JSON.stringify(requests)));
   app.delete('/__simulator/requests', async (_request, reply) => {
@@ -246,6 +295,8 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
       xai: `${url}${xaiSimulatorProfile.basePath}`,
       fireworks: `${url}${fireworksSimulatorProfile.basePath}`,
       perplexity: `${url}${perplexitySimulatorProfile.basePath}`,
+      anthropic: `${url}/anthropic`,
+      google: `${url}/gemini`,
     },
     requests,
     addFault,
