@@ -22,15 +22,50 @@ const XAI_REASONING_UNSUPPORTED = ['presence_penalty', 'frequency_penalty', 'sto
 const CREATED = 1_735_689_600; // 2025-01-01: the catalog's own date, not the provider's release date
 
 /** Prices: USD per million tokens, list prices of each provider, in micro-USD (× 1e6) so they are integers. */
-function usdPerMillion(input: number, cachedInput: number, output: number) {
+function usdPerMillion(input: number, cachedInput: number, output: number, cacheWrite?: number) {
   return {
     inputPerMillion: Math.round(input * 1e6),
     cachedInputPerMillion: Math.round(cachedInput * 1e6),
+    ...(cacheWrite === undefined ? {} : { cacheWritePerMillion: Math.round(cacheWrite * 1e6) }),
     outputPerMillion: Math.round(output * 1e6),
   };
 }
 
-/** The seed's thirteen models, ids exactly as the seed writes them. */
+/**
+ * Claude models: extended thinking is asked for with a token budget, which the Anthropic adapter
+ * derives from `reasoning_effort`; cache writes (5-minute) cost 1.25× input, reads 0.1×.
+ * @see https://docs.anthropic.com/en/docs/about-claude/pricing
+ */
+function claude(id: string, input: number, output: number, maxOutputTokens: number): CatalogModel {
+  return {
+    id,
+    provider: 'anthropic',
+    upstreamId: id,
+    capabilities: { tools: true, vision: true, reasoning: true, jsonSchema: true },
+    contextWindow: 200_000,
+    maxOutputTokens,
+    pricing: usdPerMillion(input, input / 10, output, input * 1.25),
+    parameters: { defaultMaxTokens: 8_192 },
+    created: CREATED,
+  };
+}
+
+/** Gemini models on Google's Gemini API. @see https://ai.google.dev/gemini-api/docs/models */
+function gemini(id: string, input: number, cachedInput: number, output: number): CatalogModel {
+  return {
+    id,
+    provider: 'google',
+    upstreamId: id,
+    capabilities: { tools: true, vision: true, reasoning: true, jsonSchema: true },
+    contextWindow: 1_048_576,
+    maxOutputTokens: 65_536,
+    pricing: usdPerMillion(input, cachedInput, output),
+    parameters: {},
+    created: CREATED,
+  };
+}
+
+/** The seed's thirteen models, ids exactly as the seed writes them, then current Claude and Gemini models. */
 export const BUILTIN_MODELS: CatalogModel[] = [
   {
     id: 'gpt-5.1-chat-latest',
@@ -138,6 +173,7 @@ export const BUILTIN_MODELS: CatalogModel[] = [
     id: 'google/gemma-3-27b-it',
     provider: 'google',
     upstreamId: 'gemma-3-27b-it',
+    // Gemma on the Gemini API: no function calling, no system instruction, no JSON mode.
     capabilities: { tools: false, vision: true, reasoning: false, jsonSchema: false },
     contextWindow: 131_072,
     maxOutputTokens: 8_192,
@@ -189,4 +225,10 @@ export const BUILTIN_MODELS: CatalogModel[] = [
     parameters: {},
     created: CREATED,
   },
+  claude('claude-sonnet-4-6', 3, 15, 64_000),
+  claude('claude-opus-4-5', 5, 25, 64_000),
+  claude('claude-haiku-4-5', 1, 5, 64_000),
+  gemini('gemini-2.5-pro', 1.25, 0.125, 10),
+  gemini('gemini-2.5-flash', 0.3, 0.03, 2.5),
+  gemini('gemini-3-pro-preview', 2, 0.2, 12),
 ];

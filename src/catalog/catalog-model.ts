@@ -28,6 +28,8 @@ export interface ModelCapabilities {
 export interface ModelPricing {
   inputPerMillion: number;
   cachedInputPerMillion: number;
+  /** Writing to the prompt cache (Anthropic); when absent, cache writes cost the input price. */
+  cacheWritePerMillion?: number;
   outputPerMillion: number;
 }
 
@@ -47,4 +49,6 @@ export interface ModelParameterRules {
    * upstream value, or `false` when the model takes no reasoning_effort at all (dropped, reported).
    */
   reasoningEffort?: false | Record<string, string>;
+  /** Output-token limit sent when the client sets none, for providers that require one (Anthropic). */
+  defaultMaxTokens?: number;
 }

@@ -64,6 +64,8 @@ export interface ChatUsage {
   total_tokens: number;
   prompt_tokens_details?: { cached_tokens?: number; [field: string]: unknown } | null;
   completion_tokens_details?: { reasoning_tokens?: number; [field: string]: unknown } | null;
+  /** Not OpenAI's: input tokens written to a prompt cache, reported by translating adapters (Anthropic). */
+  cache_creation_input_tokens?: number;
   [field: string]: unknown;
 }
 

@@ -5,9 +5,15 @@ import type { ChatUsage } from './chat-types.ts';
  * 0 means "reported zero".
  */
 export interface TokenUsage {
+  /** All input tokens, cached and cache-writing ones included. */
   promptTokens: number;
+  /** Input tokens read from the provider's prompt cache (part of promptTokens). */
   cachedPromptTokens?: number;
+  /** Input tokens written to the provider's prompt cache (part of promptTokens; Anthropic bills them higher). */
+  cacheWriteTokens?: number;
+  /** All output tokens, reasoning included. */
   completionTokens: number;
+  /** Reasoning tokens (part of completionTokens). */
   reasoningTokens?: number;
 }
 
@@ -21,6 +27,7 @@ export function readChatUsage(usage: ChatUsage | null | undefined): TokenUsage |
     promptTokens: promptTokens ?? 0,
     completionTokens: completionTokens ?? 0,
     cachedPromptTokens: asCount(usage.prompt_tokens_details?.cached_tokens),
+    cacheWriteTokens: asCount(usage.cache_creation_input_tokens),
     reasoningTokens: asCount(usage.completion_tokens_details?.reasoning_tokens),
   };
 }

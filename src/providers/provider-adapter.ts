@@ -1,6 +1,8 @@
 import type { CatalogModel } from '../catalog/catalog-model.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChatUsage } from '../core/chat-types.ts';
 import type { TokenUsage } from '../core/usage.ts';
+import type { Surface } from '../store/store.ts';
+import type { UpstreamResponse } from './upstream-client.ts';
 
 /** Who a provider is and where its settings come from. Env names mean what they mean in the provider's own SDK. */
 export interface ProviderDescriptor {
@@ -18,6 +20,17 @@ export interface Adjustment {
   parameter: string;
   action: 'dropped' | 'renamed' | 'mapped' | 'rewritten';
   reason: string;
+}
+
+/** A request on a provider's own API, as the client sent it (pass-through surfaces). */
+export interface ForwardRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path under the provider's base URL: `/v1/messages`, `/responses/resp_123/cancel`, … */
+  path: string;
+  body?: string;
+  /** The client's headers the provider must see (`anthropic-version`, `anthropic-beta`); authentication is the adapter's. */
+  headers: Record<string, string>;
+  signal: AbortSignal;
 }
 
 /** One chat call as an adapter receives it: tenant-free, money-free. */
@@ -52,6 +65,13 @@ export type ChatResult =
  */
 export interface ProviderAdapter {
   readonly descriptor: ProviderDescriptor;
+  /**
+   * The client surfaces this provider speaks natively. A request on one of them is relayed with
+   * `forward` (byte for byte, quirks and all); any other surface goes through `chat` and translation.
+   */
+  readonly nativeSurfaces: readonly Surface[];
+  /** Relays a native-surface request and answers the provider's own response, errors included, body unread. */
+  forward?(request: ForwardRequest): Promise<UpstreamResponse>;
   chat(call: ChatCall): Promise<ChatResult>;
   /** Reads the usage of an answer (or chunk) this adapter returned, in the gateway's terms: output tokens include reasoning tokens. */
   readUsage(usage: ChatUsage | null | undefined): TokenUsage | undefined;

@@ -23,10 +23,18 @@ export class UpstreamClient {
     });
   }
 
-  async post(provider: string, url: string, init: { headers: Record<string, string>; body: string; signal: AbortSignal }): Promise<UpstreamResponse> {
+  post(provider: string, url: string, init: { headers: Record<string, string>; body: string; signal: AbortSignal }): Promise<UpstreamResponse> {
+    return this.send(provider, url, { method: 'POST', ...init });
+  }
+
+  async send(
+    provider: string,
+    url: string,
+    init: { method: 'GET' | 'POST' | 'DELETE'; headers: Record<string, string>; body?: string; signal: AbortSignal },
+  ): Promise<UpstreamResponse> {
     try {
       const response = await request(url, {
-        method: 'POST',
+        method: init.method,
         headers: init.headers,
         body: init.body,
         signal: init.signal,

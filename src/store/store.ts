@@ -55,6 +55,8 @@ export interface AuthenticatedKey extends ApiKeyRecord {
   organizationDisabledAt: string | null;
 }
 
+export type Surface = 'openai-chat' | 'anthropic-messages' | 'openai-responses';
+
 /** One request, as the gateway saw it. Token counts are undefined when the provider reported none. */
 export interface UsageRecord {
   requestId: string;
@@ -62,12 +64,15 @@ export interface UsageRecord {
   apiKeyId: string;
   model: string;
   provider: string;
+  /** The API the client called. */
+  surface: Surface;
   /** HTTP status the client got; 499 when the client went away first. */
   status: number;
   errorCode: string | null;
   streamed: boolean;
   promptTokens: number | null;
   cachedPromptTokens: number | null;
+  cacheWriteTokens: number | null;
   completionTokens: number | null;
   reasoningTokens: number | null;
   latencyMs: number;

@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { BUILTIN_MODELS } from '../../src/catalog/builtin-models.ts';
 import { startStack, type Stack } from '../support/start-stack.ts';
 
+const OPENAI_COMPATIBLE = ['openai', 'xai', 'fireworks', 'perplexity'];
 const WEATHER_TOOL = {
   type: 'function' as const,
   function: {
@@ -16,7 +17,7 @@ const TIME_TOOL = {
   type: 'function' as const,
   function: { name: 'get_time', parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] } },
 };
-const TOOL_MODELS = BUILTIN_MODELS.filter((model) => model.provider !== 'google' && model.capabilities.tools);
+const TOOL_MODELS = BUILTIN_MODELS.filter((model) => OPENAI_COMPATIBLE.includes(model.provider) && model.capabilities.tools);
 /** A tiny PNG as a data URL. */
 const IMAGE_URL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 

@@ -9,6 +9,7 @@ describe('readChatUsage', () => {
       promptTokens: 12,
       completionTokens: 30,
       cachedPromptTokens: undefined,
+      cacheWriteTokens: undefined,
       reasoningTokens: undefined,
     });
   });
@@ -49,6 +50,7 @@ describe('readChatUsage', () => {
       promptTokens: 9,
       completionTokens: 0,
       cachedPromptTokens: undefined,
+      cacheWriteTokens: undefined,
       reasoningTokens: undefined,
     });
   });

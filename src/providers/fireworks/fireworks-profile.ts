@@ -13,6 +13,7 @@ export const fireworksProfile: OpenAICompatibleProfile = {
     baseUrlEnv: ['FIREWORKS_BASE_URL'],
     defaultBaseUrl: 'https://api.fireworks.ai/inference/v1',
   },
+  nativeSurfaces: ['openai-chat'],
   chatPath: '/chat/completions',
   acceptsDeveloperRole: true,
   streamUsageOption: true,

@@ -6,7 +6,8 @@ import { parseJson } from '../../core/parse-json.ts';
 import { readSseEvents } from '../../streaming/read-sse-events.ts';
 import { applyParameterRules } from '../apply-parameter-rules.ts';
 import { mapUpstreamError, scrubSecrets } from '../map-upstream-error.ts';
-import type { Adjustment, ChatCall, ChatResult, ChatStreamEvent, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import type { Surface } from '../../store/store.ts';
+import type { Adjustment, ChatCall, ChatResult, ChatStreamEvent, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
 import { toGatewayTransportError, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
 import { mergeConsecutiveRoles } from './merge-consecutive-roles.ts';
 import type { OpenAICompatibleProfile } from './openai-compatible-profile.ts';
@@ -19,6 +20,7 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
  */
 export class OpenAICompatibleAdapter implements ProviderAdapter {
   readonly descriptor: ProviderDescriptor;
+  readonly nativeSurfaces: readonly Surface[];
 
   constructor(
     private readonly profile: OpenAICompatibleProfile,
@@ -26,6 +28,16 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     private readonly client: UpstreamClient,
   ) {
     this.descriptor = profile.descriptor;
+    this.nativeSurfaces = profile.nativeSurfaces;
+  }
+
+  forward(request: ForwardRequest): Promise<UpstreamResponse> {
+    return this.client.send(this.descriptor.id, `${this.settings.baseUrl}${request.path}`, {
+      method: request.method,
+      headers: { ...request.headers, authorization: `Bearer ${this.settings.apiKey}`, 'user-agent': 'switchyard' },
+      body: request.body,
+      signal: request.signal,
+    });
   }
 
   async chat(call: ChatCall): Promise<ChatResult> {

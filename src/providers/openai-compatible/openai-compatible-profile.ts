@@ -1,3 +1,4 @@
+import type { Surface } from '../../store/store.ts';
 import type { ProviderDescriptor } from '../provider-adapter.ts';
 
 /**
@@ -6,6 +7,8 @@ import type { ProviderDescriptor } from '../provider-adapter.ts';
  */
 export interface OpenAICompatibleProfile {
   descriptor: ProviderDescriptor;
+  /** Surfaces relayed as they are: every profile speaks OpenAI chat; OpenAI also the Responses API. */
+  nativeSurfaces: readonly Surface[];
   /** Path of Chat Completions under the base URL. */
   chatPath: string;
   /** When false, `developer` messages are sent as `system` (and the client is told). */

@@ -10,6 +10,7 @@ export const openaiProfile: OpenAICompatibleProfile = {
     baseUrlEnv: ['OPENAI_BASE_URL'],
     defaultBaseUrl: 'https://api.openai.com/v1',
   },
+  nativeSurfaces: ['openai-chat', 'openai-responses'],
   chatPath: '/chat/completions',
   acceptsDeveloperRole: true,
   streamUsageOption: true,

@@ -14,6 +14,7 @@ export const perplexityProfile: OpenAICompatibleProfile = {
     baseUrlEnv: ['PERPLEXITY_BASE_URL'],
     defaultBaseUrl: 'https://api.perplexity.ai',
   },
+  nativeSurfaces: ['openai-chat'],
   chatPath: '/chat/completions',
   acceptsDeveloperRole: false,
   streamUsageOption: false,

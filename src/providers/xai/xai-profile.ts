@@ -13,6 +13,7 @@ export const xaiProfile: OpenAICompatibleProfile = {
     baseUrlEnv: ['XAI_BASE_URL'],
     defaultBaseUrl: 'https://api.x.ai/v1',
   },
+  nativeSurfaces: ['openai-chat'],
   chatPath: '/chat/completions',
   acceptsDeveloperRole: true,
   streamUsageOption: true,

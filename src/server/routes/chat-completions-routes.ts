@@ -7,6 +7,7 @@ import { encodeOpenAIStreamError } from '../../dialects/openai-chat/encode-opena
 import { dispatchChat } from '../../gateway/dispatch-chat.ts';
 import type { Adjustment } from '../../providers/provider-adapter.ts';
 import { relayChatStream } from '../../streaming/relay-chat-stream.ts';
+import { buildUsageRecord } from '../../usage/build-usage-record.ts';
 import type { Switchyard } from '../../switchyard.ts';
 
 /** The seed's legacy path, the gateway path, and the plain OpenAI path: one handler. */
@@ -31,25 +32,9 @@ async function handleChatCompletion(switchyard: Switchyard, request: FastifyRequ
   let provider = '';
 
   const record = (status: number, fields: { usage?: TokenUsage; errorCode?: string; timeToFirstTokenMs?: number } = {}) => {
-    const latencyMs = Math.round(performance.now() - startedAt);
-    switchyard.usage.record({
-      requestId: request.id,
-      organizationId: principal.organizationId,
-      apiKeyId: principal.id,
-      model: body.model,
-      provider,
-      status,
-      errorCode: fields.errorCode ?? null,
-      streamed,
-      promptTokens: fields.usage?.promptTokens ?? null,
-      cachedPromptTokens: fields.usage?.cachedPromptTokens ?? null,
-      completionTokens: fields.usage?.completionTokens ?? null,
-      reasoningTokens: fields.usage?.reasoningTokens ?? null,
-      latencyMs,
-      timeToFirstTokenMs: fields.timeToFirstTokenMs === undefined ? null : Math.round(fields.timeToFirstTokenMs),
-      createdAt: Date.now(),
-    });
-    request.log.info({ organization: principal.organizationName, model: body.model, provider, status, streamed, latencyMs }, 'chat completion');
+    const usageRecord = buildUsageRecord({ requestId: request.id, principal, surface: 'openai-chat', model: body.model, provider, status, streamed, startedAt, ...fields });
+    switchyard.usage.record(usageRecord);
+    request.log.info({ organization: principal.organizationName, model: body.model, provider, status, streamed, latencyMs: usageRecord.latencyMs }, 'chat completion');
   };
 
   // A client that goes away cancels the provider call.

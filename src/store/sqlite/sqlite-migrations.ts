@@ -35,4 +35,6 @@ export const SQLITE_MIGRATIONS: string[] = [
      created_at INTEGER NOT NULL
    );
    CREATE INDEX usage_records_organization_time ON usage_records(organization_id, created_at);`,
+  `ALTER TABLE usage_records ADD COLUMN cache_write_tokens INTEGER;
+   ALTER TABLE usage_records ADD COLUMN surface TEXT NOT NULL DEFAULT 'openai-chat';`,
 ];

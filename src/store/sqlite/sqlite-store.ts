@@ -96,10 +96,10 @@ export class SqliteStore implements Store {
   async insertUsageRecords(records: UsageRecord[]): Promise<void> {
     // OR IGNORE: a batch retried after a failed flush must not count a request twice.
     const insert = this.database.prepare(
-      `INSERT OR IGNORE INTO usage_records (request_id, organization_id, api_key_id, model, provider, status, error_code, streamed,
-         prompt_tokens, cached_prompt_tokens, completion_tokens, reasoning_tokens, latency_ms, time_to_first_token_ms, created_at)
-       VALUES (@requestId, @organizationId, @apiKeyId, @model, @provider, @status, @errorCode, @streamed,
-         @promptTokens, @cachedPromptTokens, @completionTokens, @reasoningTokens, @latencyMs, @timeToFirstTokenMs, @createdAt)`,
+      `INSERT OR IGNORE INTO usage_records (request_id, organization_id, api_key_id, model, provider, surface, status, error_code, streamed,
+         prompt_tokens, cached_prompt_tokens, cache_write_tokens, completion_tokens, reasoning_tokens, latency_ms, time_to_first_token_ms, created_at)
+       VALUES (@requestId, @organizationId, @apiKeyId, @model, @provider, @surface, @status, @errorCode, @streamed,
+         @promptTokens, @cachedPromptTokens, @cacheWriteTokens, @completionTokens, @reasoningTokens, @latencyMs, @timeToFirstTokenMs, @createdAt)`,
     );
     this.database.transaction(() => {
       for (const record of records) insert.run({ ...record, streamed: record.streamed ? 1 : 0 });
@@ -144,11 +144,13 @@ interface UsageRow {
   api_key_id: string;
   model: string;
   provider: string;
+  surface: string;
   status: number;
   error_code: string | null;
   streamed: number;
   prompt_tokens: number | null;
   cached_prompt_tokens: number | null;
+  cache_write_tokens: number | null;
   completion_tokens: number | null;
   reasoning_tokens: number | null;
   latency_ms: number;
@@ -180,11 +182,13 @@ function toUsageRecord(row: UsageRow): UsageRecord {
     apiKeyId: row.api_key_id,
     model: row.model,
     provider: row.provider,
+    surface: row.surface as UsageRecord['surface'],
     status: row.status,
     errorCode: row.error_code,
     streamed: row.streamed === 1,
     promptTokens: row.prompt_tokens,
     cachedPromptTokens: row.cached_prompt_tokens,
+    cacheWriteTokens: row.cache_write_tokens,
     completionTokens: row.completion_tokens,
     reasoningTokens: row.reasoning_tokens,
     latencyMs: row.latency_ms,

@@ -1,0 +1,38 @@
+import type { TokenUsage } from '../core/usage.ts';
+import type { AuthenticatedKey, Surface, UsageRecord } from '../store/store.ts';
+
+/** The usage record of one finished request, from what the route knows about it. */
+export function buildUsageRecord(fields: {
+  requestId: string;
+  principal: AuthenticatedKey;
+  surface: Surface;
+  model: string;
+  provider: string;
+  status: number;
+  errorCode?: string;
+  streamed: boolean;
+  usage?: TokenUsage;
+  startedAt: number;
+  timeToFirstTokenMs?: number;
+}): UsageRecord {
+  const { usage } = fields;
+  return {
+    requestId: fields.requestId,
+    organizationId: fields.principal.organizationId,
+    apiKeyId: fields.principal.id,
+    model: fields.model,
+    provider: fields.provider,
+    surface: fields.surface,
+    status: fields.status,
+    errorCode: fields.errorCode ?? null,
+    streamed: fields.streamed,
+    promptTokens: usage?.promptTokens ?? null,
+    cachedPromptTokens: usage?.cachedPromptTokens ?? null,
+    cacheWriteTokens: usage?.cacheWriteTokens ?? null,
+    completionTokens: usage?.completionTokens ?? null,
+    reasoningTokens: usage?.reasoningTokens ?? null,
+    latencyMs: Math.round(performance.now() - fields.startedAt),
+    timeToFirstTokenMs: fields.timeToFirstTokenMs === undefined ? null : Math.round(fields.timeToFirstTokenMs),
+    createdAt: Date.now(),
+  };
+}
