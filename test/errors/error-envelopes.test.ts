@@ -203,13 +203,18 @@ describe('gateway error envelopes', () => {
     });
 
     it('answers 404 naming the provider when a catalog model\'s provider is not configured', async () => {
-      assertErrorEnvelope(await chat(stack, { model: 'google/gemma-3-27b-it' }), {
-        status: 404,
-        type: 'not_found_error',
-        code: 'provider_not_configured',
-        message: /Model 'google\/gemma-3-27b-it' is not available: its provider 'google' is not configured/,
-        param: 'model',
-      });
+      const withoutPerplexity = await startStack({ PERPLEXITY_API_KEY: '' });
+      try {
+        assertErrorEnvelope(await chat(withoutPerplexity, { model: 'sonar-pro' }), {
+          status: 404,
+          type: 'not_found_error',
+          code: 'provider_not_configured',
+          message: /Model 'sonar-pro' is not available: its provider 'perplexity' is not configured/,
+          param: 'model',
+        });
+      } finally {
+        await withoutPerplexity.close();
+      }
     });
 
     it('answers an unknown route with the 404 envelope, with or without a key', async () => {

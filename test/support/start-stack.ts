@@ -14,6 +14,8 @@ export const PROVIDER_KEYS = {
   xai: 'xai-test-provider-key-111111111111',
   fireworks: 'fw_test_provider_key_222222222222',
   perplexity: 'pplx-test-provider-key-333333333333',
+  anthropic: 'sk-ant-test-provider-key-444444444444',
+  google: 'AIza-test-provider-key-555555555555',
 };
 
 export interface Stack {
@@ -48,6 +50,10 @@ export async function startStack(environment: Record<string, string> = {}, optio
       FIREWORKS_BASE_URL: simulators.baseUrls.fireworks,
       PERPLEXITY_API_KEY: PROVIDER_KEYS.perplexity,
       PERPLEXITY_BASE_URL: simulators.baseUrls.perplexity,
+      ANTHROPIC_API_KEY: PROVIDER_KEYS.anthropic,
+      ANTHROPIC_BASE_URL: simulators.baseUrls.anthropic,
+      GEMINI_API_KEY: PROVIDER_KEYS.google,
+      GEMINI_BASE_URL: simulators.baseUrls.google,
       ...environment,
     },
     providers: PROVIDER_DESCRIPTORS,
