@@ -1,106 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { BUILTIN_MODELS } from '../../src/catalog/builtin-models.ts';
+import { collectChatStream as collectStream, IMAGE_URL, WEATHER_TOOL } from '../support/provider-conformance.ts';
 import { startStack, type Stack } from '../support/start-stack.ts';
 
-const OPENAI_COMPATIBLE = ['openai', 'xai', 'fireworks', 'perplexity'];
-const WEATHER_TOOL = {
-  type: 'function' as const,
-  function: {
-    name: 'get_weather',
-    description: 'Current weather in a city',
-    parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } }, required: ['city'] },
-  },
-};
-const TIME_TOOL = {
-  type: 'function' as const,
-  function: { name: 'get_time', parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] } },
-};
-const TOOL_MODELS = BUILTIN_MODELS.filter((model) => OPENAI_COMPATIBLE.includes(model.provider) && model.capabilities.tools);
-/** A tiny PNG as a data URL. */
-const IMAGE_URL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
-
-interface CollectedCall {
-  id: string;
-  name: string;
-  arguments: string;
-}
-
-/** Reassembles streamed tool-call deltas the way the OpenAI SDK's users do: by `index`. */
-async function collectStream(stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>) {
-  const calls: CollectedCall[] = [];
-  let text = '';
-  let reasoning = '';
-  let finishReason: string | null = null;
-  for await (const chunk of stream) {
-    const choice = chunk.choices[0];
-    if (!choice) continue;
-    text += choice.delta.content ?? '';
-    reasoning += (choice.delta as { reasoning_content?: string }).reasoning_content ?? '';
-    for (const delta of choice.delta.tool_calls ?? []) {
-      calls[delta.index] ??= { id: '', name: '', arguments: '' };
-      const call = calls[delta.index];
-      call.id += delta.id ?? '';
-      call.name += delta.function?.name ?? '';
-      call.arguments += delta.function?.arguments ?? '';
-    }
-    finishReason = choice.finish_reason ?? finishReason;
-  }
-  return { calls, text, reasoning, finishReason };
-}
-
-describe('tool calls, images and roles through the gateway', () => {
+describe('images, tools and roles through the gateway', () => {
   let stack: Stack;
   before(async () => {
     stack = await startStack();
   });
   after(() => stack.close());
-
-  for (const model of TOOL_MODELS) {
-    test(`${model.id}: a tool-call round trip works, and streamed call deltas reassemble to the non-stream call`, async () => {
-      const client = stack.client();
-      const question = { role: 'user' as const, content: 'What is the weather in Paris?' };
-      const completion = await client.chat.completions.create({ model: model.id, messages: [question], tools: [WEATHER_TOOL] });
-      const message = completion.choices[0].message;
-      assert.equal(completion.choices[0].finish_reason, 'tool_calls');
-      assert.equal(message.tool_calls?.length, 1);
-      const call = message.tool_calls![0] as OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall;
-      assert.equal(call.function.name, 'get_weather');
-      assert.equal(typeof JSON.parse(call.function.arguments).city, 'string');
-
-      const streamed = await collectStream(await client.chat.completions.create({ model: model.id, messages: [question], tools: [WEATHER_TOOL], stream: true }));
-      assert.equal(streamed.finishReason, 'tool_calls');
-      assert.equal(streamed.calls.length, 1);
-      assert.equal(streamed.calls[0].name, call.function.name);
-      assert.deepEqual(JSON.parse(streamed.calls[0].arguments), JSON.parse(call.function.arguments));
-
-      const answer = await client.chat.completions.create({
-        model: model.id,
-        messages: [question, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: call.id, content: '{"temperature": 21, "sky": "clear"}' }],
-        tools: [WEATHER_TOOL],
-      });
-      assert.equal(answer.choices[0].finish_reason, 'stop');
-      assert.match(answer.choices[0].message.content ?? '', /21/);
-      const upstream = stack.simulators.requests.at(-1)!;
-      assert.equal(upstream.body.messages[2].role, 'tool');
-      assert.equal(upstream.body.messages[2].tool_call_id, call.id);
-    });
-  }
-
-  test('parallel tool calls stay separate calls, each with its own index and arguments, when streamed', async () => {
-    const streamed = await collectStream(
-      await stack.client().chat.completions.create({
-        model: 'gpt-5-mini',
-        messages: [{ role: 'user', content: 'Use parallel calls: weather in Paris and the time there.' }],
-        tools: [WEATHER_TOOL, TIME_TOOL],
-        stream: true,
-      }),
-    );
-    assert.deepEqual(streamed.calls.map((call) => call.name), ['get_weather', 'get_time']);
-    for (const call of streamed.calls) assert.doesNotThrow(() => JSON.parse(call.arguments));
-    assert.notEqual(streamed.calls[0].id, streamed.calls[1].id);
-  });
 
   test('an image_url part reaches a vision model upstream unchanged', async () => {
     const completion = await stack.client().chat.completions.create({
@@ -207,15 +116,27 @@ describe('provider quirks are smoothed and reported, as asserted on what reached
     assert.ok(streamed.reasoning.length > 0);
   });
 
-  test('xAI reports reasoning tokens outside completion_tokens: the usage record counts them as output', async () => {
+  test('xAI reports reasoning tokens outside completion_tokens: the gateway counts them inside, as OpenAI does, for the client and the record', async () => {
     const completion = await stack.client().chat.completions.create({ model: 'grok-3-mini', messages: [{ role: 'user', content: 'Think hard' }] });
-    const reported = completion.usage!;
-    const reasoningTokens = reported.completion_tokens_details?.reasoning_tokens ?? 0;
+    const usage = completion.usage!;
+    const reasoningTokens = usage.completion_tokens_details?.reasoning_tokens ?? 0;
     assert.ok(reasoningTokens > 0);
+    assert.ok(usage.completion_tokens > reasoningTokens, 'completion tokens include the reasoning tokens');
+    assert.equal(usage.total_tokens, usage.prompt_tokens + usage.completion_tokens);
     await stack.gateway.switchyard.usage.flush();
     const [record] = await stack.gateway.switchyard.store.listUsageRecords({ limit: 1 });
-    assert.equal(record.completionTokens, reported.completion_tokens + reasoningTokens);
+    assert.equal(record.completionTokens, usage.completion_tokens);
     assert.equal(record.reasoningTokens, reasoningTokens);
+  });
+
+  test("sonar-reasoning-pro's <think> section reaches the client as reasoning_content, streamed or not, leaving the answer clean", async () => {
+    const completion = await stack.client().chat.completions.create({ model: 'sonar-reasoning-pro', messages: [{ role: 'user', content: 'Why is the sky blue?' }] });
+    const message = completion.choices[0].message as { content: string | null; reasoning_content?: string };
+    assert.ok(message.reasoning_content);
+    assert.doesNotMatch(message.content ?? '', /<\/?think>/);
+    const streamed = await collectStream(await stack.client().chat.completions.create({ model: 'sonar-reasoning-pro', messages: [{ role: 'user', content: 'Why is the sky blue?' }], stream: true }));
+    assert.equal(streamed.reasoning, message.reasoning_content);
+    assert.equal(streamed.text, message.content);
   });
 
   test('Perplexity: consecutive user messages are merged into one turn, and citations and search_results reach the client', async () => {

@@ -19,5 +19,6 @@ export const fireworksProfile: OpenAICompatibleProfile = {
   streamUsageOption: true,
   requiresAlternatingRoles: false,
   reasoningTokensInCompletion: true,
+  reasoningInThinkTags: false,
   readError: readOpenAIError,
 };

@@ -10,6 +10,7 @@ import type { Surface } from '../../store/store.ts';
 import type { Adjustment, ChatCall, ChatResult, ChatStreamEvent, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
 import { toGatewayTransportError, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
 import { mergeConsecutiveRoles } from './merge-consecutive-roles.ts';
+import { ThinkTagSplitter } from './think-tag-splitter.ts';
 import type { OpenAICompatibleProfile } from './openai-compatible-profile.ts';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -61,15 +62,40 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null || !Array.isArray(parsed.value.choices)) {
         throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the response is not a chat completion');
       }
-      return { kind: 'completion', completion: parsed.value, adjustments };
+      return { kind: 'completion', completion: this.normalizeCompletion(parsed.value), adjustments };
     }
     return { kind: 'stream', events: this.decodeStream(response, call.signal), adjustments };
   }
 
   readUsage(usage: ChatUsage | null | undefined): TokenUsage | undefined {
-    const tokens = readChatUsage(usage);
-    if (!tokens || this.profile.reasoningTokensInCompletion || !tokens.reasoningTokens) return tokens;
-    return { ...tokens, completionTokens: tokens.completionTokens + tokens.reasoningTokens };
+    return readChatUsage(usage);
+  }
+
+  /** Usage in OpenAI's terms: reasoning tokens inside completion_tokens. Returns whether it changed anything. */
+  private normalizeUsage(usage: ChatUsage | null | undefined): boolean {
+    const reasoning = usage?.completion_tokens_details?.reasoning_tokens;
+    if (this.profile.reasoningTokensInCompletion || !usage || typeof reasoning !== 'number' || reasoning <= 0) return false;
+    usage.completion_tokens += reasoning;
+    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    return true;
+  }
+
+  private normalizeCompletion(completion: ChatCompletion): ChatCompletion {
+    this.normalizeUsage(completion.usage);
+    if (this.profile.reasoningInThinkTags) {
+      for (const choice of completion.choices) {
+        if (typeof choice.message?.content !== 'string') continue;
+        const splitter = new ThinkTagSplitter();
+        const head = splitter.push(choice.message.content);
+        const tail = splitter.flush();
+        const reasoning = head.reasoning + tail.reasoning;
+        if (reasoning) {
+          choice.message.content = head.content + tail.content;
+          choice.message.reasoning_content = reasoning;
+        }
+      }
+    }
+    return completion;
   }
 
   /** The upstream body: the client's request with the model's and the provider's quirks fixed. */
@@ -114,6 +140,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   private async *decodeStream(response: UpstreamResponse, signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
     const provider = this.descriptor.id;
     let finished = false;
+    const splitters = new Map<number, ThinkTagSplitter>();
     try {
       for await (const event of readSseEvents(response.body)) {
         if (event.data === '[DONE]') return;
@@ -125,8 +152,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
           const { message } = this.profile.readError(parsed.value);
           throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, scrubSecrets(message ?? 'error event', [this.settings.apiKey]));
         }
-        if (Array.isArray(parsed.value.choices) && parsed.value.choices.some((choice) => choice?.finish_reason)) finished = true;
-        yield { chunk: parsed.value, raw: event.data };
+        const chunk = parsed.value;
+        if (Array.isArray(chunk.choices) && chunk.choices.some((choice) => choice?.finish_reason)) finished = true;
+        // The provider's bytes go through untouched unless a quirk had to be fixed in this chunk.
+        const changed = this.normalizeUsage(chunk.usage) || (this.profile.reasoningInThinkTags && splitThinkTags(chunk, splitters));
+        yield changed ? { chunk } : { chunk, raw: event.data };
       }
     } catch (error) {
       if (error instanceof GatewayError || signal.aborted) throw error;
@@ -137,6 +167,26 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     // Some providers end without [DONE]; an answer that reached its finish_reason is complete all the same.
     if (!finished) throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the stream closed before the answer finished');
   }
+}
+
+/** Moves `<think>` content of each choice's delta into `reasoning_content`; true when the chunk changed. */
+function splitThinkTags(chunk: ChatCompletionChunk, splitters: Map<number, ThinkTagSplitter>): boolean {
+  let changed = false;
+  for (const choice of chunk.choices ?? []) {
+    const delta = choice?.delta;
+    if (!delta || (typeof delta.content !== 'string' && !choice.finish_reason)) continue;
+    let splitter = splitters.get(choice.index);
+    if (!splitter) splitters.set(choice.index, (splitter = new ThinkTagSplitter()));
+    const split = splitter.push(typeof delta.content === 'string' ? delta.content : '');
+    const rest = choice.finish_reason ? splitter.flush() : { content: '', reasoning: '' };
+    const content = split.content + rest.content;
+    const reasoning = split.reasoning + rest.reasoning;
+    if (content === (delta.content ?? '') && !reasoning) continue;
+    changed = true;
+    delta.content = content;
+    if (reasoning) delta.reasoning_content = reasoning;
+  }
+  return changed;
 }
 
 async function readText(provider: string, response: UpstreamResponse, signal: AbortSignal, limit = Number.POSITIVE_INFINITY): Promise<string> {

@@ -17,8 +17,13 @@ export interface OpenAICompatibleProfile {
   streamUsageOption: boolean;
   /** After the system messages, user and assistant turns must alternate (Perplexity). */
   requiresAlternatingRoles: boolean;
-  /** When false, the provider's `completion_tokens` leaves reasoning tokens out (xAI), and the gateway adds them. */
+  /**
+   * When false, the provider's `completion_tokens` leaves reasoning tokens out (xAI): the gateway
+   * adds them, so every provider's usage means what OpenAI's means (total = prompt + completion).
+   */
   reasoningTokensInCompletion: boolean;
+  /** Reasoning models write a `<think>` section at the start of the content (Perplexity); moved to `reasoning_content`. */
+  reasoningInThinkTags: boolean;
   /** The human-readable message (and parameter) of the provider's error body. */
   readError(body: unknown): { message?: string; param?: string | null };
 }

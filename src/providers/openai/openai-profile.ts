@@ -16,5 +16,6 @@ export const openaiProfile: OpenAICompatibleProfile = {
   streamUsageOption: true,
   requiresAlternatingRoles: false,
   reasoningTokensInCompletion: true,
+  reasoningInThinkTags: false,
   readError: readOpenAIError,
 };

@@ -20,5 +20,6 @@ export const perplexityProfile: OpenAICompatibleProfile = {
   streamUsageOption: false,
   requiresAlternatingRoles: true,
   reasoningTokensInCompletion: true,
+  reasoningInThinkTags: true,
   readError: readOpenAIError,
 };

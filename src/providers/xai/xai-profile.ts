@@ -20,5 +20,6 @@ export const xaiProfile: OpenAICompatibleProfile = {
   requiresAlternatingRoles: false,
   // grok reports reasoning tokens beside completion_tokens, not inside them (total_tokens adds both).
   reasoningTokensInCompletion: false,
+  reasoningInThinkTags: false,
   readError: readOpenAIError,
 };
