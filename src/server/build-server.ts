@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes that answer without an API key (health checks). */
     public?: boolean;
+    /** The error shape of the route's surface; OpenAI's when absent. */
+    dialect?: 'openai' | 'anthropic';
   }
 }
 

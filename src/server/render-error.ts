@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_ERRORS, GatewayError, type ValidationIssue } from '../core/gateway-error.ts';
+import { encodeAnthropicError } from '../dialects/anthropic-messages/encode-anthropic-error.ts';
 import { encodeOpenAIError } from '../dialects/openai-chat/encode-openai-error.ts';
 
 /**
@@ -15,7 +16,16 @@ export function renderError(error: unknown, request: FastifyRequest, reply: Fast
   }
   if (reply.sent || reply.raw.headersSent) return;
   for (const [name, value] of Object.entries(gatewayError.headers ?? {})) reply.header(name, value);
-  reply.status(gatewayError.status).type('application/json').send(encodeOpenAIError(gatewayError));
+  const body = errorDialect(request) === 'anthropic' ? encodeAnthropicError(gatewayError) : encodeOpenAIError(gatewayError);
+  reply.status(gatewayError.status).type('application/json').send(body);
+}
+
+/** Anthropic-surface routes (and unknown paths under them) answer in Anthropic's error shape. */
+function errorDialect(request: FastifyRequest): 'openai' | 'anthropic' {
+  const dialect = request.routeOptions?.config?.dialect;
+  if (dialect) return dialect;
+  const path = request.url.split('?')[0];
+  return path.startsWith('/v1/gateway/claude/') || path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
 }
 
 export function toGatewayError(error: unknown, request: FastifyRequest): GatewayError {

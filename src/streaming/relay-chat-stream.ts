@@ -4,7 +4,7 @@ import type { ChatCompletionChunk, ChatUsage } from '../core/chat-types.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../core/gateway-error.ts';
 import type { TokenUsage } from '../core/usage.ts';
 import type { ChatStreamEvent } from '../providers/provider-adapter.ts';
-import { formatSseEvent } from './format-sse-event.ts';
+import type { ChatStreamEncoder } from './chat-stream-encoder.ts';
 
 export interface RelayOutcome {
   status: 'completed' | 'failed' | 'client_aborted';
@@ -16,47 +16,36 @@ export interface RelayOutcome {
 }
 
 /**
- * Relays a chat stream to the client chunk by chunk, as Server-Sent Events: the provider's own
- * bytes when nothing needs changing, with backpressure, then `data: [DONE]`. On the way it taps
- * the usage (the gateway always asks the provider for it, and providers put it in different
- * places: a final chunk with empty `choices` (OpenAI), the finish chunk (Fireworks), every chunk
- * (Perplexity)). The client gets it as OpenAI defines it: only when it asked
- * (`stream_options.include_usage`), once, in a final chunk with empty `choices`.
- * A failure after the first byte becomes an error event and a clean close.
+ * Relays a hub chat stream to the client chunk by chunk, in the client's surface (the encoder),
+ * with backpressure. On the way it taps the usage — the gateway always asks the provider for it —
+ * and times the first token. A failure after the first byte becomes the surface's error event and
+ * a clean close; a client that goes away ends the relay (and, through the request's abort signal,
+ * the provider call).
  */
 export async function relayChatStream(options: {
   response: ServerResponse;
   first: IteratorResult<ChatStreamEvent>;
   events: AsyncIterator<ChatStreamEvent>;
-  includeUsage: boolean;
+  encoder: ChatStreamEncoder;
   startedAt: number;
-  encodeError: (error: GatewayError) => string;
   readUsage: (usage: ChatUsage | null | undefined) => TokenUsage | undefined;
 }): Promise<RelayOutcome> {
-  const { response, events } = options;
+  const { response, events, encoder } = options;
   const outcome: RelayOutcome = { status: 'completed' };
   let next = options.first;
-  let lastUsageChunk: ChatCompletionChunk | undefined;
   try {
     while (!next.done) {
-      const { chunk, raw } = next.value;
-      const usage = options.readUsage(chunk.usage);
-      if (usage) {
-        outcome.usage = usage;
-        lastUsageChunk = chunk;
-      }
-      if (outcome.timeToFirstTokenMs === undefined && carriesOutput(chunk)) outcome.timeToFirstTokenMs = performance.now() - options.startedAt;
-
-      const data = usage ? withoutUsage(chunk) : (raw ?? JSON.stringify(chunk));
-      if (data !== undefined && !(await write(response, formatSseEvent(data)))) {
+      const usage = options.readUsage(next.value.chunk.usage);
+      if (usage) outcome.usage = usage;
+      if (outcome.timeToFirstTokenMs === undefined && carriesOutput(next.value.chunk)) outcome.timeToFirstTokenMs = performance.now() - options.startedAt;
+      if (!(await write(response, encoder.chunk(next.value, usage)))) {
         outcome.status = 'client_aborted';
         await events.return?.();
         return outcome;
       }
       next = await events.next();
     }
-    if (options.includeUsage && lastUsageChunk) await write(response, formatSseEvent(usageChunk(lastUsageChunk)));
-    await write(response, formatSseEvent('[DONE]'));
+    await write(response, encoder.end(outcome.usage));
   } catch (error) {
     if (response.destroyed || response.writableEnded) {
       outcome.status = 'client_aborted';
@@ -64,22 +53,10 @@ export async function relayChatStream(options: {
     }
     outcome.status = 'failed';
     outcome.error = error instanceof GatewayError ? error : GATEWAY_ERRORS.internal();
-    await write(response, formatSseEvent(options.encodeError(outcome.error)));
+    await write(response, encoder.error(outcome.error));
   }
   response.end();
   return outcome;
-}
-
-/** A chunk without its usage, or undefined when the chunk carried nothing else (a usage-only final chunk). */
-function withoutUsage(chunk: ChatCompletionChunk): string | undefined {
-  if (!Array.isArray(chunk.choices) || chunk.choices.length === 0) return undefined;
-  const { usage: _hidden, ...rest } = chunk;
-  return JSON.stringify(rest);
-}
-
-/** OpenAI's final usage chunk: empty `choices`, the provider's usage object as it sent it (extra fields kept). */
-function usageChunk(source: ChatCompletionChunk): string {
-  return JSON.stringify({ id: source.id, object: 'chat.completion.chunk', created: source.created, model: source.model, choices: [], usage: source.usage });
 }
 
 function carriesOutput(chunk: ChatCompletionChunk): boolean {
@@ -89,10 +66,10 @@ function carriesOutput(chunk: ChatCompletionChunk): boolean {
   });
 }
 
-/** Writes with backpressure; false when the client is gone. */
-async function write(response: ServerResponse, text: string): Promise<boolean> {
+/** Writes with backpressure; false when the client is gone. Empty text writes nothing. */
+export async function write(response: ServerResponse, text: string): Promise<boolean> {
   if (response.destroyed || response.writableEnded) return false;
-  if (response.write(text)) return true;
+  if (text === '' || response.write(text)) return true;
   const [event] = await Promise.race([once(response, 'drain').then(() => ['drain']), once(response, 'close').then(() => ['close'])]);
   return event === 'drain' && !response.destroyed;
 }

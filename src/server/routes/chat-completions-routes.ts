@@ -3,7 +3,7 @@ import type { ChatRequest } from '../../core/chat-types.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
 import type { TokenUsage } from '../../core/usage.ts';
 import { chatRequestSchema } from '../../dialects/openai-chat/chat-request-schema.ts';
-import { encodeOpenAIStreamError } from '../../dialects/openai-chat/encode-openai-error.ts';
+import { createOpenAIChatStreamEncoder } from '../../dialects/openai-chat/openai-chat-stream-encoder.ts';
 import { dispatchChat } from '../../gateway/dispatch-chat.ts';
 import type { Adjustment } from '../../providers/provider-adapter.ts';
 import { relayChatStream } from '../../streaming/relay-chat-stream.ts';
@@ -72,9 +72,8 @@ async function handleChatCompletion(switchyard: Switchyard, request: FastifyRequ
       response: reply.raw,
       first: dispatched.first,
       events: dispatched.events,
-      includeUsage: body.stream_options?.include_usage === true,
+      encoder: createOpenAIChatStreamEncoder({ includeUsage: body.stream_options?.include_usage === true }),
       startedAt,
-      encodeError: encodeOpenAIStreamError,
       readUsage: (usage) => adapter.readUsage(usage),
     });
     const status = outcome.status === 'completed' ? 200 : outcome.status === 'client_aborted' ? 499 : outcome.error!.status;

@@ -1,0 +1,32 @@
+import type { ChatCompletionChunk } from '../../core/chat-types.ts';
+import type { ChatStreamEncoder } from '../../streaming/chat-stream-encoder.ts';
+import { formatSseEvent } from '../../streaming/format-sse-event.ts';
+import { encodeOpenAIStreamError } from './encode-openai-error.ts';
+
+/**
+ * OpenAI chat streams, written as OpenAI defines them: the provider's own bytes when nothing needs
+ * changing; usage only when the client asked (`stream_options.include_usage`), once, in a final
+ * chunk with empty `choices` — wherever the provider put it (a final chunk: OpenAI; the finish
+ * chunk: Fireworks; every chunk: Perplexity); then `data: [DONE]`.
+ */
+export function createOpenAIChatStreamEncoder(options: { includeUsage: boolean }): ChatStreamEncoder {
+  let lastUsageChunk: ChatCompletionChunk | undefined;
+  return {
+    chunk({ chunk, raw }, usage) {
+      if (!usage) return formatSseEvent(raw ?? JSON.stringify(chunk));
+      lastUsageChunk = chunk;
+      const { usage: _held, ...rest } = chunk;
+      return Array.isArray(chunk.choices) && chunk.choices.length > 0 ? formatSseEvent(JSON.stringify(rest)) : '';
+    },
+    end() {
+      const usage = options.includeUsage && lastUsageChunk ? formatSseEvent(usageChunk(lastUsageChunk)) : '';
+      return `${usage}${formatSseEvent('[DONE]')}`;
+    },
+    error: (error) => formatSseEvent(encodeOpenAIStreamError(error)),
+  };
+}
+
+/** OpenAI's final usage chunk: empty `choices`, the provider's usage object as it sent it (extra fields kept). */
+function usageChunk(source: ChatCompletionChunk): string {
+  return JSON.stringify({ id: source.id, object: 'chat.completion.chunk', created: source.created, model: source.model, choices: [], usage: source.usage });
+}
