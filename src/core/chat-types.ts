@@ -34,6 +34,15 @@ export interface ChatMessage {
   [field: string]: unknown;
 }
 
+/** A piece of a streamed tool call: the first piece of each call carries its id and name, the rest argument fragments. */
+export interface ToolCallDelta {
+  /** Position of the call in the message's `tool_calls` array, from 0. */
+  index: number;
+  id?: string;
+  type?: 'function';
+  function?: { name?: string; arguments?: string };
+}
+
 export interface ChatTool {
   type: 'function';
   function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean };
@@ -91,7 +100,7 @@ export interface ChatCompletionChunk {
   model: string;
   choices: {
     index: number;
-    delta: Partial<ChatMessage> & { tool_calls?: (Partial<ToolCall> & { index: number })[] };
+    delta: Partial<Omit<ChatMessage, 'tool_calls'>> & { tool_calls?: ToolCallDelta[] };
     finish_reason: string | null;
     [field: string]: unknown;
   }[];

@@ -65,7 +65,7 @@ function rejectsReasoningEffortWithTools(error: GatewayError, request: ChatReque
 }
 
 /** Exponential backoff with jitter; a Retry-After longer than the gateway is willing to wait means no retry. */
-function retryWaitMs(retry: number, retryAfter: string | undefined): number | undefined {
+export function retryWaitMs(retry: number, retryAfter: string | undefined): number | undefined {
   if (retryAfter !== undefined) {
     const seconds = Number(retryAfter);
     if (!Number.isFinite(seconds) || seconds * 1_000 > LONGEST_RETRY_WAIT_MS) return undefined;

@@ -4,6 +4,7 @@ import type { Switchyard } from '../switchyard.ts';
 import { authenticate } from './authenticate.ts';
 import { generateRequestId } from './generate-request-id.ts';
 import { renderError } from './render-error.ts';
+import { registerAnthropicMessagesRoutes } from './routes/anthropic-messages-routes.ts';
 import { registerChatCompletionsRoutes } from './routes/chat-completions-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerModelRoutes } from './routes/model-routes.ts';
@@ -46,5 +47,6 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
   registerHealthRoutes(app, switchyard);
   registerModelRoutes(app, switchyard);
   registerChatCompletionsRoutes(app, switchyard);
+  registerAnthropicMessagesRoutes(app, switchyard);
   return app;
 }

@@ -67,9 +67,9 @@ function carriesOutput(chunk: ChatCompletionChunk): boolean {
 }
 
 /** Writes with backpressure; false when the client is gone. Empty text writes nothing. */
-export async function write(response: ServerResponse, text: string): Promise<boolean> {
+export async function write(response: ServerResponse, data: string | Uint8Array): Promise<boolean> {
   if (response.destroyed || response.writableEnded) return false;
-  if (text === '' || response.write(text)) return true;
+  if (data.length === 0 || response.write(data)) return true;
   const [event] = await Promise.race([once(response, 'drain').then(() => ['drain']), once(response, 'close').then(() => ['close'])]);
   return event === 'drain' && !response.destroyed;
 }

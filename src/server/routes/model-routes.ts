@@ -1,38 +1,45 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CatalogModel } from '../../catalog/catalog-model.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
+import { encodeAnthropicModel, encodeAnthropicModelPage } from '../../dialects/anthropic-messages/encode-anthropic-model.ts';
 import type { Switchyard } from '../../switchyard.ts';
 
-const MODEL_LIST_PATHS = ['/v1/models', '/v1/gateway/models', '/v1/api/openai/models'];
+const OPENAI_MODEL_PATHS = ['/v1/models', '/v1/gateway/models', '/v1/api/openai/models'];
+const ANTHROPIC_MODEL_PATH = '/v1/gateway/claude/v1/models';
 
 /**
- * OpenAI's model list and model object. Model ids contain `/`
- * (`accounts/fireworks/models/gpt-oss-120b`), so the single-model route takes the rest of the path.
+ * Model lists in OpenAI's format, and in Anthropic's for Anthropic SDK clients and Claude Code
+ * (under /v1/gateway/claude, or on /v1/models when the request carries `anthropic-version`).
+ * Model ids contain `/` (`accounts/fireworks/models/gpt-oss-120b`), so the single-model routes
+ * take the rest of the path.
  * @see https://platform.openai.com/docs/api-reference/models
  */
 export function registerModelRoutes(app: FastifyInstance, switchyard: Switchyard): void {
-  const list = () => ({ object: 'list', data: switchyard.chat.availableModels().map(toOpenAIModel) });
-  for (const path of MODEL_LIST_PATHS) {
-    app.get(path, async () => list());
-    app.get(`${path}/*`, async (request) => {
-      const raw = ((request.params as { '*': string })['*'] ?? '').replace(/\/+$/, '');
-      if (raw === '') return list();
-      const id = safeDecode(raw);
-      const model = switchyard.chat.availableModels().find((candidate) => candidate.id === id);
-      if (!model) throw GATEWAY_ERRORS.modelNotFound(id);
-      return toOpenAIModel(model);
-    });
+  const answer = (request: FastifyRequest, anthropic: boolean) => {
+    const available = switchyard.chat.availableModels();
+    const id = modelIdOf(request);
+    if (id === '') return anthropic ? encodeAnthropicModelPage(available, request.query as Record<string, string>) : { object: 'list', data: available.map(toOpenAIModel) };
+    const model = available.find((candidate) => candidate.id === id);
+    if (!model) throw GATEWAY_ERRORS.modelNotFound(id);
+    return anthropic ? encodeAnthropicModel(model) : toOpenAIModel(model);
+  };
+  for (const path of OPENAI_MODEL_PATHS) {
+    for (const route of [path, `${path}/*`]) app.get(route, async (request) => answer(request, request.headers['anthropic-version'] !== undefined));
+  }
+  for (const route of [ANTHROPIC_MODEL_PATH, `${ANTHROPIC_MODEL_PATH}/*`]) {
+    app.get(route, { config: { dialect: 'anthropic' } }, async (request) => answer(request, true));
+  }
+}
+
+function modelIdOf(request: FastifyRequest): string {
+  const raw = ((request.params as { '*'?: string })['*'] ?? '').replace(/\/+$/, '');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
   }
 }
 
 function toOpenAIModel(model: CatalogModel) {
   return { id: model.id, object: 'model', created: model.created, owned_by: model.provider };
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }

@@ -1,0 +1,42 @@
+import type { EventSourceMessage } from 'eventsource-parser';
+import { parseJson } from '../../core/parse-json.ts';
+import type { TokenUsage } from '../../core/usage.ts';
+import type { MessagesUsage } from './messages-api.ts';
+
+/** Messages usage in the gateway's terms: input counts every input token, cache reads and writes included. */
+export function readMessagesUsage(usage: Partial<MessagesUsage> | null | undefined): TokenUsage | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  const cacheRead = count(usage.cache_read_input_tokens);
+  const cacheWrite = count(usage.cache_creation_input_tokens);
+  return {
+    promptTokens: (count(usage.input_tokens) ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0),
+    cachedPromptTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
+    completionTokens: count(usage.output_tokens) ?? 0,
+  };
+}
+
+/**
+ * Follows the usage of a Messages event stream as it is relayed: `message_start` carries the input
+ * side, each `message_delta` the running totals (output, and input fields in newer API versions).
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming#event-types
+ */
+export function createMessagesUsageTap(): { observe(event: EventSourceMessage): void; usage(): TokenUsage | undefined } {
+  let usage: Partial<MessagesUsage> | undefined;
+  return {
+    observe(event) {
+      if (event.event !== 'message_start' && event.event !== 'message_delta') return;
+      const parsed = parseJson<{ message?: { usage?: Partial<MessagesUsage> }; usage?: Partial<MessagesUsage> }>(event.data);
+      if (!parsed.ok || !parsed.value) return;
+      const reported = event.event === 'message_start' ? parsed.value.message?.usage : parsed.value.usage;
+      if (!reported) return;
+      usage = { ...usage };
+      for (const [field, value] of Object.entries(reported)) if (typeof value === 'number') (usage as Record<string, number>)[field] = value;
+    },
+    usage: () => readMessagesUsage(usage),
+  };
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.trunc(value) : undefined;
+}
