@@ -125,7 +125,7 @@ describe('Anthropic Messages surface with the official Anthropic SDKs', () => {
     const post = (headers: Record<string, string>, body: unknown) =>
       fetch(`${stack.gateway.url}/v1/gateway/claude/v1/messages/`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers }, body: JSON.stringify(body) });
     const valid = { model: 'gpt-5-mini', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] };
-    const cases = [
+    const cases: { headers: Record<string, string>; body: unknown; status: number; type: string; message: string | RegExp }[] = [
       { headers: {}, body: valid, status: 401, type: 'authentication_error', message: 'Authorization header is not supplied' },
       { headers: { 'x-api-key': 'sy_wrong' }, body: valid, status: 401, type: 'authentication_error', message: 'Invalid API key' },
       { headers: { 'x-api-key': stack.apiKey }, body: { ...valid, model: 'nope' }, status: 404, type: 'not_found_error', message: "Model 'nope' not found" },
