@@ -89,6 +89,36 @@ export const GATEWAY_ERRORS = {
       param,
       message: `Model '${model}' does not support ${capability}`,
     }),
+  /** Responses API: a response id this organization did not create through the gateway (or none at all). */
+  responseNotFound: (id: string) =>
+    new GatewayError({ status: 404, type: 'not_found_error', code: 'response_not_found', message: `Response with id '${id}' not found.` }),
+  /** Responses API: `previous_response_id` names a response this organization did not create; OpenAI's own code and wording. */
+  previousResponseNotFound: (id: string) =>
+    new GatewayError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'previous_response_not_found',
+      param: 'previous_response_id',
+      message: `Previous response with id '${id}' not found.`,
+    }),
+  /** Responses API on a model served through chat translation: a feature that needs OpenAI's own Responses service. */
+  responsesFeatureNotTranslated: (model: string, feature: string, param: string) =>
+    new GatewayError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'unsupported_feature',
+      param,
+      message: `${feature} is not supported with model '${model}': the gateway serves it by translating the Responses API to chat completions, which cannot carry it. Use an OpenAI model for it.`,
+    }),
+  /** Responses API pass-through: state stored at the provider that the gateway cannot tie to the caller's organization. */
+  responsesReferenceRefused: (feature: string, param: string) =>
+    new GatewayError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'unsupported_feature',
+      param,
+      message: `${feature} cannot be used through the gateway: it refers to stored provider state the gateway cannot verify belongs to your organization. Send the items themselves instead.`,
+    }),
   validation: (issues: ValidationIssue[]) =>
     new GatewayError({
       status: 422,
@@ -131,6 +161,17 @@ export const GATEWAY_ERRORS = {
       message: `Provider '${provider}' did not answer in time`,
       retryable: true,
       upstream: { provider },
+    }),
+  /** The provider is short of capacity for everyone (Anthropic's 529 `overloaded_error`, also sent as a stream `error` event). */
+  upstreamOverloaded: (provider: string, details: { status?: number; body?: string; retryAfter?: string } = {}) =>
+    new GatewayError({
+      status: 503,
+      type: 'upstream_error',
+      code: 'upstream_overloaded',
+      message: `Provider '${provider}' is overloaded; try again shortly`,
+      retryable: true,
+      headers: details.retryAfter ? { 'retry-after': details.retryAfter } : undefined,
+      upstream: { provider, status: details.status, body: details.body },
     }),
   upstreamCredentialsRejected: (provider: string, status: number) =>
     new GatewayError({
