@@ -8,6 +8,7 @@ import { registerAnthropicMessagesRoutes } from './routes/anthropic-messages-rou
 import { registerChatCompletionsRoutes } from './routes/chat-completions-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerModelRoutes } from './routes/model-routes.ts';
+import { registerResponsesRoutes } from './routes/responses-routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,6 +48,7 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
   registerHealthRoutes(app, switchyard);
   registerModelRoutes(app, switchyard);
   registerChatCompletionsRoutes(app, switchyard);
+  registerResponsesRoutes(app, switchyard);
   registerAnthropicMessagesRoutes(app, switchyard);
   return app;
 }

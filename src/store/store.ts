@@ -27,6 +27,29 @@ export interface Store {
 
   insertUsageRecords(records: UsageRecord[]): Promise<void>;
   listUsageRecords(filter?: { organizationId?: string; limit?: number }): Promise<UsageRecord[]>;
+
+  /** Remembers who created a Responses API response at its provider (one write per create, off the chat path). */
+  insertResponseRecord(record: ResponseRecord): Promise<void>;
+  findResponseRecord(id: string): Promise<ResponseRecord | undefined>;
+  /**
+   * Marks a response's tokens as recorded; true only for the first caller, so a background
+   * response is billed once however often it is polled.
+   */
+  markResponseUsageRecorded(id: string, recordedAt: number): Promise<boolean>;
+}
+
+/** A Responses API response created through the gateway, and whose it is. */
+export interface ResponseRecord {
+  id: string;
+  organizationId: string;
+  apiKeyId: string;
+  provider: string;
+  /** The model id the client asked for. */
+  model: string;
+  /** Unix milliseconds. */
+  createdAt: number;
+  /** Unix milliseconds at which its tokens were recorded; null while it runs in the background. */
+  usageRecordedAt: number | null;
 }
 
 export interface Organization {

@@ -37,4 +37,15 @@ export const SQLITE_MIGRATIONS: string[] = [
    CREATE INDEX usage_records_organization_time ON usage_records(organization_id, created_at);`,
   `ALTER TABLE usage_records ADD COLUMN cache_write_tokens INTEGER;
    ALTER TABLE usage_records ADD COLUMN surface TEXT NOT NULL DEFAULT 'openai-chat';`,
+  // Who created each Responses API response (pass-through), so retrieval and cancellation reach its
+  // provider and only its organization; usage_recorded_at makes a background response billed once.
+  `CREATE TABLE responses (
+     id TEXT PRIMARY KEY,
+     organization_id TEXT NOT NULL,
+     api_key_id TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     model TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     usage_recorded_at INTEGER
+   );`,
 ];

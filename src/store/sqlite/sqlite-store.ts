@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ApiKeyRecord, AuthenticatedKey, Organization, Store, UsageRecord } from '../store.ts';
+import type { ApiKeyRecord, AuthenticatedKey, Organization, ResponseRecord, Store, UsageRecord } from '../store.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 
 /** The embedded default store: one SQLite file in WAL mode, shared by `serve` and the CLI. */
@@ -114,6 +114,26 @@ export class SqliteStore implements Store {
     return (rows as UsageRow[]).map(toUsageRecord);
   }
 
+  async insertResponseRecord(record: ResponseRecord): Promise<void> {
+    this.database
+      .prepare(
+        `INSERT OR IGNORE INTO responses (id, organization_id, api_key_id, provider, model, created_at, usage_recorded_at)
+         VALUES (@id, @organizationId, @apiKeyId, @provider, @model, @createdAt, @usageRecordedAt)`,
+      )
+      .run(record);
+  }
+
+  async findResponseRecord(id: string): Promise<ResponseRecord | undefined> {
+    const row = this.database.prepare('SELECT * FROM responses WHERE id = ?').get(id) as ResponseRow | undefined;
+    return row
+      ? { id: row.id, organizationId: row.organization_id, apiKeyId: row.api_key_id, provider: row.provider, model: row.model, createdAt: row.created_at, usageRecordedAt: row.usage_recorded_at }
+      : undefined;
+  }
+
+  async markResponseUsageRecorded(id: string, recordedAt: number): Promise<boolean> {
+    return this.database.prepare('UPDATE responses SET usage_recorded_at = ? WHERE id = ? AND usage_recorded_at IS NULL').run(recordedAt, id).changes === 1;
+  }
+
   private nextKeyVersion(): number {
     const row = this.database.prepare('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM api_keys').get() as { next: number };
     return row.next;
@@ -136,6 +156,16 @@ interface ApiKeyRow {
   created_at: string;
   revoked_at: string | null;
   version: number;
+}
+
+interface ResponseRow {
+  id: string;
+  organization_id: string;
+  api_key_id: string;
+  provider: string;
+  model: string;
+  created_at: number;
+  usage_recorded_at: number | null;
 }
 
 interface UsageRow {

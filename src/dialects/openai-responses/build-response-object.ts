@@ -1,0 +1,54 @@
+import type { ResponseObject, ResponsesOutputItem, ResponsesRequest, ResponsesTool, ResponsesUsage } from './responses-api.ts';
+
+export interface ResponseObjectFields {
+  id: string;
+  createdAt: number;
+  /** The model id the client asked for. */
+  model: string;
+  request: ResponsesRequest;
+  status: ResponseObject['status'];
+  output: ResponsesOutputItem[];
+  usage: ResponsesUsage | null;
+  incompleteDetails?: ResponseObject['incomplete_details'];
+  error?: ResponseObject['error'];
+}
+
+/**
+ * A translated Response, the request's parameters echoed the way OpenAI echoes them. It is never
+ * stored (`store: false`, no `previous_response_id`): translation is stateless.
+ * @see https://platform.openai.com/docs/api-reference/responses/object
+ */
+export function buildResponseObject(fields: ResponseObjectFields): ResponseObject {
+  const { request } = fields;
+  return {
+    id: fields.id,
+    object: 'response',
+    created_at: fields.createdAt,
+    status: fields.status,
+    background: false,
+    completed_at: fields.status === 'completed' ? Math.floor(Date.now() / 1000) : null,
+    error: fields.error ?? null,
+    incomplete_details: fields.incompleteDetails ?? null,
+    instructions: request.instructions ?? null,
+    max_output_tokens: request.max_output_tokens ?? null,
+    model: fields.model,
+    output: fields.output,
+    parallel_tool_calls: request.parallel_tool_calls ?? true,
+    previous_response_id: null,
+    reasoning: { effort: request.reasoning?.effort ?? null, summary: null },
+    store: false,
+    temperature: request.temperature ?? null,
+    text: { format: request.text?.format ?? { type: 'text' } },
+    tool_choice: request.tool_choice ?? 'auto',
+    tools: (request.tools ?? []).map(echoTool),
+    top_p: request.top_p ?? null,
+    truncation: 'disabled',
+    usage: fields.usage,
+    metadata: request.metadata ?? {},
+  };
+}
+
+function echoTool(tool: ResponsesTool): ResponsesTool {
+  if (tool.type !== 'function') return tool;
+  return { type: 'function', name: tool.name as string, description: (tool.description as string | undefined) ?? null, parameters: (tool.parameters as Record<string, unknown> | undefined) ?? null, strict: (tool.strict as boolean | undefined) ?? null };
+}

@@ -1,0 +1,174 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { openaiSimulatorProfile } from '../openai-simulator-profile.ts';
+import { simulateTurn } from '../simulate-turn.ts';
+import { SimulatorError } from '../simulator-error.ts';
+import type { Exchange, SimulatorContext } from '../start-simulators.ts';
+import { buildSimulatedResponse, type SimulatedResponse } from './build-simulated-response.ts';
+import { checkResponsesModelRules } from './check-responses-model-rules.ts';
+import { checkResponsesRequest } from './check-responses-request.ts';
+import { convertResponsesRequestToChat } from './convert-responses-request-to-chat.ts';
+import { renderResponseEvents, renderResponseFailureEvents } from './render-response-events.ts';
+import { renderResponseObject } from './render-response-object.ts';
+import { responsesError } from './responses-error.ts';
+import { writeResponseEvents } from './write-response-events.ts';
+
+/**
+ * How long a background response stays `queued` before it completes, unless a fault's
+ * `firstByteDelayMs` says otherwise (a long one keeps it queued for a cancel test).
+ */
+export const BACKGROUND_COMPLETION_DELAY_MS = 25;
+
+const profile = openaiSimulatorProfile;
+const basePath = profile.basePath;
+
+/**
+ * OpenAI's Responses API on the simulator's OpenAI base URL: create (JSON, SSE stream, or
+ * `background`), retrieve, cancel and delete, with responses kept in memory so
+ * `previous_response_id` chains and background polling work. Answers come from the same engine
+ * as the chat simulators.
+ * @see https://platform.openai.com/docs/api-reference/responses
+ */
+export function registerOpenAIResponsesSimulator(app: FastifyInstance, context: SimulatorContext): void {
+  const responses = new Map<string, SimulatedResponse>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  app.addHook('onClose', async () => {
+    for (const timer of timers.values()) clearTimeout(timer);
+  });
+
+  app.post(`${basePath}/responses`, async (request, reply) => {
+    const exchange = context.beginExchange('openai', request, reply);
+    if (!hasBearerKey(request)) return sendError(exchange, profile.authenticationError());
+    if (!exchange.body.ok) return sendError(exchange, profile.invalidJsonError());
+    const body = exchange.body.value as Record<string, unknown> | null;
+    const background = body?.background === true;
+    const fault = context.takeFault('openai', body?.model);
+    if (fault?.firstByteDelayMs && !background) {
+      try {
+        await delay(fault.firstByteDelayMs, undefined, { signal: exchange.clientClosed });
+      } catch {
+        return;
+      }
+    }
+    if (fault?.status !== undefined) {
+      const error = fault.body === undefined ? profile.faultError(fault.status) : new SimulatorError(fault.status, fault.body);
+      return sendError(exchange, new SimulatorError(error.status, error.body, { ...error.headers, ...fault.headers }));
+    }
+    const breaks = fault?.breakMode !== undefined || fault?.afterChunks !== undefined;
+    if (breaks && !exchange.record.streamed) {
+      if (fault?.breakMode === 'error-event') return sendError(exchange, profile.faultError(500));
+      exchange.markBroken();
+      exchange.response.destroy();
+      return;
+    }
+
+    const checked = checkResponsesRequest(body);
+    if (!checked.ok) return sendError(exchange, checked.error);
+    const responsesRequest = checked.request;
+    const model = profile.findModel(responsesRequest.model);
+    if (!model) return sendError(exchange, responsesError(400, `The requested model '${responsesRequest.model}' does not exist.`, 'model', 'model_not_found'));
+    const refusal = checkResponsesModelRules(responsesRequest, model);
+    if (refusal) return sendError(exchange, refusal);
+    const previousId = responsesRequest.previous_response_id;
+    const previous = previousId ? responses.get(previousId) : undefined;
+    if (previousId && !previous) {
+      return sendError(exchange, responsesError(400, `Previous response with id '${previousId}' not found.`, 'previous_response_id', 'previous_response_not_found'));
+    }
+    const conversion = convertResponsesRequestToChat(responsesRequest, previous?.conversation ?? []);
+    if (!conversion.ok) return sendError(exchange, conversion.error);
+
+    const turn = simulateTurn(conversion.chatRequest, model, profile, { sequence: exchange.record.id, promptCache: context.promptCache });
+    const simulated = buildSimulatedResponse(turn, responsesRequest, conversion.conversation);
+    if (responsesRequest.store !== false || background) responses.set(simulated.id, simulated);
+    const headers = { ...profile.responseHeaders(turn, exchange.record.streamed), ...(fault?.headers ?? {}) };
+
+    if (background && !exchange.record.streamed) {
+      const { status, output, usage, incompleteDetails } = simulated;
+      simulated.pending = { status, output, usage, incompleteDetails };
+      Object.assign(simulated, { status: 'queued', output: [], usage: null, incompleteDetails: null, completedAt: null });
+      const timer = setTimeout(() => {
+        timers.delete(simulated.id);
+        Object.assign(simulated, simulated.pending, { pending: undefined, completedAt: Math.floor(Date.now() / 1000) });
+      }, fault?.firstByteDelayMs ?? BACKGROUND_COMPLETION_DELAY_MS);
+      timers.set(simulated.id, timer);
+    }
+    exchange.record.status = 200;
+    if (!exchange.record.streamed) {
+      exchange.response.writeHead(200, headers);
+      exchange.response.end(JSON.stringify(renderResponseObject(simulated), null, 2));
+      return;
+    }
+    const outcome = await writeResponseEvents({
+      response: exchange.response,
+      headers,
+      events: renderResponseEvents(simulated),
+      chunkDelayMs: fault?.chunkDelayMs ?? 0,
+      streamBreak: breaks
+        ? { afterChunks: fault?.afterChunks ?? 0, breakMode: fault?.breakMode ?? 'disconnect', failureEvents: (sequence) => renderResponseFailureEvents(simulated, sequence) }
+        : undefined,
+      clientClosed: exchange.clientClosed,
+      onBreak: exchange.markBroken,
+    });
+    if (outcome === 'broken') context.settle(exchange.record);
+  });
+
+  app.get(`${basePath}/responses/:responseId`, async (request, reply) => {
+    const exchange = context.beginExchange('openai', request, reply);
+    if (!hasBearerKey(request)) return sendError(exchange, profile.authenticationError());
+    const found = findResponse(request);
+    if (!found.ok) return sendError(exchange, found.error);
+    sendJson(exchange, renderResponseObject(found.response));
+  });
+
+  // @see https://platform.openai.com/docs/api-reference/responses/cancel
+  app.post(`${basePath}/responses/:responseId/cancel`, async (request, reply) => {
+    const exchange = context.beginExchange('openai', request, reply);
+    if (!hasBearerKey(request)) return sendError(exchange, profile.authenticationError());
+    const found = findResponse(request);
+    if (!found.ok) return sendError(exchange, found.error);
+    const { response } = found;
+    // Only background responses can be cancelled; cancelling a finished one returns it unchanged.
+    if (!response.background) return sendError(exchange, responsesError(400, 'Cannot cancel a synchronous response.', null, null));
+    if (response.status === 'queued' || response.status === 'in_progress') {
+      clearTimeout(timers.get(response.id));
+      timers.delete(response.id);
+      Object.assign(response, { status: 'cancelled', pending: undefined });
+    }
+    sendJson(exchange, renderResponseObject(response));
+  });
+
+  app.delete(`${basePath}/responses/:responseId`, async (request, reply) => {
+    const exchange = context.beginExchange('openai', request, reply);
+    if (!hasBearerKey(request)) return sendError(exchange, profile.authenticationError());
+    const found = findResponse(request);
+    if (!found.ok) return sendError(exchange, found.error);
+    clearTimeout(timers.get(found.response.id));
+    timers.delete(found.response.id);
+    responses.delete(found.response.id);
+    sendJson(exchange, { id: found.response.id, object: 'response.deleted', deleted: true });
+  });
+
+  function findResponse(request: FastifyRequest): { ok: true; response: SimulatedResponse } | { ok: false; error: SimulatorError } {
+    const { responseId } = request.params as { responseId: string };
+    const response = responses.get(responseId);
+    return response ? { ok: true, response } : { ok: false, error: responsesError(404, `Response with id '${responseId}' not found.`, null, null) };
+  }
+}
+
+function sendJson(exchange: Exchange, body: unknown): void {
+  exchange.record.status = 200;
+  exchange.response.writeHead(200, profile.responseHeaders(undefined, false));
+  exchange.response.end(JSON.stringify(body, null, 2));
+}
+
+function sendError(exchange: Exchange, error: SimulatorError): void {
+  exchange.record.status = error.status;
+  exchange.response.writeHead(error.status, { ...profile.responseHeaders(undefined, false), 'content-type': 'application/json', ...error.headers });
+  exchange.response.end(typeof error.body === 'string' ? error.body : JSON.stringify(error.body));
+}
+
+/** OpenAI accepts any key here, but it must come as `Authorization: Bearer <key>`. */
+function hasBearerKey(request: FastifyRequest): boolean {
+  const authorization = request.headers.authorization;
+  return typeof authorization === 'string' && /^Bearer\s+\S+/i.test(authorization.trim());
+}
