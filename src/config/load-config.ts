@@ -21,6 +21,8 @@ export interface SwitchyardConfig {
   upstreamTimeoutMs: number;
   /** Extra attempts on transient upstream failures before any byte reached the client. */
   maxRetries: number;
+  /** Let clients' image URLs (fetched by the gateway for providers that take only inline images) reach loopback, private and link-local addresses. Off by default. */
+  allowPrivateImageUrls: boolean;
   providers: Record<string, ProviderSettings>;
   /** Catalog additions, overrides, aliases and removals from the YAML file. */
   models: ModelEntry[];
@@ -67,6 +69,7 @@ export function loadConfig(options: {
     bodyLimitBytes: integerSetting(environment.SWITCHYARD_BODY_LIMIT_BYTES, 'SWITCHYARD_BODY_LIMIT_BYTES', file.bodyLimitBytes, 'bodyLimitBytes', 20 * 1024 * 1024, 1024, 1024 ** 3),
     upstreamTimeoutMs: integerSetting(environment.SWITCHYARD_UPSTREAM_TIMEOUT_MS, 'SWITCHYARD_UPSTREAM_TIMEOUT_MS', file.upstreamTimeoutMs, 'upstreamTimeoutMs', 600_000, 100, 3_600_000),
     maxRetries: integerSetting(environment.SWITCHYARD_MAX_RETRIES, 'SWITCHYARD_MAX_RETRIES', file.maxRetries, 'maxRetries', 2, 0, 10),
+    allowPrivateImageUrls: environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS ? /^(1|true|yes)$/i.test(environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS) : file.allowPrivateImageUrls === true,
     providers: providerSettings,
     models: parseModelEntries(file.models, providers.map((provider) => provider.id)),
   };

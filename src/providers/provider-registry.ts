@@ -1,7 +1,9 @@
 import type { SwitchyardConfig } from '../config/load-config.ts';
+import { AnthropicAdapter } from './anthropic/anthropic-adapter.ts';
 import { anthropicDescriptor } from './anthropic/anthropic-descriptor.ts';
 import { fireworksProfile } from './fireworks/fireworks-profile.ts';
 import { googleDescriptor } from './google/google-descriptor.ts';
+import { GoogleAdapter } from './google/google-adapter.ts';
 import { OpenAICompatibleAdapter } from './openai-compatible/openai-compatible-adapter.ts';
 import type { OpenAICompatibleProfile } from './openai-compatible/openai-compatible-profile.ts';
 import { openaiProfile } from './openai/openai-profile.ts';
@@ -26,5 +28,9 @@ export function createProviderAdapters(config: SwitchyardConfig, client: Upstrea
     const settings = config.providers[profile.descriptor.id];
     if (settings?.apiKey) adapters.set(profile.descriptor.id, new OpenAICompatibleAdapter(profile, settings, client));
   }
+  const anthropic = config.providers[anthropicDescriptor.id];
+  if (anthropic?.apiKey) adapters.set(anthropicDescriptor.id, new AnthropicAdapter(anthropic, client));
+  const google = config.providers[googleDescriptor.id];
+  if (google?.apiKey) adapters.set(googleDescriptor.id, new GoogleAdapter(google, client, { allowPrivateImageUrls: config.allowPrivateImageUrls }));
   return adapters;
 }

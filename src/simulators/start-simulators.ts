@@ -1,9 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { registerAnthropicSimulator } from './anthropic/register-anthropic-simulator.ts';
 import { checkChatRequestShape } from './check-chat-request-shape.ts';
 import { fireworksSimulatorProfile } from './fireworks-simulator-profile.ts';
+import { registerGeminiSimulator } from './gemini/register-gemini-simulator.ts';
 import { openaiSimulatorProfile } from './openai-simulator-profile.ts';
+import { registerOpenAIResponsesSimulator } from './openai-responses/register-openai-responses-simulator.ts';
 import { perplexitySimulatorProfile } from './perplexity-simulator-profile.ts';
 import { PromptCache } from './prompt-cache.ts';
 import { simulateTurn } from './simulate-turn.ts';
@@ -262,6 +265,9 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
   }
 
   // Providers with their own wire formats register themselves on the same server and context.
+  registerGeminiSimulator(app, context);
+  registerAnthropicSimulator(app, context);
+  registerOpenAIResponsesSimulator(app, context);
 
   app.get('/__simulator/requests', async (_request, reply) => reply.header('content-type', 'application/json').send(JSON.stringify(requests)));
   app.delete('/__simulator/requests', async (_request, reply) => {

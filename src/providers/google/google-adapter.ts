@@ -1,0 +1,140 @@
+import type { ProviderSettings } from '../../config/load-config.ts';
+import type { ChatUsage } from '../../core/chat-types.ts';
+import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
+import { parseJson } from '../../core/parse-json.ts';
+import { readChatUsage, type TokenUsage } from '../../core/usage.ts';
+import type { Surface } from '../../store/store.ts';
+import { readSseEvents } from '../../streaming/read-sse-events.ts';
+import { mapUpstreamError } from '../map-upstream-error.ts';
+import type { ChatCall, ChatResult, ChatStreamEvent, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import { toGatewayTransportError, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
+import { convertGeminiResponse } from './convert-gemini-response.ts';
+import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
+import { decodeGeminiStream } from './decode-gemini-stream.ts';
+import { fetchRemoteImage } from './fetch-remote-image.ts';
+import type { GeminiGenerateContentResponse } from './gemini-api.ts';
+import { googleDescriptor } from './google-descriptor.ts';
+import { readGeminiError } from './read-gemini-error.ts';
+
+export interface GoogleAdapterOptions {
+  /** Let clients' image URLs reach loopback, private and link-local addresses (default: refused). */
+  allowPrivateImageUrls?: boolean;
+  /** Largest image the gateway downloads for a client (default 10 MiB). */
+  maxImageBytes?: number;
+  /** Time allowed for one image download (default 10 s). */
+  imageTimeoutMs?: number;
+}
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * Google's Gemini API (Gemini and Gemma models) behind the OpenAI chat hub: requests translated to
+ * generateContent, answers and `alt=sse` streams translated back. Gemini speaks none of the
+ * gateway's surfaces natively, so there is no pass-through.
+ * @see https://ai.google.dev/api/generate-content
+ */
+export class GoogleAdapter implements ProviderAdapter {
+  readonly descriptor: ProviderDescriptor = googleDescriptor;
+  readonly nativeSurfaces: readonly Surface[] = [];
+
+  constructor(
+    private readonly settings: ProviderSettings,
+    private readonly client: UpstreamClient,
+    private readonly options: GoogleAdapterOptions = {},
+  ) {}
+
+  async chat(call: ChatCall): Promise<ChatResult> {
+    const { body, stream, adjustments } = await convertToGeminiRequest(call, {
+      fetchImage: (url) =>
+        fetchRemoteImage(url, {
+          allowPrivateAddresses: this.options.allowPrivateImageUrls ?? false,
+          maxBytes: this.options.maxImageBytes ?? 10 * 1024 * 1024,
+          timeoutMs: this.options.imageTimeoutMs ?? 10_000,
+          signal: call.signal,
+        }),
+    });
+    const model = encodeURIComponent(call.model.upstreamId.replace(/^models\//, ''));
+    const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
+    const response = await this.client.post('google', `${this.settings.baseUrl}/v1beta/models/${model}:${method}`, {
+      headers: {
+        'content-type': 'application/json',
+        accept: stream ? 'text/event-stream' : 'application/json',
+        // The key goes in a header, never in the URL (`?key=`), so it stays out of logs.
+        'x-goog-api-key': this.settings.apiKey ?? '',
+        'user-agent': 'switchyard',
+      },
+      body: JSON.stringify(body),
+      signal: call.signal,
+    });
+    if (response.status >= 400) throw await this.readFailure(response, call.signal);
+
+    const context = { requestId: call.requestId, upstreamId: call.model.upstreamId, created: Math.floor(Date.now() / 1000) };
+    if (!stream) {
+      const parsed = parseJson<GeminiGenerateContentResponse>(await readText(response, call.signal));
+      if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) {
+        throw GATEWAY_ERRORS.upstreamStreamInterrupted('google', 'the response is not a GenerateContentResponse');
+      }
+      return { kind: 'completion', completion: convertGeminiResponse(parsed.value, context), adjustments };
+    }
+    return { kind: 'stream', events: this.relayStream(response, call.signal, context), adjustments };
+  }
+
+  /** Completion tokens already include thoughts (convert-gemini-usage.ts), as the gateway counts them. */
+  readUsage(usage: ChatUsage | null | undefined): TokenUsage | undefined {
+    return readChatUsage(usage);
+  }
+
+  private async *relayStream(response: UpstreamResponse, signal: AbortSignal, context: { requestId: string; upstreamId: string; created: number }): AsyncGenerator<ChatStreamEvent> {
+    try {
+      yield* decodeGeminiStream(readSseEvents(response.body), { ...context, secrets: [this.settings.apiKey] });
+    } catch (error) {
+      if (error instanceof GatewayError || signal.aborted) throw error;
+      throw GATEWAY_ERRORS.upstreamStreamInterrupted('google', String((error as { code?: string }).code ?? (error as Error).message));
+    } finally {
+      if (!response.body.destroyed) {
+        // A body destroyed before its end emits an abort error that nothing waits for any more.
+        response.body.on('error', () => {});
+        response.body.destroy();
+      }
+    }
+  }
+
+  /**
+   * Google's error body, mapped: a bad key is a 400 INVALID_ARGUMENT with reason API_KEY_INVALID (not
+   * a 401), so the reason decides; a 429's wait comes from RetryInfo in the body.
+   */
+  private async readFailure(response: UpstreamResponse, signal: AbortSignal): Promise<GatewayError> {
+    const text = await readText(response, signal, MAX_ERROR_BODY_BYTES).catch(() => '');
+    const parsed = parseJson(text);
+    const reading = parsed.ok ? readGeminiError(parsed.value) : {};
+    if (reading.reason === 'API_KEY_INVALID' || reading.reason === 'API_KEY_SERVICE_BLOCKED') return GATEWAY_ERRORS.upstreamCredentialsRejected('google', response.status);
+    const retryAfter = response.headers['retry-after'];
+    return mapUpstreamError({
+      provider: 'google',
+      status: response.status,
+      message: reading.message ?? (text && !text.trimStart().startsWith('<') ? text.slice(0, 500) : undefined),
+      rawBody: text,
+      retryAfter: typeof retryAfter === 'string' ? retryAfter : reading.retryAfterSeconds,
+      secrets: [this.settings.apiKey],
+    });
+  }
+}
+
+async function readText(response: UpstreamResponse, signal: AbortSignal, limit = Number.POSITIVE_INFINITY): Promise<string> {
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) {
+        response.body.on('error', () => {});
+        response.body.destroy();
+        break;
+      }
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (error) {
+    throw toGatewayTransportError('google', error, signal);
+  }
+}
