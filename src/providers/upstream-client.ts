@@ -60,3 +60,26 @@ export function toGatewayTransportError(provider: string, error: unknown, signal
   const code = (error as { code?: string }).code ?? (error as Error).name;
   return GATEWAY_ERRORS.upstreamUnavailable(provider, String(code));
 }
+
+/**
+ * The body of a provider's answer as text, up to `limit` bytes (error bodies are read with a limit,
+ * so a huge one cannot fill memory); a body that breaks off is a transport error.
+ */
+export async function readUpstreamText(provider: string, response: UpstreamResponse, signal: AbortSignal, limit = Number.POSITIVE_INFINITY): Promise<string> {
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) {
+        response.body.on('error', () => undefined);
+        response.body.destroy();
+        break;
+      }
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (error) {
+    throw toGatewayTransportError(provider, error, signal);
+  }
+}

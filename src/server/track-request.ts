@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../core/gateway-error.ts';
 import type { TokenUsage } from '../core/usage.ts';
 import type { Surface } from '../store/store.ts';
 import type { Switchyard } from '../switchyard.ts';
@@ -44,4 +45,30 @@ export function trackRequest(switchyard: Switchyard, request: FastifyRequest, re
     dispose: () => reply.raw.off('close', onClose),
   };
   return tracked;
+}
+
+/**
+ * Runs a model-calling route's work with tracking: a failure is recorded with its status (499 when
+ * the client left first) and rethrown for the error handler; the connection watch always ends.
+ */
+export async function withTracking(
+  switchyard: Switchyard,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  fields: { surface: Surface; model: string; streamed: boolean },
+  work: (tracked: TrackedRequest) => Promise<unknown>,
+): Promise<unknown> {
+  const tracked = trackRequest(switchyard, request, reply, fields);
+  try {
+    return await work(tracked);
+  } catch (error) {
+    if (tracked.signal.aborted) {
+      tracked.finish(499, { errorCode: 'client_closed_request' });
+      return reply.hijack();
+    }
+    tracked.finish(error instanceof GatewayError ? error.status : 500, { errorCode: error instanceof GatewayError ? error.code : 'internal_error' });
+    throw error;
+  } finally {
+    tracked.dispose();
+  }
 }

@@ -6,7 +6,7 @@ import { readChatUsage, type TokenUsage } from '../../core/usage.ts';
 import type { Surface } from '../../store/store.ts';
 import { readSseEvents } from '../../streaming/read-sse-events.ts';
 import type { ChatCall, ChatResult, ChatStreamEvent, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
-import { toGatewayTransportError, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
+import { readUpstreamText, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
 import { ANTHROPIC_VERSION, type AnthropicMessage } from './anthropic-api.ts';
 import { anthropicDescriptor } from './anthropic-descriptor.ts';
 import { convertAnthropicResponse } from './convert-anthropic-response.ts';
@@ -70,7 +70,7 @@ export class AnthropicAdapter implements ProviderAdapter {
 
     const created = Math.floor(Date.now() / 1000);
     if (!body.stream) {
-      const text = await readText(provider, response, call.signal);
+      const text = await readUpstreamText(provider, response, call.signal);
       const parsed = parseJson<AnthropicMessage>(text);
       if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null || parsed.value.type !== 'message' || !Array.isArray(parsed.value.content)) {
         throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the response is not a Messages API message');
@@ -86,7 +86,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   private async readFailure(response: UpstreamResponse, signal: AbortSignal): Promise<unknown> {
-    const text = await readText(this.descriptor.id, response, signal, MAX_ERROR_BODY_BYTES).catch(() => '');
+    const text = await readUpstreamText(this.descriptor.id, response, signal, MAX_ERROR_BODY_BYTES).catch(() => '');
     const retryAfter = response.headers['retry-after'];
     return mapAnthropicError({
       provider: this.descriptor.id,
@@ -107,22 +107,5 @@ export class AnthropicAdapter implements ProviderAdapter {
     } finally {
       if (!response.body.destroyed) response.body.destroy();
     }
-  }
-}
-
-async function readText(provider: string, response: UpstreamResponse, signal: AbortSignal, limit = Number.POSITIVE_INFINITY): Promise<string> {
-  try {
-    if (limit === Number.POSITIVE_INFINITY) return await response.body.text();
-    let text = '';
-    for await (const chunk of response.body) {
-      text += chunk.toString();
-      if (text.length >= limit) {
-        response.body.destroy();
-        break;
-      }
-    }
-    return text;
-  } catch (error) {
-    throw toGatewayTransportError(provider, error, signal);
   }
 }

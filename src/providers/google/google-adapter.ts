@@ -7,7 +7,7 @@ import type { Surface } from '../../store/store.ts';
 import { readSseEvents } from '../../streaming/read-sse-events.ts';
 import { mapUpstreamError } from '../map-upstream-error.ts';
 import type { ChatCall, ChatResult, ChatStreamEvent, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
-import { toGatewayTransportError, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
+import { readUpstreamText, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
 import { convertGeminiResponse } from './convert-gemini-response.ts';
 import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
 import { decodeGeminiStream } from './decode-gemini-stream.ts';
@@ -70,7 +70,7 @@ export class GoogleAdapter implements ProviderAdapter {
 
     const context = { requestId: call.requestId, upstreamId: call.model.upstreamId, created: Math.floor(Date.now() / 1000) };
     if (!stream) {
-      const parsed = parseJson<GeminiGenerateContentResponse>(await readText(response, call.signal));
+      const parsed = parseJson<GeminiGenerateContentResponse>(await readUpstreamText(this.descriptor.id, response, call.signal));
       if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) {
         throw GATEWAY_ERRORS.upstreamStreamInterrupted('google', 'the response is not a GenerateContentResponse');
       }
@@ -104,7 +104,7 @@ export class GoogleAdapter implements ProviderAdapter {
    * a 401), so the reason decides; a 429's wait comes from RetryInfo in the body.
    */
   private async readFailure(response: UpstreamResponse, signal: AbortSignal): Promise<GatewayError> {
-    const text = await readText(response, signal, MAX_ERROR_BODY_BYTES).catch(() => '');
+    const text = await readUpstreamText(this.descriptor.id, response, signal, MAX_ERROR_BODY_BYTES).catch(() => '');
     const parsed = parseJson(text);
     const reading = parsed.ok ? readGeminiError(parsed.value) : {};
     if (reading.reason === 'API_KEY_INVALID' || reading.reason === 'API_KEY_SERVICE_BLOCKED') return GATEWAY_ERRORS.upstreamCredentialsRejected('google', response.status);
@@ -117,24 +117,5 @@ export class GoogleAdapter implements ProviderAdapter {
       retryAfter: typeof retryAfter === 'string' ? retryAfter : reading.retryAfterSeconds,
       secrets: [this.settings.apiKey],
     });
-  }
-}
-
-async function readText(response: UpstreamResponse, signal: AbortSignal, limit = Number.POSITIVE_INFINITY): Promise<string> {
-  try {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= limit) {
-        response.body.on('error', () => {});
-        response.body.destroy();
-        break;
-      }
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  } catch (error) {
-    throw toGatewayTransportError('google', error, signal);
   }
 }

@@ -8,7 +8,7 @@ import { applyParameterRules } from '../apply-parameter-rules.ts';
 import { mapUpstreamError, scrubSecrets } from '../map-upstream-error.ts';
 import type { Surface } from '../../store/store.ts';
 import type { Adjustment, ChatCall, ChatResult, ChatStreamEvent, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
-import { toGatewayTransportError, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
+import { readUpstreamText, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
 import { mergeConsecutiveRoles } from './merge-consecutive-roles.ts';
 import { ThinkTagSplitter } from './think-tag-splitter.ts';
 import type { OpenAICompatibleProfile } from './openai-compatible-profile.ts';
@@ -57,7 +57,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     if (response.status >= 400) throw await this.readFailure(response, call.signal);
 
     if (!body.stream) {
-      const text = await readText(provider, response, call.signal);
+      const text = await readUpstreamText(provider, response, call.signal);
       const parsed = parseJson<ChatCompletion>(text);
       if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null || !Array.isArray(parsed.value.choices)) {
         throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the response is not a chat completion');
@@ -122,7 +122,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   private async readFailure(response: UpstreamResponse, signal: AbortSignal): Promise<unknown> {
-    const text = await readText(this.descriptor.id, response, signal, MAX_ERROR_BODY_BYTES).catch(() => '');
+    const text = await readUpstreamText(this.descriptor.id, response, signal, MAX_ERROR_BODY_BYTES).catch(() => '');
     const parsed = parseJson(text);
     const { message, param } = parsed.ok ? this.profile.readError(parsed.value) : { message: undefined, param: null };
     const retryAfter = response.headers['retry-after'];
@@ -187,21 +187,4 @@ function splitThinkTags(chunk: ChatCompletionChunk, splitters: Map<number, Think
     if (reasoning) delta.reasoning_content = reasoning;
   }
   return changed;
-}
-
-async function readText(provider: string, response: UpstreamResponse, signal: AbortSignal, limit = Number.POSITIVE_INFINITY): Promise<string> {
-  try {
-    if (limit === Number.POSITIVE_INFINITY) return await response.body.text();
-    let text = '';
-    for await (const chunk of response.body) {
-      text += chunk.toString();
-      if (text.length >= limit) {
-        response.body.destroy();
-        break;
-      }
-    }
-    return text;
-  } catch (error) {
-    throw toGatewayTransportError(provider, error, signal);
-  }
 }

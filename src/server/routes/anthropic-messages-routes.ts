@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CatalogModel } from '../../catalog/catalog-model.ts';
-import { GatewayError } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
 import { decodeMessagesRequest } from '../../dialects/anthropic-messages/decode-messages-request.ts';
 import { encodeMessagesResponse, newMessageId } from '../../dialects/anthropic-messages/encode-messages-response.ts';
@@ -12,12 +11,12 @@ import { dispatchChat } from '../../gateway/dispatch-chat.ts';
 import { forwardWithRetries } from '../../gateway/forward-with-retries.ts';
 import { mapUpstreamError } from '../../providers/map-upstream-error.ts';
 import type { ProviderAdapter } from '../../providers/provider-adapter.ts';
-import { relayChatStream } from '../../streaming/relay-chat-stream.ts';
 import { relayRawStream } from '../../streaming/relay-raw-stream.ts';
 import type { Switchyard } from '../../switchyard.ts';
 import { estimatePromptTokens } from '../../usage/estimate-prompt-tokens.ts';
-import { setAdjustmentsHeader, writeStreamHead } from '../reply-helpers.ts';
-import { trackRequest, type TrackedRequest } from '../track-request.ts';
+import { writeStreamHead } from '../reply-helpers.ts';
+import { answerDispatchedChat } from '../answer-dispatched-chat.ts';
+import { withTracking, type TrackedRequest } from '../track-request.ts';
 
 const MESSAGES_PATHS = ['/v1/gateway/claude/v1/messages', '/v1/messages'];
 const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -38,22 +37,12 @@ export function registerAnthropicMessagesRoutes(app: FastifyInstance, switchyard
 
 async function handleMessages(switchyard: Switchyard, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const body = request.body as MessagesRequest;
-  const tracked = trackRequest(switchyard, request, reply, { surface: 'anthropic-messages', model: body.model, streamed: body.stream === true });
-  try {
+  return withTracking(switchyard, request, reply, { surface: 'anthropic-messages', model: body.model, streamed: body.stream === true }, async (tracked) => {
     const { model, adapter } = switchyard.chat.resolve(body.model);
     tracked.provider = model.provider;
-    if (adapter.nativeSurfaces.includes('anthropic-messages')) return await passThrough(switchyard, request, reply, tracked, { model, adapter, path: '/v1/messages' });
-    return await translate(switchyard, request, reply, tracked, { model, adapter });
-  } catch (error) {
-    if (tracked.signal.aborted) {
-      tracked.finish(499, { errorCode: 'client_closed_request' });
-      return reply.hijack();
-    }
-    tracked.finish(error instanceof GatewayError ? error.status : 500, { errorCode: error instanceof GatewayError ? error.code : 'internal_error' });
-    throw error;
-  } finally {
-    tracked.dispose();
-  }
+    if (adapter.nativeSurfaces.includes('anthropic-messages')) return passThrough(switchyard, request, reply, tracked, { model, adapter, path: '/v1/messages' });
+    return translate(switchyard, request, reply, tracked, { model, adapter });
+  });
 }
 
 /** Messages in, the hub chat request to any provider, Messages out. */
@@ -68,25 +57,11 @@ async function translate(
   const decoded = decodeMessagesRequest(body);
   switchyard.chat.checkCapabilities(target.model, decoded.request);
   const dispatched = await dispatchChat(target.adapter, { request: decoded.request, model: target.model, signal: tracked.signal, requestId: request.id }, { maxRetries: switchyard.config.maxRetries });
-  setAdjustmentsHeader(reply, [...decoded.adjustments, ...dispatched.adjustments]);
-
-  if (dispatched.kind === 'completion') {
-    const usage = target.adapter.readUsage(dispatched.completion.usage);
-    tracked.finish(200, { usage, timeToFirstTokenMs: performance.now() - tracked.startedAt });
-    return reply.send(encodeMessagesResponse(dispatched.completion, { model: body.model, usage }));
-  }
-  writeStreamHead(reply);
-  const outcome = await relayChatStream({
-    response: reply.raw,
-    first: dispatched.first,
-    events: dispatched.events,
-    encoder: createMessagesStreamEncoder({ messageId: newMessageId(), model: body.model }),
-    startedAt: tracked.startedAt,
-    readUsage: (usage) => target.adapter.readUsage(usage),
+  return answerDispatchedChat(reply, tracked, dispatched, target.adapter, {
+    adjustments: decoded.adjustments,
+    encodeCompletion: (completion, usage) => encodeMessagesResponse(completion, { model: body.model, usage }),
+    createStreamEncoder: () => createMessagesStreamEncoder({ messageId: newMessageId(), model: body.model }),
   });
-  const status = outcome.status === 'completed' ? 200 : outcome.status === 'client_aborted' ? 499 : outcome.error!.status;
-  tracked.finish(status, { usage: outcome.usage, errorCode: outcome.error?.code, timeToFirstTokenMs: outcome.timeToFirstTokenMs });
-  return reply;
 }
 
 /** Claude models: the client's request as it came (model id mapped), the provider's answer as it comes, usage tapped on the way. */

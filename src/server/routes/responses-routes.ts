@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CatalogModel } from '../../catalog/catalog-model.ts';
-import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
+import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
 import { decodeResponsesRequest } from '../../dialects/openai-responses/decode-responses-request.ts';
 import { encodeResponsesResponse } from '../../dialects/openai-responses/encode-responses-response.ts';
@@ -16,11 +16,11 @@ import { mapUpstreamError, scrubSecrets } from '../../providers/map-upstream-err
 import type { ForwardRequest, ProviderAdapter } from '../../providers/provider-adapter.ts';
 import { toGatewayTransportError, type UpstreamResponse } from '../../providers/upstream-client.ts';
 import type { AuthenticatedKey, ResponseRecord } from '../../store/store.ts';
-import { relayChatStream } from '../../streaming/relay-chat-stream.ts';
 import { relayRawStream } from '../../streaming/relay-raw-stream.ts';
 import type { Switchyard } from '../../switchyard.ts';
-import { setAdjustmentsHeader, writeStreamHead } from '../reply-helpers.ts';
-import { trackRequest, type TrackedRequest } from '../track-request.ts';
+import { writeStreamHead } from '../reply-helpers.ts';
+import { answerDispatchedChat } from '../answer-dispatched-chat.ts';
+import { withTracking, type TrackedRequest } from '../track-request.ts';
 
 /** The gateway path (FastAPI style, trailing slash optional) and the plain OpenAI path. */
 export const RESPONSES_PATHS = ['/v1/gateway/responses', '/v1/responses'];
@@ -49,7 +49,7 @@ export function registerResponsesRoutes(app: FastifyInstance, switchyard: Switch
 
 async function handleCreate(switchyard: Switchyard, ownership: ResponseOwnership, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const body = request.body as ResponsesRequest;
-  return withTracking(switchyard, request, reply, { model: body.model, streamed: body.stream === true }, async (tracked) => {
+  return withTracking(switchyard, request, reply, { surface: 'openai-responses', model: body.model, streamed: body.stream === true }, async (tracked) => {
     const { model, adapter } = switchyard.chat.resolve(body.model);
     tracked.provider = model.provider;
     if (adapter.nativeSurfaces.includes('openai-responses') && adapter.forward) return passThrough(switchyard, ownership, request, reply, tracked, { model, adapter });
@@ -96,26 +96,12 @@ async function translate(switchyard: Switchyard, request: FastifyRequest, reply:
   const decoded = decodeResponsesRequest(body, body.model);
   switchyard.chat.checkCapabilities(target.model, decoded.request);
   const dispatched = await dispatchChat(target.adapter, { request: decoded.request, model: target.model, signal: tracked.signal, requestId: request.id }, { maxRetries: switchyard.config.maxRetries });
-  setAdjustmentsHeader(reply, [...decoded.adjustments, ...dispatched.adjustments]);
   const identity = { id: newResponsesId('resp'), createdAt: Math.floor(Date.now() / 1000), model: body.model, request: body };
-
-  if (dispatched.kind === 'completion') {
-    const usage = target.adapter.readUsage(dispatched.completion.usage);
-    tracked.finish(200, { usage, timeToFirstTokenMs: performance.now() - tracked.startedAt });
-    return reply.send(encodeResponsesResponse(dispatched.completion, { ...identity, usage }));
-  }
-  writeStreamHead(reply);
-  const outcome = await relayChatStream({
-    response: reply.raw,
-    first: dispatched.first,
-    events: dispatched.events,
-    encoder: createResponsesStreamEncoder(identity),
-    startedAt: tracked.startedAt,
-    readUsage: (usage) => target.adapter.readUsage(usage),
+  return answerDispatchedChat(reply, tracked, dispatched, target.adapter, {
+    adjustments: decoded.adjustments,
+    encodeCompletion: (completion, usage) => encodeResponsesResponse(completion, { ...identity, usage }),
+    createStreamEncoder: () => createResponsesStreamEncoder(identity),
   });
-  const status = outcome.status === 'completed' ? 200 : outcome.status === 'client_aborted' ? 499 : outcome.error!.status;
-  tracked.finish(status, { usage: outcome.usage, errorCode: outcome.error?.code, timeToFirstTokenMs: outcome.timeToFirstTokenMs });
-  return reply;
 }
 
 /** Retrieve, cancel or delete a response: only its own organization sees it, and only its provider is asked. */
@@ -130,7 +116,7 @@ async function handleStoredResponse(
   const record = await ownership.find(responseId, request.principal!);
   const queryStart = request.url.indexOf('?');
   const query = queryStart >= 0 ? request.url.slice(queryStart) : '';
-  return withTracking(switchyard, request, reply, { model: record?.model ?? '', streamed: /[?&]stream=true\b/.test(query) }, async (tracked) => {
+  return withTracking(switchyard, request, reply, { surface: 'openai-responses', model: record?.model ?? '', streamed: /[?&]stream=true\b/.test(query) }, async (tracked) => {
     if (!record) throw GATEWAY_ERRORS.responseNotFound(responseId);
     tracked.provider = record.provider;
     const adapter = switchyard.adapters.get(record.provider);
@@ -236,28 +222,6 @@ async function readText(tracked: TrackedRequest, upstream: UpstreamResponse): Pr
   }
 }
 
-/** Times the request, cancels the provider call when the client leaves, and records one usage line whatever happens. */
-async function withTracking(
-  switchyard: Switchyard,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  fields: { model: string; streamed: boolean },
-  work: (tracked: TrackedRequest) => Promise<unknown>,
-): Promise<unknown> {
-  const tracked = trackRequest(switchyard, request, reply, { surface: 'openai-responses', ...fields });
-  try {
-    return await work(tracked);
-  } catch (error) {
-    if (tracked.signal.aborted) {
-      tracked.finish(499, { errorCode: 'client_closed_request' });
-      return reply.hijack();
-    }
-    tracked.finish(error instanceof GatewayError ? error.status : 500, { errorCode: error instanceof GatewayError ? error.code : 'internal_error' });
-    throw error;
-  } finally {
-    tracked.dispose();
-  }
-}
 
 /**
  * Which organization created which response. Written once per create, as soon as the provider
