@@ -20,7 +20,7 @@ export class AccountService {
       throw new AccountError(`Organization name '${name}' is invalid: use 1-64 letters, digits, '.', '_' or '-'`);
     }
     if (await this.store.findOrganizationByName(trimmed)) throw new AccountError(`Organization '${trimmed}' already exists`);
-    const organization: Organization = { id: generateId('org'), name: trimmed, createdAt: new Date().toISOString(), disabledAt: null };
+    const organization: Organization = { id: generateId('org'), name: trimmed, createdAt: new Date().toISOString(), disabledAt: null, limits: {} };
     await this.store.createOrganization(organization);
     return organization;
   }
@@ -47,8 +47,11 @@ export class AccountService {
       hash,
       createdAt: new Date().toISOString(),
       revokedAt: null,
+      expiresAt: null,
+      allowedModels: null,
+      limits: {},
     });
-    this.keyCache?.apply({ ...key, organizationName: organization.name, organizationDisabledAt: organization.disabledAt });
+    this.keyCache?.apply({ ...key, organizationName: organization.name, organizationDisabledAt: organization.disabledAt, organizationLimits: organization.limits });
     return { key, secret };
   }
 

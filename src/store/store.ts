@@ -14,19 +14,41 @@ export interface Store {
   createOrganization(organization: Organization): Promise<void>;
   findOrganizationByName(name: string): Promise<Organization | undefined>;
   listOrganizations(): Promise<Organization[]>;
+  /**
+   * Changes an organization's switch or limits; bumps the key version of all its keys so every
+   * instance's key cache (which carries the organization's state) picks the change up.
+   */
+  updateOrganization(id: string, changes: { disabledAt?: string | null; limits?: OrganizationLimits }): Promise<Organization | undefined>;
 
   createApiKey(key: Omit<ApiKeyRecord, 'version'>): Promise<ApiKeyRecord>;
   listApiKeys(organizationId?: string): Promise<ApiKeyRecord[]>;
   /** Marks a key revoked; returns it, or undefined when no key has that id. */
   revokeApiKey(id: string, revokedAt: string): Promise<ApiKeyRecord | undefined>;
+  /** Changes a key's label, expiry, model allow-list or limits (bumps its version). */
+  updateApiKey(id: string, changes: { name?: string | null; expiresAt?: string | null; allowedModels?: string[] | null; limits?: KeyLimits }): Promise<ApiKeyRecord | undefined>;
   /**
    * Keys created or changed after `version` (a store-wide counter that grows with every key
    * write), with the organization each belongs to. Lets every instance keep its key cache current.
    */
   listApiKeysChangedSince(version: number): Promise<AuthenticatedKey[]>;
 
-  insertUsageRecords(records: UsageRecord[]): Promise<void>;
+  /**
+   * Writes a batch of usage records and the ledger entries they cause (debits) in one transaction.
+   * Idempotent: a record whose request id is already stored is skipped with its debit, so a
+   * retried batch never counts or bills a request twice.
+   */
+  insertUsageRecords(records: UsageRecord[], debits?: LedgerEntry[]): Promise<void>;
   listUsageRecords(filter?: { organizationId?: string; limit?: number }): Promise<UsageRecord[]>;
+  /** Usage totals grouped by any of day (UTC), model, key and organization, newest day first. */
+  summarizeUsage(filter: UsageSummaryFilter): Promise<UsageSummaryRow[]>;
+
+  /** Appends ledger entries (top-ups, adjustments). The ledger is append-only: entries are never changed or removed. */
+  appendLedgerEntries(entries: LedgerEntry[]): Promise<void>;
+  listLedgerEntries(filter: { organizationId?: string; limit?: number }): Promise<LedgerEntry[]>;
+  /** Each organization's balance: the sum of its ledger, in micro-credits. */
+  listBalances(): Promise<Map<string, number>>;
+  /** Micro-credits a key has spent (sum of its debits), all time and since `since` (ISO time). */
+  keySpend(apiKeyId: string, since: string): Promise<{ lifetime: number; sinceStart: number }>;
 
   /** Remembers who created a Responses API response at its provider (one write per create, off the chat path). */
   insertResponseRecord(record: ResponseRecord): Promise<void>;
@@ -57,6 +79,57 @@ export interface Organization {
   name: string;
   createdAt: string;
   disabledAt: string | null;
+  limits: OrganizationLimits;
+}
+
+/** Limits of a whole organization; absent means unlimited. */
+export interface OrganizationLimits {
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  concurrentRequests?: number;
+}
+
+/** Limits of one key; absent means unlimited. Budgets are in micro-credits. */
+export interface KeyLimits extends OrganizationLimits {
+  lifetimeBudget?: number;
+  monthlyBudget?: number;
+}
+
+/**
+ * One line of an organization's credit ledger, in micro-credits (1 credit = 1,000,000 micro-credits):
+ * positive for top-ups, negative for debits. The balance is always the sum of the ledger.
+ */
+export interface LedgerEntry {
+  id: string;
+  organizationId: string;
+  /** The key a debit is charged to; null for top-ups and adjustments. */
+  apiKeyId: string | null;
+  amount: number;
+  kind: 'top_up' | 'debit' | 'adjustment';
+  reason: string | null;
+  /** The request a debit pays for: at most one debit per request. */
+  requestId: string | null;
+  createdAt: string;
+}
+
+export interface UsageSummaryFilter {
+  organizationId?: string;
+  /** ISO times, inclusive start, exclusive end. */
+  from?: string;
+  to?: string;
+  groupBy: ('day' | 'model' | 'key' | 'organization')[];
+}
+
+export interface UsageSummaryRow {
+  day?: string;
+  model?: string;
+  apiKeyId?: string;
+  organizationId?: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Micro-credits debited. */
+  cost: number;
 }
 
 export interface ApiKeyRecord {
@@ -69,6 +142,11 @@ export interface ApiKeyRecord {
   hash: string;
   createdAt: string;
   revokedAt: string | null;
+  /** After this ISO time the key is refused like a revoked one. */
+  expiresAt: string | null;
+  /** When set, the only model ids this key may call. */
+  allowedModels: string[] | null;
+  limits: KeyLimits;
   version: number;
 }
 
@@ -76,6 +154,7 @@ export interface ApiKeyRecord {
 export interface AuthenticatedKey extends ApiKeyRecord {
   organizationName: string;
   organizationDisabledAt: string | null;
+  organizationLimits: OrganizationLimits;
 }
 
 export type Surface = 'openai-chat' | 'anthropic-messages' | 'openai-responses';
@@ -100,6 +179,8 @@ export interface UsageRecord {
   reasoningTokens: number | null;
   latencyMs: number;
   timeToFirstTokenMs: number | null;
+  /** Micro-credits charged for the request (its debit); 0 when nothing was billed. */
+  cost: number;
   /** Unix milliseconds. */
   createdAt: number;
 }

@@ -14,6 +14,8 @@ export function buildUsageRecord(fields: {
   usage?: TokenUsage;
   startedAt: number;
   timeToFirstTokenMs?: number;
+  /** Micro-credits charged. */
+  cost?: number;
 }): UsageRecord {
   const { usage } = fields;
   return {
@@ -33,6 +35,7 @@ export function buildUsageRecord(fields: {
     reasoningTokens: usage?.reasoningTokens ?? null,
     latencyMs: Math.round(performance.now() - fields.startedAt),
     timeToFirstTokenMs: fields.timeToFirstTokenMs === undefined ? null : Math.round(fields.timeToFirstTokenMs),
+    cost: fields.cost ?? 0,
     createdAt: Date.now(),
   };
 }

@@ -48,4 +48,22 @@ export const SQLITE_MIGRATIONS: string[] = [
      created_at INTEGER NOT NULL,
      usage_recorded_at INTEGER
    );`,
+  // Metering: key expiry, model allow-lists and limits; organization limits; the credit ledger.
+  `ALTER TABLE organizations ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
+   ALTER TABLE api_keys ADD COLUMN expires_at TEXT;
+   ALTER TABLE api_keys ADD COLUMN allowed_models TEXT;
+   ALTER TABLE api_keys ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
+   ALTER TABLE usage_records ADD COLUMN cost INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE ledger_entries (
+     id TEXT PRIMARY KEY,
+     organization_id TEXT NOT NULL,
+     api_key_id TEXT,
+     amount INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     reason TEXT,
+     request_id TEXT UNIQUE,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX ledger_entries_organization ON ledger_entries(organization_id, created_at);
+   CREATE INDEX ledger_entries_key ON ledger_entries(api_key_id, created_at);`,
 ];
