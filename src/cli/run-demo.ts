@@ -21,6 +21,10 @@ export async function runDemo(options: { config?: string }): Promise<void> {
     FIREWORKS_BASE_URL: simulators.baseUrls.fireworks,
     PERPLEXITY_API_KEY: 'sim-perplexity-key',
     PERPLEXITY_BASE_URL: simulators.baseUrls.perplexity,
+    ANTHROPIC_API_KEY: 'sim-anthropic-key',
+    ANTHROPIC_BASE_URL: simulators.baseUrls.anthropic,
+    GEMINI_API_KEY: 'sim-gemini-key',
+    GEMINI_BASE_URL: simulators.baseUrls.google,
   };
   const config = loadConfig({ environment: { ...process.env, ...simulatedProviders }, configFile: options.config, providers: PROVIDER_DESCRIPTORS });
   const gateway = await startGateway(config);
@@ -47,6 +51,9 @@ OpenAI SDK (Node):
   const client = new OpenAI({ baseURL: '${base}', apiKey: '${secret}' });
   const answer = await client.chat.completions.create({ model: 'grok-4', messages: [{ role: 'user', content: 'Hi' }] });
   console.log(answer.choices[0].message.content);
+
+Anthropic SDK / Claude Code (any model, e.g. gpt-5 through the Messages API):
+  ANTHROPIC_BASE_URL=${gateway.url} ANTHROPIC_API_KEY=${secret} claude --model claude-sonnet-4-6
 
 Demo API key (organization '${DEMO_ORGANIZATION}'):
 ${secret}`);

@@ -14,6 +14,8 @@ export async function runSimulate(options: { host: string; port: string }): Prom
   console.log(`  XAI_BASE_URL=${simulators.baseUrls.xai}`);
   console.log(`  FIREWORKS_BASE_URL=${simulators.baseUrls.fireworks}`);
   console.log(`  PERPLEXITY_BASE_URL=${simulators.baseUrls.perplexity}`);
+  console.log(`  ANTHROPIC_BASE_URL=${simulators.baseUrls.anthropic}`);
+  console.log(`  GEMINI_BASE_URL=${simulators.baseUrls.google}`);
   console.log(`Recorded requests: GET ${simulators.url}/__simulator/requests · scripted faults: POST ${simulators.url}/__simulator/faults`);
   const stop = async () => {
     await simulators.close();
