@@ -1,14 +1,20 @@
 /**
  * `npm run bench`: requests per second and latency percentiles of the gateway against a fast
  * upstream, beside the same load sent straight to that upstream, non-stream and stream.
- * Each side runs in its own process; the load comes from autocannon in this one.
+ * Each side runs in its own process; the load comes from autocannon in this one. Metering and
+ * limits are on, as in production: the bench organization has credit and its key has (generous)
+ * rate and concurrency limits, so the gateway's numbers include admitting, pricing and debiting.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import autocannon from 'autocannon';
+import pino from 'pino';
+import { loadConfig } from '../src/config/load-config.ts';
+import { PROVIDER_DESCRIPTORS } from '../src/providers/provider-registry.ts';
+import { createSwitchyard } from '../src/switchyard.ts';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -64,16 +70,31 @@ async function measure(title: string, url: string, headers: Record<string, strin
   };
 }
 
+/**
+ * The bench organization, made through the service layer: credit to spend and a key with limits
+ * far above the load, so every request pays for metering and limits (reservation, rate windows,
+ * concurrency slot, debit) without being refused.
+ */
+async function prepareBenchKey(environment: Record<string, string>): Promise<string> {
+  const switchyard = await createSwitchyard(loadConfig({ environment, providers: PROVIDER_DESCRIPTORS }), { logger: pino({ level: 'warn' }) });
+  try {
+    const organization = await switchyard.accounts.createOrganization('bench');
+    await switchyard.credits.topUp(organization.id, 1_000_000 * 1_000_000, 'bench');
+    const { key, secret } = await switchyard.accounts.createApiKey('bench', 'bench');
+    await switchyard.store.updateApiKey(key.id, { limits: { requestsPerMinute: 100_000_000, tokensPerMinute: 1_000_000_000, concurrentRequests: 10_000 } });
+    return secret;
+  } finally {
+    await switchyard.close();
+  }
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   try {
     const upstream = await startProcess(['--import', 'tsx', 'bench/fast-upstream.ts'], {}, /listening (\d+)/);
     const upstreamUrl = `http://127.0.0.1:${upstream.match[1]}`;
     const environment = { SWITCHYARD_DATA_DIR: dataDir, OPENAI_API_KEY: 'bench-provider-key', OPENAI_BASE_URL: upstreamUrl, LOG_LEVEL: 'warn' };
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/switchyard.js', ...args], { env: { ...process.env, ...environment }, encoding: 'utf8' });
-    cli('orgs', 'create', 'bench');
-    const created = cli('keys', 'create', '--org', 'bench');
-    const key = created.stdout.trim().split('\n').pop()!;
+    const key = await prepareBenchKey(environment);
     const gatewayPort = 18_000 + Math.floor(Math.random() * 1000);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     children.push(spawn(process.execPath, ['bin/switchyard.js', 'serve'], { env: { ...process.env, ...environment, PORT: String(gatewayPort), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' }, stdio: 'ignore' }));

@@ -13,7 +13,7 @@ function findTests(folder) {
 }
 
 const files = process.argv.length > 2 ? process.argv.slice(2) : findTests('test').sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=120000', ...files], {
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', ...files], {
   stdio: 'inherit',
 });
 process.exit(result.status ?? 1);

@@ -1,14 +1,22 @@
+import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { AccountService } from './accounts/account-service.ts';
 import { KeyCache } from './accounts/key-cache.ts';
+import { KeyChangeChannel } from './accounts/key-change-channel.ts';
 import { BUILTIN_MODELS } from './catalog/builtin-models.ts';
 import { ModelCatalog } from './catalog/model-catalog.ts';
 import type { SwitchyardConfig } from './config/load-config.ts';
 import { ChatService } from './gateway/chat-service.ts';
+import type { AdmissionCounters } from './metering/admission-counters.ts';
+import { AdmissionService } from './metering/admission-service.ts';
+import { CreditService } from './metering/credit-service.ts';
+import { MemoryAdmissionCounters } from './metering/memory-admission-counters.ts';
+import { RateWindows } from './metering/rate-windows.ts';
+import { RedisAdmissionCounters } from './metering/redis-admission-counters.ts';
 import type { ProviderAdapter } from './providers/provider-adapter.ts';
 import { createProviderAdapters } from './providers/provider-registry.ts';
 import { UpstreamClient } from './providers/upstream-client.ts';
-import { SqliteStore } from './store/sqlite/sqlite-store.ts';
+import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { UsageRecorder } from './usage/usage-recorder.ts';
 
@@ -26,6 +34,12 @@ export interface Switchyard {
   usage: UsageRecorder;
   adapters: Map<string, ProviderAdapter>;
   chat: ChatService;
+  /** Credits: top-ups, adjustments and balances (integer micro-credits; 1 credit = 1 USD of provider list price). */
+  credits: CreditService;
+  /** The admit phase of model requests: model allow-lists, rate and concurrency limits, credit reservations. */
+  admission: AdmissionService;
+  /** Shared by every instance when REDIS_URL is set: balances, reservations, rate limits, key change announcements. */
+  redis: Redis | undefined;
   /** Starts background work (key cache polling, usage flushing). The CLI's one-shot commands skip it. */
   start(): Promise<void>;
   /** Flushes usage and releases connections. */
@@ -39,6 +53,7 @@ export const REDACTED_LOG_PATHS = [
   'headers.authorization',
   'headers["x-api-key"]',
   '*.apiKey',
+  '*.adminToken',
 ];
 
 export async function createSwitchyard(config: SwitchyardConfig, options: { logger?: Logger } = {}): Promise<Switchyard> {
@@ -47,34 +62,48 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS }, destination);
   // The catalog is checked first: a bad models entry fails before any file is created.
   const catalog = new ModelCatalog(BUILTIN_MODELS, config.models);
-  const store: Store = new SqliteStore(config.dataDir);
+  const store: Store = openStore(config);
   try {
     await store.migrate();
   } catch (error) {
     await store.close();
     throw error;
   }
-  const keyCache = new KeyCache(store);
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }) : undefined;
+  const keyChanges = redis ? new KeyChangeChannel(redis, config.redisPrefix, logger) : undefined;
+  const keyCache = new KeyCache(store, keyChanges);
   const usage = new UsageRecorder(store, logger);
+  const counters: AdmissionCounters = redis
+    ? new RedisAdmissionCounters(redis, config.redisPrefix, store, usage, logger)
+    : new MemoryAdmissionCounters(store, usage, logger);
   const upstreamClient = new UpstreamClient({ timeoutMs: config.upstreamTimeoutMs });
   const adapters = createProviderAdapters(config, upstreamClient);
+  const credits = new CreditService(store, counters);
   return {
     config,
     logger,
     store,
     catalog,
     keyCache,
-    accounts: new AccountService(store, keyCache),
+    // Top-ups go through the credit service, so the balances requests are admitted against see them at once.
+    accounts: new AccountService(store, { keyCache, catalog, credits }),
     usage,
     adapters,
     chat: new ChatService(catalog, adapters),
+    credits,
+    admission: new AdmissionService(counters, new RateWindows({ redis, prefix: config.redisPrefix, logger }), { metering: config.metering, logger }),
+    redis,
     async start() {
       await keyCache.start();
+      await counters.start();
       usage.start();
     },
     async close() {
       keyCache.stop();
       await usage.close();
+      await counters.close();
+      await keyChanges?.close();
+      await redis?.quit().catch(() => undefined);
       await upstreamClient.close();
       await store.close();
       try {

@@ -5,6 +5,8 @@ import { startSimulators } from '../simulators/start-simulators.ts';
 import { closeOnSignals, describeProviders } from './run-serve.ts';
 
 const DEMO_ORGANIZATION = 'demo';
+/** 100 credits, in micro-credits. */
+const DEMO_CREDITS = 100_000_000;
 
 /**
  * `switchyard demo`: the simulators on a free port, a gateway whose providers all point at them,
@@ -31,9 +33,11 @@ export async function runDemo(options: { config?: string }): Promise<void> {
   describeProviders(gateway);
   closeOnSignals(gateway, () => simulators.close());
 
-  const { accounts } = gateway.switchyard;
+  const { accounts, credits } = gateway.switchyard;
   const organizations = await accounts.listOrganizations();
-  if (!organizations.some((organization) => organization.name === DEMO_ORGANIZATION)) await accounts.createOrganization(DEMO_ORGANIZATION);
+  const organization = organizations.find((candidate) => candidate.name === DEMO_ORGANIZATION) ?? (await accounts.createOrganization(DEMO_ORGANIZATION));
+  // A new organization starts with no credit; the demo's gets some, so its examples answer.
+  if ((await credits.balance(organization.id)) <= 0) await credits.topUp(organization.id, DEMO_CREDITS, 'demo');
   const { secret } = await accounts.createApiKey(DEMO_ORGANIZATION, 'demo');
 
   const base = `${gateway.url}/v1`;

@@ -5,8 +5,16 @@ import { startGateway, type RunningGateway } from '../server/start-gateway.ts';
 export async function runServe(options: { config?: string }): Promise<void> {
   const config = loadConfig({ environment: process.env, configFile: options.config, providers: PROVIDER_DESCRIPTORS });
   const gateway = await startGateway(config);
+  describeAdminApi(gateway);
   describeProviders(gateway);
   closeOnSignals(gateway);
+}
+
+/** Says at start whether the admin API is on; it is off, with a warning, until SWITCHYARD_ADMIN_TOKEN is set. The token is never logged. */
+export function describeAdminApi(gateway: RunningGateway): void {
+  const { logger, config } = gateway.switchyard;
+  if (config.adminToken) logger.info({ url: `${gateway.url}/admin/v1` }, 'admin API is on');
+  else logger.warn('admin API is off: set SWITCHYARD_ADMIN_TOKEN to turn it on (the /admin routes answer 404)');
 }
 
 /** Says at start which providers are on, and how to turn the others on. */

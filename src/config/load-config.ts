@@ -15,6 +15,10 @@ export interface SwitchyardConfig {
   port: number;
   /** Folder of the embedded SQLite store. */
   dataDir: string;
+  /** PostgreSQL instead of the embedded store, for several instances (DATABASE_URL, without its `schema` parameter). */
+  databaseUrl?: string;
+  /** PostgreSQL schema to keep the store in (`?schema=` of DATABASE_URL, or SWITCHYARD_DATABASE_SCHEMA); absent for the connection's default. */
+  databaseSchema?: string;
   logLevel: string;
   bodyLimitBytes: number;
   /** Time allowed for a provider to send response headers (and, on streams, each next chunk). */
@@ -23,6 +27,17 @@ export interface SwitchyardConfig {
   maxRetries: number;
   /** Let clients' image URLs (fetched by the gateway for providers that take only inline images) reach loopback, private and link-local addresses. Off by default. */
   allowPrivateImageUrls: boolean;
+  /** Bearer token of the admin API (`/admin/v1/…`); absent means no admin API. A secret: never logged or echoed. */
+  adminToken?: string;
+  /**
+   * Credit enforcement: when on (the default) a request of an organization without credit left is
+   * refused with a 402. When off, costs are still computed, reported and debited, but nothing is refused for credit.
+   */
+  metering: boolean;
+  /** Redis shared by every instance (balances, reservations, rate limits, key revocations); absent for a single instance. */
+  redisUrl?: string;
+  /** Prefix of every Redis key and channel the gateway uses, so several deployments (or test runs) can share one Redis. */
+  redisPrefix: string;
   providers: Record<string, ProviderSettings>;
   /** Catalog additions, overrides, aliases and removals from the YAML file. */
   models: ModelEntry[];
@@ -65,11 +80,16 @@ export function loadConfig(options: {
     host: environment.HOST ?? optionalString(file.host, 'host') ?? '127.0.0.1',
     port: integerSetting(environment.PORT, 'PORT', file.port, 'port', 8080, 0, 65_535),
     dataDir: resolve(environment.SWITCHYARD_DATA_DIR ?? optionalString(file.dataDir, 'dataDir') ?? './.switchyard'),
+    ...databaseSettings(environment, file),
     logLevel,
     bodyLimitBytes: integerSetting(environment.SWITCHYARD_BODY_LIMIT_BYTES, 'SWITCHYARD_BODY_LIMIT_BYTES', file.bodyLimitBytes, 'bodyLimitBytes', 20 * 1024 * 1024, 1024, 1024 ** 3),
     upstreamTimeoutMs: integerSetting(environment.SWITCHYARD_UPSTREAM_TIMEOUT_MS, 'SWITCHYARD_UPSTREAM_TIMEOUT_MS', file.upstreamTimeoutMs, 'upstreamTimeoutMs', 600_000, 100, 3_600_000),
     maxRetries: integerSetting(environment.SWITCHYARD_MAX_RETRIES, 'SWITCHYARD_MAX_RETRIES', file.maxRetries, 'maxRetries', 2, 0, 10),
     allowPrivateImageUrls: environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS ? /^(1|true|yes)$/i.test(environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS) : file.allowPrivateImageUrls === true,
+    adminToken: adminTokenSetting(environment.SWITCHYARD_ADMIN_TOKEN || optionalString(file.adminToken, 'adminToken'), environment.SWITCHYARD_ADMIN_TOKEN ? 'SWITCHYARD_ADMIN_TOKEN' : 'adminToken'),
+    metering: booleanSetting(environment.SWITCHYARD_METERING, 'SWITCHYARD_METERING', file.metering, 'metering', true),
+    redisUrl: parseRedisUrl(environment.REDIS_URL || optionalString(file.redisUrl, 'redisUrl'), environment.REDIS_URL ? 'REDIS_URL' : 'redisUrl'),
+    redisPrefix: environment.SWITCHYARD_REDIS_PREFIX || (optionalString(file.redisPrefix, 'redisPrefix') ?? 'switchyard:'),
     providers: providerSettings,
     models: parseModelEntries(file.models, providers.map((provider) => provider.id)),
   };
@@ -116,6 +136,68 @@ function parseUrl(value: string, field: string): string {
     throw new ConfigError(field, `must be an http(s) URL (got "${value}")`);
   }
   return value.replace(/\/+$/, '');
+}
+
+function booleanSetting(environmentValue: string | undefined, environmentName: string, fileValue: unknown, fileField: string, fallback: boolean): boolean {
+  if (environmentValue !== undefined && environmentValue !== '') {
+    if (/^(1|true|yes|on)$/i.test(environmentValue)) return true;
+    if (/^(0|false|no|off)$/i.test(environmentValue)) return false;
+    throw new ConfigError(environmentName, `must be on or off (got "${environmentValue}")`);
+  }
+  if (fileValue === undefined || fileValue === null) return fallback;
+  if (typeof fileValue !== 'boolean') throw new ConfigError(fileField, `must be true or false (got ${JSON.stringify(fileValue)})`);
+  return fileValue;
+}
+
+function parseRedisUrl(value: string | undefined, field: string): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error('not redis');
+  } catch {
+    throw new ConfigError(field, `must be a redis:// or rediss:// URL (got "${value}")`);
+  }
+  return value;
+}
+
+/** DATABASE_URL must be PostgreSQL; its `schema` parameter (which pg does not know) moves to `databaseSchema`. Errors never echo the URL: it may hold a password. */
+function databaseSettings(environment: NodeJS.ProcessEnv, file: Record<string, any>): { databaseUrl?: string; databaseSchema?: string } {
+  const urlField = environment.DATABASE_URL ? 'DATABASE_URL' : 'databaseUrl';
+  const value = environment.DATABASE_URL || optionalString(file.databaseUrl, 'databaseUrl');
+  let schemaField = environment.SWITCHYARD_DATABASE_SCHEMA ? 'SWITCHYARD_DATABASE_SCHEMA' : 'databaseSchema';
+  let schema = environment.SWITCHYARD_DATABASE_SCHEMA || optionalString(file.databaseSchema, 'databaseSchema');
+  if (!value) {
+    if (schema) throw new ConfigError(schemaField, 'needs DATABASE_URL: a schema applies to PostgreSQL only');
+    return {};
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(urlField, 'must be a postgres:// or postgresql:// URL (got something that is not a URL)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(urlField, `must be a postgres:// or postgresql:// URL (got a ${url.protocol}// URL)`);
+  }
+  let databaseUrl = value;
+  if (url.searchParams.has('schema')) {
+    if (!schema) [schema, schemaField] = [url.searchParams.get('schema') ?? undefined, urlField];
+    url.searchParams.delete('schema');
+    databaseUrl = url.toString();
+  }
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigError(schemaField, `must be a lower-case PostgreSQL identifier: letters, digits and _ (got "${schema}")`);
+  }
+  return { databaseUrl, databaseSchema: schema };
+}
+
+const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+/** The admin token guards every organization's keys and money: a short one is refused. Messages never echo it. */
+function adminTokenSetting(value: string | undefined, field: string): string | undefined {
+  if (!value) return undefined;
+  if (value.trim().length < MIN_ADMIN_TOKEN_LENGTH) throw new ConfigError(field, `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (e.g. openssl rand -hex 32)`);
+  return value.trim();
 }
 
 function integerSetting(

@@ -69,6 +69,52 @@ export const GATEWAY_ERRORS = {
     new GatewayError({ status: 401, type: 'authentication_error', code: 'invalid_api_key', message: 'Invalid API key' }),
   organizationDisabled: () =>
     new GatewayError({ status: 403, type: 'permission_error', code: 'organization_disabled', message: 'The gateway is disabled for this organization' }),
+  /** Metering: the key's allow-list does not name the model. */
+  modelNotAllowed: (model: string) =>
+    new GatewayError({ status: 403, type: 'permission_error', code: 'model_not_allowed', param: 'model', message: `This API key is not allowed to use model '${model}'` }),
+  /** Metering: the organization's balance, less what requests in flight reserved, is not above zero. */
+  creditsExhausted: () =>
+    new GatewayError({
+      status: 402,
+      type: 'insufficient_credits',
+      code: 'insufficient_credits',
+      message: 'Credit balance exhausted: add credits to your organization, or wait for requests in flight to finish',
+    }),
+  /** Metering: the key's own lifetime or monthly budget is spent. */
+  keyBudgetExhausted: (budget: 'lifetime' | 'monthly', amount: string) =>
+    new GatewayError({
+      status: 402,
+      type: 'insufficient_credits',
+      code: 'key_budget_exhausted',
+      message: `Credit balance exhausted for this API key: its ${budget} budget of ${amount} credits is spent${budget === 'monthly' ? ' (it renews on the 1st, UTC)' : ''}`,
+    }),
+  /** Limits: a key's or organization's requests or tokens per minute are used up. */
+  rateLimited: (subject: 'key' | 'organization', unit: 'requests' | 'tokens', limit: number, headers: Record<string, string>) =>
+    new GatewayError({
+      status: 429,
+      type: 'rate_limit_error',
+      code: `${unit}_per_minute_exceeded`,
+      message: `Rate limit exceeded: this ${subject === 'key' ? 'API key' : 'organization'} may use ${limit} ${unit} per minute`,
+      headers,
+    }),
+  /** Limits: a key or organization already has as many requests in flight as it may. */
+  concurrencyLimited: (subject: 'key' | 'organization', limit: number) =>
+    new GatewayError({
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'concurrent_requests_exceeded',
+      message: `Rate limit exceeded: this ${subject === 'key' ? 'API key' : 'organization'} may have ${limit} requests in flight at once`,
+      headers: { 'retry-after': '1' },
+    }),
+  /** Admin API: a missing, malformed or wrong admin token (tenant keys are never admin tokens). */
+  invalidAdminToken: () =>
+    new GatewayError({ status: 401, type: 'authentication_error', code: 'invalid_admin_token', message: 'Invalid admin token' }),
+  /** Admin API: the organization or key named in the path does not exist. */
+  adminResourceNotFound: (message: string) =>
+    new GatewayError({ status: 404, type: 'not_found_error', code: 'resource_not_found', message }),
+  /** Admin API: a create that would take a name already in use. */
+  adminResourceExists: (message: string) =>
+    new GatewayError({ status: 409, type: 'invalid_request_error', code: 'resource_exists', message }),
   modelNotFound: (model: string) =>
     new GatewayError({ status: 404, type: 'not_found_error', code: 'model_not_found', param: 'model', message: `Model '${model}' not found` }),
   providerNotConfigured: (model: string, provider: string) =>

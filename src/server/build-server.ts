@@ -4,8 +4,10 @@ import type { Switchyard } from '../switchyard.ts';
 import { authenticate } from './authenticate.ts';
 import { generateRequestId } from './generate-request-id.ts';
 import { renderError } from './render-error.ts';
+import { registerAdminRoutes } from './routes/admin-routes.ts';
 import { registerAnthropicMessagesRoutes } from './routes/anthropic-messages-routes.ts';
 import { registerChatCompletionsRoutes } from './routes/chat-completions-routes.ts';
+import { registerCreditsRoutes } from './routes/credits-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerModelRoutes } from './routes/model-routes.ts';
 import { registerResponsesRoutes } from './routes/responses-routes.ts';
@@ -35,7 +37,8 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.routeOptions.config.public || request.is404) return;
+    // Admin routes have their own guard (the admin token, routes/admin-routes.ts), never a tenant key.
+    if (request.routeOptions.config.public || request.routeOptions.config.admin || request.is404) return;
     request.principal = await authenticate(request, switchyard.keyCache);
   });
   // The gateway speaks JSON only: any other body is a 415, not a string that fails validation.
@@ -50,5 +53,7 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
   registerChatCompletionsRoutes(app, switchyard);
   registerResponsesRoutes(app, switchyard);
   registerAnthropicMessagesRoutes(app, switchyard);
+  registerCreditsRoutes(app, switchyard);
+  registerAdminRoutes(app, switchyard);
   return app;
 }

@@ -99,5 +99,10 @@ function toValidationIssue(issue: AjvError, context: string): ValidationIssue {
     return { loc, msg: `Input should be one of ${allowed}`, type: 'enum' };
   }
   if (issue.keyword === 'anyOf') return { loc, msg: 'Input does not match any allowed form', type: 'union_mismatch' };
+  if (issue.keyword === 'additionalProperties') {
+    // Schemas that refuse unknown fields (the admin API's) name the field, in FastAPI's words.
+    loc.push(String(issue.params.additionalProperty));
+    return { loc, msg: 'Extra inputs are not permitted', type: 'extra_forbidden' };
+  }
   return { loc, msg: `Input ${issue.message ?? 'is invalid'}`, type: issue.keyword };
 }

@@ -29,7 +29,15 @@ export async function startGateway(config: SwitchyardConfig, options: { logger?:
     url: `http://${host}:${port}`,
     close() {
       closing ??= (async () => {
-        await app.close();
+        // Fastify closes the connections idle when closing starts; one whose request was still in
+        // flight would stay open until its keep-alive timeout (72 s) and hold the shutdown (and the
+        // final usage flush) that long. So connections are closed as soon as they fall idle.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await switchyard.close();
       })();
       return closing;

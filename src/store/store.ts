@@ -1,6 +1,7 @@
 /**
- * The persistence contract. The embedded SQLite store implements it today; a PostgreSQL store
- * implements the same interface for multi-instance deployments. Methods are async so either fits.
+ * The persistence contract, implemented once with Kysely (store/kysely/) for the embedded SQLite
+ * file and for PostgreSQL (DATABASE_URL, several instances); test/store/store-contract.test.ts
+ * runs the same suite against both.
  * Nothing on the request hot path calls the store: keys are served from memory (accounts/key-cache)
  * and usage is written in batches (usage/usage-recorder).
  */

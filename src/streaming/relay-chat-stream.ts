@@ -13,12 +13,15 @@ export interface RelayOutcome {
   usage?: TokenUsage;
   /** Milliseconds from `startedAt` to the first chunk that carried output. */
   timeToFirstTokenMs?: number;
+  /** The output text the client was sent (content, reasoning, tool names and arguments): what a stream that ends early is billed for. */
+  relayedOutput: string;
 }
 
 /**
  * Relays a hub chat stream to the client chunk by chunk, in the client's surface (the encoder),
  * with backpressure. On the way it taps the usage — the gateway always asks the provider for it —
- * and times the first token. A failure after the first byte becomes the surface's error event and
+ * times the first token and keeps the output it relayed, and prices the final usage for the
+ * surface's closing event. A failure after the first byte becomes the surface's error event and
  * a clean close; a client that goes away ends the relay (and, through the request's abort signal,
  * the provider call).
  */
@@ -29,9 +32,11 @@ export async function relayChatStream(options: {
   encoder: ChatStreamEncoder;
   startedAt: number;
   readUsage: (usage: ChatUsage | null | undefined) => TokenUsage | undefined;
+  /** Micro-credits a usage costs. */
+  price: (usage: TokenUsage) => number;
 }): Promise<RelayOutcome> {
   const { response, events, encoder } = options;
-  const outcome: RelayOutcome = { status: 'completed' };
+  const outcome: RelayOutcome = { status: 'completed', relayedOutput: '' };
   let next = options.first;
   try {
     while (!next.done) {
@@ -43,9 +48,10 @@ export async function relayChatStream(options: {
         await events.return?.();
         return outcome;
       }
+      outcome.relayedOutput += outputText(next.value.chunk);
       next = await events.next();
     }
-    await write(response, encoder.end(outcome.usage));
+    await write(response, encoder.end(outcome.usage, outcome.usage ? options.price(outcome.usage) : undefined));
   } catch (error) {
     if (response.destroyed || response.writableEnded) {
       outcome.status = 'client_aborted';
@@ -64,6 +70,21 @@ function carriesOutput(chunk: ChatCompletionChunk): boolean {
     const delta = choice?.delta;
     return Boolean(delta && (delta.content || delta.tool_calls?.length || delta.reasoning_content || delta.refusal));
   });
+}
+
+/** The text a chunk carries to the client, concatenated; tokens are counted only if the stream ends early. */
+function outputText(chunk: ChatCompletionChunk): string {
+  if (!Array.isArray(chunk.choices)) return '';
+  let text = '';
+  for (const choice of chunk.choices) {
+    const delta = choice?.delta;
+    if (!delta) continue;
+    if (typeof delta.content === 'string') text += delta.content;
+    if (typeof delta.reasoning_content === 'string') text += delta.reasoning_content;
+    if (typeof delta.refusal === 'string') text += delta.refusal;
+    for (const call of delta.tool_calls ?? []) text += (call.function?.name ?? '') + (call.function?.arguments ?? '');
+  }
+  return text;
 }
 
 /** Writes with backpressure; false when the client is gone. Empty text writes nothing. */

@@ -1,24 +1,56 @@
 import type { ServerResponse } from 'node:http';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { write } from './relay-chat-stream.ts';
+import { splitSseEvents } from './split-sse-events.ts';
+
+/** Rewrites the few events the gateway must change (the final usage event gets its `cost`); every other event passes as it came. */
+export interface RawStreamRewrite {
+  /** The new SSE text for `event`, or undefined to pass it unchanged. Called after `onEvent` saw it. */
+  (event: EventSourceMessage): string | undefined;
+}
 
 /**
- * The pass-through relay: the provider's SSE bytes go to the client exactly as they came, chunk by
- * chunk, while a copy is parsed so the gateway can read what it needs (usage) from the events.
+ * The pass-through relay: the provider's SSE bytes go to the client as they came, while a copy is
+ * parsed so the gateway can read what it needs (usage) from the events. With `rewrite`, the text is
+ * cut at event boundaries so one event can be replaced whole; the others are still relayed
+ * unchanged, each as soon as it is complete.
  */
 export async function relayRawStream(options: {
   response: ServerResponse;
   body: AsyncIterable<Uint8Array | string>;
   onEvent: (event: EventSourceMessage) => void;
+  rewrite?: RawStreamRewrite;
 }): Promise<'completed' | 'client_aborted' | 'failed'> {
-  const parser = createParser({ onEvent: options.onEvent });
+  let lastEvent: EventSourceMessage | undefined;
+  const parser = createParser({
+    onEvent: (event) => {
+      lastEvent = event;
+      options.onEvent(event);
+    },
+  });
   const decoder = new TextDecoder();
+  let pending = '';
   try {
     for await (const chunk of options.body) {
-      if (!(await write(options.response, chunk))) {
-        return 'client_aborted';
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      if (!options.rewrite) {
+        if (!(await write(options.response, chunk))) return 'client_aborted';
+        parser.feed(text);
+        continue;
       }
-      parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      const { events, rest } = splitSseEvents(pending + text);
+      pending = rest;
+      let out = '';
+      for (const block of events) {
+        lastEvent = undefined;
+        parser.feed(block);
+        out += (lastEvent && options.rewrite(lastEvent)) ?? block;
+      }
+      if (!(await write(options.response, out))) return 'client_aborted';
+    }
+    if (pending !== '') {
+      parser.feed(pending);
+      if (!(await write(options.response, pending))) return 'client_aborted';
     }
   } catch {
     if (options.response.destroyed) return 'client_aborted';

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-registry.ts';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway.ts';
 import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
+import { postgresTestSchema } from './postgres-test-schema.ts';
 
 /** Provider keys the gateway is given; tests assert they reach the simulators and never the client. */
 export const PROVIDER_KEYS = {
@@ -18,6 +19,9 @@ export const PROVIDER_KEYS = {
   google: 'AIza-test-provider-key-555555555555',
 };
 
+/** Micro-credits the test organization starts with: 1,000 credits. */
+export const STACK_CREDITS = 1_000_000_000;
+
 export interface Stack {
   gateway: RunningGateway;
   simulators: Simulators;
@@ -28,10 +32,16 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** Starts the provider simulators and a gateway wired to them over HTTP, as a user would run them. */
+/**
+ * Starts the provider simulators and a gateway wired to them over HTTP, as a user would run them.
+ * With SWITCHYARD_TEST_DATABASE_URL set, the gateway stores in PostgreSQL, in a schema of its own
+ * dropped on close; otherwise in a temporary SQLite folder.
+ */
 export async function startStack(environment: Record<string, string> = {}, options: { configYaml?: string } = {}): Promise<Stack> {
   const simulators = await startSimulators({ port: 0 });
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
+  const testDatabaseUrl = process.env.SWITCHYARD_TEST_DATABASE_URL;
+  const postgres = testDatabaseUrl ? postgresTestSchema(testDatabaseUrl, 'stack') : undefined;
   let configFile: string | undefined;
   if (options.configYaml) {
     configFile = join(dataDir, 'switchyard.yaml');
@@ -42,6 +52,7 @@ export async function startStack(environment: Record<string, string> = {}, optio
     environment: {
       PORT: '0',
       SWITCHYARD_DATA_DIR: dataDir,
+      ...(postgres && { DATABASE_URL: postgres.url, SWITCHYARD_DATABASE_SCHEMA: postgres.schema }),
       OPENAI_API_KEY: PROVIDER_KEYS.openai,
       OPENAI_BASE_URL: simulators.baseUrls.openai,
       XAI_API_KEY: PROVIDER_KEYS.xai,
@@ -59,7 +70,9 @@ export async function startStack(environment: Record<string, string> = {}, optio
     providers: PROVIDER_DESCRIPTORS,
   });
   const gateway = await startGateway(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
-  await gateway.switchyard.accounts.createOrganization('acme');
+  const organization = await gateway.switchyard.accounts.createOrganization('acme');
+  // A new organization starts with no credit (402); the tests' organization gets plenty.
+  await gateway.switchyard.credits.topUp(organization.id, STACK_CREDITS, 'test stack');
   const { secret } = await gateway.switchyard.accounts.createApiKey('acme', 'tests');
   return {
     gateway,
@@ -69,6 +82,7 @@ export async function startStack(environment: Record<string, string> = {}, optio
     async close() {
       await gateway.close();
       await simulators.close();
+      await postgres?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

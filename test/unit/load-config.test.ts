@@ -191,3 +191,52 @@ providers:
     assert.equal(load({}, yamlFile('')).port, 8080);
   });
 });
+
+describe('loadConfig: DATABASE_URL', () => {
+  it('keeps the embedded SQLite store when no database URL is set', () => {
+    const config = load({});
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.databaseSchema, undefined);
+  });
+
+  it('takes a postgres:// or postgresql:// URL', () => {
+    assert.equal(load({ DATABASE_URL: 'postgres://switchyard:secret@db.internal:5432/switchyard' }).databaseUrl, 'postgres://switchyard:secret@db.internal:5432/switchyard');
+    assert.equal(load({ DATABASE_URL: 'postgresql://db.internal/switchyard' }).databaseUrl, 'postgresql://db.internal/switchyard');
+  });
+
+  it('moves the URL schema parameter to databaseSchema, and SWITCHYARD_DATABASE_SCHEMA overrides it', () => {
+    const fromUrl = load({ DATABASE_URL: 'postgres://db.internal/switchyard?schema=tenant_a&sslmode=require' });
+    assert.equal(fromUrl.databaseUrl, 'postgres://db.internal/switchyard?sslmode=require');
+    assert.equal(fromUrl.databaseSchema, 'tenant_a');
+    const fromEnvironment = load({ DATABASE_URL: 'postgres://db.internal/switchyard?schema=tenant_a', SWITCHYARD_DATABASE_SCHEMA: 'tenant_b' });
+    assert.equal(fromEnvironment.databaseSchema, 'tenant_b');
+  });
+
+  it('refuses a URL of another database, naming DATABASE_URL without echoing its password', () => {
+    const message = assertConfigError(() => load({ DATABASE_URL: 'mysql://root:hunter2@db/switchyard' }), 'DATABASE_URL');
+    assert.ok(!message.includes('hunter2'), message);
+    assertConfigError(() => load({ DATABASE_URL: 'not a url' }), 'DATABASE_URL');
+  });
+
+  it('refuses a schema name that is not a plain lower-case identifier, naming where it came from', () => {
+    assertConfigError(() => load({ DATABASE_URL: 'postgres://db/switchyard', SWITCHYARD_DATABASE_SCHEMA: 'Tenant; drop' }), 'SWITCHYARD_DATABASE_SCHEMA');
+    assertConfigError(() => load({ DATABASE_URL: 'postgres://db/switchyard?schema=a-b' }), 'DATABASE_URL');
+  });
+
+  it('refuses a schema without a database URL', () => {
+    assertConfigError(() => load({ SWITCHYARD_DATABASE_SCHEMA: 'tenant_a' }), 'SWITCHYARD_DATABASE_SCHEMA');
+  });
+});
+
+describe('loadConfig: the admin token', () => {
+  it('has no admin token (no admin API) unless SWITCHYARD_ADMIN_TOKEN or adminToken is set', () => {
+    assert.equal(load({}).adminToken, undefined);
+    assert.equal(load({ SWITCHYARD_ADMIN_TOKEN: 'a-long-enough-admin-token' }).adminToken, 'a-long-enough-admin-token');
+    assert.equal(load({}, yamlFile('adminToken: from-the-file-0123456789\n')).adminToken, 'from-the-file-0123456789');
+  });
+
+  it('refuses a token shorter than 16 characters without echoing it', () => {
+    const message = assertConfigError(() => load({ SWITCHYARD_ADMIN_TOKEN: 'hunter2' }), 'SWITCHYARD_ADMIN_TOKEN');
+    assert.ok(!message.includes('hunter2'), message);
+  });
+});

@@ -11,7 +11,7 @@ import type { MessagesContentBlock, MessagesResponse } from './messages-api.ts';
  * one tool_use block per tool call (arguments parsed back into `input`).
  * @see https://docs.anthropic.com/en/api/messages#response-content
  */
-export function encodeMessagesResponse(completion: ChatCompletion, options: { model: string; usage: TokenUsage | undefined }): MessagesResponse {
+export function encodeMessagesResponse(completion: ChatCompletion, options: { model: string; usage: TokenUsage | undefined; cost?: number }): MessagesResponse {
   const choice = completion.choices[0];
   const message = choice?.message;
   const content: MessagesContentBlock[] = [];
@@ -29,7 +29,7 @@ export function encodeMessagesResponse(completion: ChatCompletion, options: { mo
     content,
     stop_reason: mapFinishReasonToStopReason(choice?.finish_reason),
     stop_sequence: null,
-    usage: encodeMessagesUsage(options.usage),
+    usage: encodeMessagesUsage(options.usage, options.cost),
   };
 }
 

@@ -78,6 +78,8 @@ export interface MessagesUsage {
   output_tokens: number;
   cache_creation_input_tokens: number | null;
   cache_read_input_tokens: number | null;
+  /** Not Anthropic's: what the request cost through the gateway, in credits (SDKs keep unknown fields). */
+  cost?: number;
 }
 
 export interface MessagesResponse {

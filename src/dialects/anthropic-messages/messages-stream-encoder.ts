@@ -95,10 +95,10 @@ export function createMessagesStreamEncoder(options: { messageId: string; model:
 
   return {
     chunk: ({ chunk }) => start() + encodeChunk(chunk),
-    end: (usage) =>
+    end: (usage, cost) =>
       start() +
       closeBlock() +
-      event('message_delta', { delta: { stop_reason: state.stopReason ?? 'end_turn', stop_sequence: null }, usage: encodeMessagesUsage(usage) }) +
+      event('message_delta', { delta: { stop_reason: state.stopReason ?? 'end_turn', stop_sequence: null }, usage: encodeMessagesUsage(usage, cost) }) +
       event('message_stop', {}),
     error: (error) => formatSseEvent(encodeAnthropicStreamError(error), 'error'),
   };

@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk } from '../../core/chat-types.ts';
+import { creditsAsNumber } from '../../core/credits-as-number.ts';
 import type { ChatStreamEncoder } from '../../streaming/chat-stream-encoder.ts';
 import { formatSseEvent } from '../../streaming/format-sse-event.ts';
 import { encodeOpenAIStreamError } from './encode-openai-error.ts';
@@ -7,7 +8,8 @@ import { encodeOpenAIStreamError } from './encode-openai-error.ts';
  * OpenAI chat streams, written as OpenAI defines them: the provider's own bytes when nothing needs
  * changing; usage only when the client asked (`stream_options.include_usage`), once, in a final
  * chunk with empty `choices` — wherever the provider put it (a final chunk: OpenAI; the finish
- * chunk: Fireworks; every chunk: Perplexity); then `data: [DONE]`.
+ * chunk: Fireworks; every chunk: Perplexity), with the gateway's `cost` (credits) added; then
+ * `data: [DONE]`.
  */
 export function createOpenAIChatStreamEncoder(options: { includeUsage: boolean }): ChatStreamEncoder {
   let lastUsageChunk: ChatCompletionChunk | undefined;
@@ -18,15 +20,16 @@ export function createOpenAIChatStreamEncoder(options: { includeUsage: boolean }
       const { usage: _held, ...rest } = chunk;
       return Array.isArray(chunk.choices) && chunk.choices.length > 0 ? formatSseEvent(JSON.stringify(rest)) : '';
     },
-    end() {
-      const usage = options.includeUsage && lastUsageChunk ? formatSseEvent(usageChunk(lastUsageChunk)) : '';
+    end(_usage, cost) {
+      const usage = options.includeUsage && lastUsageChunk ? formatSseEvent(usageChunk(lastUsageChunk, cost)) : '';
       return `${usage}${formatSseEvent('[DONE]')}`;
     },
     error: (error) => formatSseEvent(encodeOpenAIStreamError(error)),
   };
 }
 
-/** OpenAI's final usage chunk: empty `choices`, the provider's usage object as it sent it (extra fields kept). */
-function usageChunk(source: ChatCompletionChunk): string {
-  return JSON.stringify({ id: source.id, object: 'chat.completion.chunk', created: source.created, model: source.model, choices: [], usage: source.usage });
+/** OpenAI's final usage chunk: empty `choices`, the provider's usage object as it sent it (extra fields kept) and the request's cost. */
+function usageChunk(source: ChatCompletionChunk, cost: number | undefined): string {
+  const usage = cost === undefined ? source.usage : { ...source.usage, cost: creditsAsNumber(cost) };
+  return JSON.stringify({ id: source.id, object: 'chat.completion.chunk', created: source.created, model: source.model, choices: [], usage });
 }

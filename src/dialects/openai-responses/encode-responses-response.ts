@@ -15,7 +15,7 @@ import type { ResponseObject, ResponsesOutputItem, ResponsesOutputMessage, Respo
  */
 export function encodeResponsesResponse(
   completion: ChatCompletion,
-  options: { id: string; createdAt: number; model: string; request: ResponsesRequest; usage: TokenUsage | undefined },
+  options: { id: string; createdAt: number; model: string; request: ResponsesRequest; usage: TokenUsage | undefined; cost?: number },
 ): ResponseObject {
   const choice = completion.choices?.[0];
   const message = choice?.message;
@@ -38,5 +38,5 @@ export function encodeResponsesResponse(
   for (const toolCall of toolCalls) {
     output.push({ id: newResponsesId('fc'), type: 'function_call', status: 'completed', arguments: toolCall.function.arguments, call_id: toolCall.id, name: toolCall.function.name });
   }
-  return buildResponseObject({ ...options, status, incompleteDetails: incomplete_details, output, usage: encodeResponsesUsage(options.usage) });
+  return buildResponseObject({ ...options, status, incompleteDetails: incomplete_details, output, usage: encodeResponsesUsage(options.usage, options.cost) });
 }

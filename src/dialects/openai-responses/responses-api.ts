@@ -113,6 +113,8 @@ export interface ResponsesUsage {
   output_tokens: number;
   output_tokens_details: { reasoning_tokens: number };
   total_tokens: number;
+  /** Not OpenAI's: what the request cost through the gateway, in credits. */
+  cost?: number;
 }
 
 /** @see https://platform.openai.com/docs/api-reference/responses/object */

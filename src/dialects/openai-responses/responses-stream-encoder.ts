@@ -166,12 +166,12 @@ export function createResponsesStreamEncoder(options: { id: string; createdAt: n
       for (const part of readHubStreamParts(chunk)) text += transform(part);
       return text;
     },
-    end(usage) {
+    end(usage, cost) {
       const { status, incomplete_details } = mapFinishReasonToResponseStatus(state.finishReason);
       let text = start() + close(status === 'completed' ? 'completed' : 'incomplete');
       // An empty answer is still one (empty) message, as in the non-streamed Response.
       if (state.output.length === 0) text += openItem('message') + close(status === 'completed' ? 'completed' : 'incomplete');
-      const response = buildResponseObject({ ...options, status, incompleteDetails: incomplete_details, output: state.output, usage: encodeResponsesUsage(usage) });
+      const response = buildResponseObject({ ...options, status, incompleteDetails: incomplete_details, output: state.output, usage: encodeResponsesUsage(usage, cost) });
       return text + event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
     },
     error(error) {

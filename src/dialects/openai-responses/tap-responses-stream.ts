@@ -14,6 +14,8 @@ export interface ResponsesStreamTap {
   readonly usage: TokenUsage | undefined;
   /** `performance.now()` at the first output delta. */
   readonly firstOutputAt: number | undefined;
+  /** The text of every delta relayed (output, reasoning, arguments): read only when a stream ends early, to count it. */
+  relayedOutput(): string;
 }
 
 const LIFECYCLE_EVENTS = new Set(['response.created', 'response.queued', 'response.in_progress', 'response.completed', 'response.incomplete', 'response.failed']);
@@ -21,10 +23,11 @@ const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'resp
 
 /**
  * Follows a relayed Responses stream without rebuilding it: only the lifecycle events, which carry
- * the whole response (its id first, its usage last), are parsed; deltas are only timed.
+ * the whole response (its id first, its usage last), are parsed; deltas are only timed and kept.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 export function createResponsesStreamTap(): ResponsesStreamTap {
+  const deltas: string[] = [];
   const tap = {
     responseId: undefined as string | undefined,
     background: false,
@@ -34,7 +37,10 @@ export function createResponsesStreamTap(): ResponsesStreamTap {
     observe(event: EventSourceMessage): 'created' | undefined {
       const name = event.event;
       if (name !== undefined && !LIFECYCLE_EVENTS.has(name)) {
-        if (tap.firstOutputAt === undefined && name.endsWith('.delta')) tap.firstOutputAt = performance.now();
+        if (name.endsWith('.delta')) {
+          tap.firstOutputAt ??= performance.now();
+          deltas.push(event.data);
+        }
         return undefined;
       }
       const parsed = parseJson<{ type?: string; response?: Partial<ResponseObject> }>(event.data);
@@ -49,6 +55,13 @@ export function createResponsesStreamTap(): ResponsesStreamTap {
       tap.background = response.background === true;
       return 'created';
     },
+    relayedOutput: () =>
+      deltas
+        .map((data) => {
+          const parsed = parseJson<{ delta?: unknown }>(data);
+          return parsed.ok && typeof parsed.value?.delta === 'string' ? parsed.value.delta : '';
+        })
+        .join(''),
   };
   return tap;
 }

@@ -7,12 +7,16 @@ import type { MessagesRequest } from '../../dialects/anthropic-messages/messages
 import { countTokensRequestSchema, messagesRequestSchema } from '../../dialects/anthropic-messages/messages-request-schema.ts';
 import { createMessagesStreamEncoder } from '../../dialects/anthropic-messages/messages-stream-encoder.ts';
 import { createMessagesUsageTap, readMessagesUsage } from '../../dialects/anthropic-messages/read-messages-usage.ts';
+import { addMessagesUsageCost } from '../../dialects/anthropic-messages/add-messages-usage-cost.ts';
 import { dispatchChat } from '../../gateway/dispatch-chat.ts';
 import { forwardWithRetries } from '../../gateway/forward-with-retries.ts';
 import { mapUpstreamError } from '../../providers/map-upstream-error.ts';
 import type { ProviderAdapter } from '../../providers/provider-adapter.ts';
+import { formatSseEvent } from '../../streaming/format-sse-event.ts';
 import { relayRawStream } from '../../streaming/relay-raw-stream.ts';
 import type { Switchyard } from '../../switchyard.ts';
+import { countJsonTokens } from '../../usage/count-json-tokens.ts';
+import { estimateAbortedUsage } from '../../usage/estimate-aborted-usage.ts';
 import { estimatePromptTokens } from '../../usage/estimate-prompt-tokens.ts';
 import { writeStreamHead } from '../reply-helpers.ts';
 import { answerDispatchedChat } from '../answer-dispatched-chat.ts';
@@ -56,15 +60,21 @@ async function translate(
   const body = request.body as MessagesRequest;
   const decoded = decodeMessagesRequest(body);
   switchyard.chat.checkCapabilities(target.model, decoded.request);
+  await tracked.admit(target.model, body);
   const dispatched = await dispatchChat(target.adapter, { request: decoded.request, model: target.model, signal: tracked.signal, requestId: request.id }, { maxRetries: switchyard.config.maxRetries });
   return answerDispatchedChat(reply, tracked, dispatched, target.adapter, {
+    request: decoded.request,
     adjustments: decoded.adjustments,
-    encodeCompletion: (completion, usage) => encodeMessagesResponse(completion, { model: body.model, usage }),
+    encodeCompletion: (completion, usage, cost) => encodeMessagesResponse(completion, { model: body.model, usage, cost }),
     createStreamEncoder: () => createMessagesStreamEncoder({ messageId: newMessageId(), model: body.model }),
   });
 }
 
-/** Claude models: the client's request as it came (model id mapped), the provider's answer as it comes, usage tapped on the way. */
+/**
+ * Claude models: the client's request as it came (model id mapped), the provider's answer as it
+ * comes, usage tapped on the way; only the usage gets the gateway's `cost` added (the JSON's, or
+ * the stream's `message_delta`).
+ */
 async function passThrough(
   switchyard: Switchyard,
   request: FastifyRequest,
@@ -73,6 +83,7 @@ async function passThrough(
   target: { model: CatalogModel; adapter: ProviderAdapter; path: string },
 ): Promise<unknown> {
   const body = request.body as MessagesRequest;
+  await tracked.admit(target.model, body);
   const upstream = await forwardWithRetries(
     target.adapter,
     {
@@ -113,16 +124,35 @@ async function passThrough(
         if (firstTokenAt === undefined && event.event === 'content_block_delta') firstTokenAt = performance.now();
         tap.observe(event);
       },
+      rewrite: (event) => {
+        if (event.event !== 'message_delta') return undefined;
+        const data = addMessagesUsageCost(event.data, tracked.price(tap.usage()));
+        return data === undefined ? undefined : formatSseEvent(data, event.event);
+      },
     });
     const status = outcome === 'completed' ? 200 : outcome === 'client_aborted' ? 499 : 502;
-    tracked.finish(status, { usage: tap.usage(), timeToFirstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - tracked.startedAt });
+    const usage = outcome === 'completed' ? tap.usage() : estimateAbortedUsage(tap.usage(), tap.relayedOutput(), () => estimateMessagesPrompt(body));
+    tracked.finish(status, { usage, timeToFirstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - tracked.startedAt });
     return reply;
   }
 
   const text = await upstream.body.text();
   const parsed = parseJson<{ usage?: Record<string, number> }>(text);
-  tracked.finish(upstream.status, { usage: parsed.ok ? readMessagesUsage(parsed.value?.usage) : undefined, timeToFirstTokenMs: performance.now() - tracked.startedAt });
-  return reply.status(upstream.status).headers(passedHeaders).type(contentType || 'application/json').send(text);
+  const cost = tracked.finish(upstream.status, { usage: parsed.ok ? readMessagesUsage(parsed.value?.usage) : undefined, timeToFirstTokenMs: performance.now() - tracked.startedAt });
+  return reply
+    .status(upstream.status)
+    .headers(passedHeaders)
+    .type(contentType || 'application/json')
+    .send(addMessagesUsageCost(text, cost) ?? text);
+}
+
+/** The prompt of a passed-through request that ended early without Anthropic reporting its input: the hub estimate, or its JSON counted when it cannot be translated. */
+function estimateMessagesPrompt(body: MessagesRequest): number {
+  try {
+    return estimatePromptTokens(decodeMessagesRequest(body).request);
+  } catch {
+    return countJsonTokens({ system: body.system, messages: body.messages, tools: body.tools });
+  }
 }
 
 /** Token counting: Claude models ask Anthropic (free); the others get an estimate from a real tokenizer. */

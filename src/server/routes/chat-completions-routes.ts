@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatRequest } from '../../core/chat-types.ts';
+import { creditsAsNumber } from '../../core/credits-as-number.ts';
 import { chatRequestSchema } from '../../dialects/openai-chat/chat-request-schema.ts';
 import { createOpenAIChatStreamEncoder } from '../../dialects/openai-chat/openai-chat-stream-encoder.ts';
 import { dispatchChat } from '../../gateway/dispatch-chat.ts';
@@ -12,8 +13,9 @@ export const CHAT_COMPLETIONS_PATHS = ['/v1/api/openai/chat/completions', '/v1/g
 
 /**
  * OpenAI Chat Completions. The request's phases, in order:
- * authenticate (onRequest hook) → validate (route schema) → resolve the model → dispatch to the
- * provider (with retries) → relay the answer → record usage.
+ * authenticate (onRequest hook) → validate (route schema) → resolve the model → admit (limits,
+ * credit reservation) → dispatch to the provider (with retries) → relay the answer → settle
+ * (cost, usage record and debit).
  */
 export function registerChatCompletionsRoutes(app: FastifyInstance, switchyard: Switchyard): void {
   for (const path of CHAT_COMPLETIONS_PATHS) {
@@ -27,9 +29,11 @@ async function handleChatCompletion(switchyard: Switchyard, request: FastifyRequ
     const { model, adapter } = switchyard.chat.resolve(body.model);
     tracked.provider = model.provider;
     switchyard.chat.checkCapabilities(model, body);
+    await tracked.admit(model, body);
     const dispatched = await dispatchChat(adapter, { request: body, model, signal: tracked.signal, requestId: request.id }, { maxRetries: switchyard.config.maxRetries });
     return answerDispatchedChat(reply, tracked, dispatched, adapter, {
-      encodeCompletion: (completion) => completion,
+      request: body,
+      encodeCompletion: (completion, _usage, cost) => (completion.usage ? { ...completion, usage: { ...completion.usage, cost: creditsAsNumber(cost) } } : completion),
       createStreamEncoder: () => createOpenAIChatStreamEncoder({ includeUsage: body.stream_options?.include_usage === true }),
     });
   });

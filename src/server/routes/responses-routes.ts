@@ -5,6 +5,7 @@ import { parseJson } from '../../core/parse-json.ts';
 import { decodeResponsesRequest } from '../../dialects/openai-responses/decode-responses-request.ts';
 import { encodeResponsesResponse } from '../../dialects/openai-responses/encode-responses-response.ts';
 import { newResponsesId } from '../../dialects/openai-responses/new-responses-id.ts';
+import { addResponsesUsageCost } from '../../dialects/openai-responses/add-responses-usage-cost.ts';
 import { readResponsesUsage } from '../../dialects/openai-responses/read-responses-usage.ts';
 import type { ResponseObject, ResponsesRequest } from '../../dialects/openai-responses/responses-api.ts';
 import { responsesRequestSchema } from '../../dialects/openai-responses/responses-request-schema.ts';
@@ -16,8 +17,11 @@ import { mapUpstreamError, scrubSecrets } from '../../providers/map-upstream-err
 import type { ForwardRequest, ProviderAdapter } from '../../providers/provider-adapter.ts';
 import { toGatewayTransportError, type UpstreamResponse } from '../../providers/upstream-client.ts';
 import type { AuthenticatedKey, ResponseRecord } from '../../store/store.ts';
+import { formatSseEvent } from '../../streaming/format-sse-event.ts';
 import { relayRawStream } from '../../streaming/relay-raw-stream.ts';
 import type { Switchyard } from '../../switchyard.ts';
+import { countJsonTokens } from '../../usage/count-json-tokens.ts';
+import { estimateAbortedUsage } from '../../usage/estimate-aborted-usage.ts';
 import { writeStreamHead } from '../reply-helpers.ts';
 import { answerDispatchedChat } from '../answer-dispatched-chat.ts';
 import { withTracking, type TrackedRequest } from '../track-request.ts';
@@ -26,16 +30,17 @@ import { withTracking, type TrackedRequest } from '../track-request.ts';
 export const RESPONSES_PATHS = ['/v1/gateway/responses', '/v1/responses'];
 
 const FINAL_STATUSES = new Set(['completed', 'incomplete', 'failed', 'cancelled']);
+const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 /**
  * OpenAI's Responses API. Create, in order: authenticate (onRequest hook) → validate (route
- * schema) → resolve the model → for models whose provider speaks Responses (OpenAI): pass the
+ * schema) → resolve the model → admit (limits, credit reservation) → for models whose provider speaks Responses (OpenAI): pass the
  * request through, remember which organization owns the new response id, relay the JSON or the
  * event stream while tapping its usage; for every other model: decode to the hub chat request →
- * dispatch (with retries) → encode a Response or its event stream → record usage.
+ * dispatch (with retries) → encode a Response or its event stream → settle (cost, usage record and debit).
  * Retrieve, cancel and delete: find the response's owner (another organization's id is a 404) →
  * forward to the provider that created it → relay; a background response's tokens are recorded
- * once, by the first call that sees it finished.
+ * (and charged, without admission) once, by the first call that sees it finished.
  */
 export function registerResponsesRoutes(app: FastifyInstance, switchyard: Switchyard): void {
   const ownership = new ResponseOwnership(switchyard);
@@ -73,6 +78,7 @@ async function passThrough(
     const previous = await ownership.find(body.previous_response_id, principal);
     if (!previous || previous.provider !== target.model.provider) throw GATEWAY_ERRORS.previousResponseNotFound(body.previous_response_id);
   }
+  await tracked.admit(target.model, body);
   const upstream = await forward(switchyard, target.adapter, {
     method: 'POST',
     path: '/responses',
@@ -87,6 +93,7 @@ async function passThrough(
       ownership.record({ id, organizationId: principal.organizationId, apiKeyId: principal.id, provider: target.model.provider, model: body.model, createdAt, usageRecordedAt: background ? null : createdAt });
     },
     claimUsage: (id, background) => (background ? ownership.claimUsage(id) : Promise.resolve(true)),
+    estimatePrompt: () => countJsonTokens({ instructions: body.instructions, input: body.input, tools: body.tools }),
   });
 }
 
@@ -95,11 +102,13 @@ async function translate(switchyard: Switchyard, request: FastifyRequest, reply:
   const body = request.body as ResponsesRequest;
   const decoded = decodeResponsesRequest(body, body.model);
   switchyard.chat.checkCapabilities(target.model, decoded.request);
+  await tracked.admit(target.model, body);
   const dispatched = await dispatchChat(target.adapter, { request: decoded.request, model: target.model, signal: tracked.signal, requestId: request.id }, { maxRetries: switchyard.config.maxRetries });
   const identity = { id: newResponsesId('resp'), createdAt: Math.floor(Date.now() / 1000), model: body.model, request: body };
   return answerDispatchedChat(reply, tracked, dispatched, target.adapter, {
+    request: decoded.request,
     adjustments: decoded.adjustments,
-    encodeCompletion: (completion, usage) => encodeResponsesResponse(completion, { ...identity, usage }),
+    encodeCompletion: (completion, usage, cost) => encodeResponsesResponse(completion, { ...identity, usage, cost }),
     createStreamEncoder: () => createResponsesStreamEncoder(identity),
   });
 }
@@ -119,6 +128,8 @@ async function handleStoredResponse(
   return withTracking(switchyard, request, reply, { surface: 'openai-responses', model: record?.model ?? '', streamed: /[?&]stream=true\b/.test(query) }, async (tracked) => {
     if (!record) throw GATEWAY_ERRORS.responseNotFound(responseId);
     tracked.provider = record.provider;
+    // Not admitted (a poll calls no model), but a background response's tokens are priced at its model when this poll records them.
+    tracked.model = switchyard.catalog.find(record.model);
     const adapter = switchyard.adapters.get(record.provider);
     if (!adapter?.forward) throw GATEWAY_ERRORS.providerNotConfigured(record.model, record.provider);
     const upstream = await forward(switchyard, adapter, {
@@ -136,11 +147,14 @@ interface RelayHooks {
   onCreated?: (id: string, background: boolean) => void;
   /** Whether this request records the tokens of the finished response `id` (each response's tokens are recorded once). */
   claimUsage: (id: string, background: boolean) => Promise<boolean>;
+  /** On a create: the prompt's tokens, for a stream that ends early without OpenAI's usage (it is then billed for what it relayed). */
+  estimatePrompt?: () => number;
 }
 
 /**
  * Relays the provider's answer as it came: a JSON body with its status, or the event stream chunk
- * by chunk (the events are parsed on the side for the response id and usage, never rebuilt).
+ * by chunk (the events are parsed on the side for the response id and usage, never rebuilt); only
+ * the usage gets the gateway's `cost` added (the JSON's, or the final lifecycle event's).
  */
 async function relayUpstream(switchyard: Switchyard, reply: FastifyReply, tracked: TrackedRequest, upstream: UpstreamResponse, hooks: RelayHooks): Promise<unknown> {
   if (upstream.status >= 400) return relayUpstreamError(switchyard, reply, tracked, upstream);
@@ -154,11 +168,17 @@ async function relayUpstream(switchyard: Switchyard, reply: FastifyReply, tracke
       onEvent: (event) => {
         if (tap.observe(event) === 'created') hooks.onCreated?.(tap.responseId!, tap.background);
       },
+      rewrite: (event) => {
+        if (!FINAL_EVENTS.has(event.event ?? '') || tap.usage === undefined) return undefined;
+        const data = addResponsesUsageCost(event.data, tracked.price(tap.usage));
+        return data === undefined ? undefined : formatSseEvent(data, event.event);
+      },
     });
     const claimed = tap.finished && tap.usage !== undefined && tap.responseId !== undefined && (await hooks.claimUsage(tap.responseId, tap.background));
     const status = outcome === 'completed' ? 200 : outcome === 'client_aborted' ? 499 : 502;
+    const endedEarly = !tap.finished && !tap.background && hooks.estimatePrompt !== undefined;
     tracked.finish(status, {
-      usage: claimed ? tap.usage : undefined,
+      usage: claimed ? tap.usage : endedEarly ? estimateAbortedUsage(tap.usage, tap.relayedOutput(), hooks.estimatePrompt!) : undefined,
       errorCode: outcome === 'failed' ? 'upstream_stream_interrupted' : undefined,
       timeToFirstTokenMs: tap.firstOutputAt === undefined ? undefined : tap.firstOutputAt - tracked.startedAt,
     });
@@ -171,11 +191,13 @@ async function relayUpstream(switchyard: Switchyard, reply: FastifyReply, tracke
   const id = typeof response?.id === 'string' ? response.id : undefined;
   const background = response?.background === true;
   if (id) hooks.onCreated?.(id, background);
-  reply.status(upstream.status).type(contentType || 'application/json').send(text);
   const finished = id !== undefined && FINAL_STATUSES.has(String(response?.status)) && response?.usage;
   const claimed = finished && (await hooks.claimUsage(id, background));
-  tracked.finish(upstream.status, { usage: claimed ? readResponsesUsage(response?.usage) : undefined, timeToFirstTokenMs: performance.now() - tracked.startedAt });
-  return reply;
+  const cost = tracked.finish(upstream.status, { usage: claimed ? readResponsesUsage(response?.usage) : undefined, timeToFirstTokenMs: performance.now() - tracked.startedAt });
+  return reply
+    .status(upstream.status)
+    .type(contentType || 'application/json')
+    .send((claimed && addResponsesUsageCost(text, cost)) || text);
 }
 
 /**

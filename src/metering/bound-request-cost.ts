@@ -1,0 +1,44 @@
+import type { CatalogModel } from '../catalog/catalog-model.ts';
+import { computeCost } from './compute-cost.ts';
+
+/**
+ * Tokens one image may cost: more than any provider charges for one (OpenAI high detail tops out
+ * near 1,500, Claude near 1,600, Gemini at 258 per tile) — images are bounded by count, not bytes.
+ */
+const IMAGE_TOKENS = 2_000;
+/** Message framing (role markers, separators) per object in the request; providers add a few tokens per message. */
+const TOKENS_PER_OBJECT = 4;
+const IMAGE_PART_TYPES = new Set(['image_url', 'image', 'input_image']);
+const OUTPUT_LIMIT_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
+
+/**
+ * The most a request can cost, in micro-credits: what the gateway reserves before dispatch. No
+ * tokenizer runs on the hot path for it: a token is never shorter than one UTF-8 byte, so the
+ * prompt's text bytes bound its tokens on every provider, priced at the dearer of the input and
+ * cache-write prices; the output is bounded by the request's own limit (`max_tokens`,
+ * `max_completion_tokens`, `max_output_tokens`) or else the model's, times `n`. Whatever the
+ * provider reports later is at most this, so a request's real cost never exceeds its reservation.
+ * Works on the body of any surface (chat, Messages, Responses), translated or passed through.
+ */
+export function boundRequestCost(body: unknown, model: CatalogModel): number {
+  const request = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const promptTokens = boundPromptTokens(request);
+  const requestedLimit = OUTPUT_LIMIT_FIELDS.map((field) => request[field]).find((value): value is number => typeof value === 'number' && value > 0);
+  const choices = typeof request.n === 'number' && request.n > 1 ? Math.trunc(request.n) : 1;
+  const outputTokens = Math.trunc(requestedLimit ?? model.maxOutputTokens) * choices;
+  const writesCost = (model.pricing.cacheWritePerMillion ?? 0) > model.pricing.inputPerMillion;
+  return computeCost({ promptTokens, cacheWriteTokens: writesCost ? promptTokens : undefined, completionTokens: outputTokens }, model.pricing);
+}
+
+/** An upper bound of the prompt's tokens: the UTF-8 bytes of every string, images at a fixed price, a few tokens per object. */
+function boundPromptTokens(value: unknown): number {
+  if (typeof value === 'string') return value.startsWith('data:') ? IMAGE_TOKENS : Buffer.byteLength(value);
+  if (Array.isArray(value)) return value.reduce((total: number, item) => total + boundPromptTokens(item), 0);
+  if (typeof value !== 'object' || value === null) return 0;
+  const object = value as Record<string, unknown>;
+  // Anthropic's base64 image source: { type: 'base64', media_type, data }.
+  if (object.type === 'base64' && typeof object.data === 'string') return IMAGE_TOKENS;
+  let tokens = TOKENS_PER_OBJECT + (typeof object.type === 'string' && IMAGE_PART_TYPES.has(object.type) ? IMAGE_TOKENS : 0);
+  for (const field in object) tokens += boundPromptTokens(object[field]);
+  return tokens;
+}

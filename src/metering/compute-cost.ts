@@ -1,0 +1,26 @@
+import type { ModelPricing } from '../catalog/catalog-model.ts';
+import type { TokenUsage } from '../core/usage.ts';
+
+/** Prices are per million tokens, so a sum of tokens × price is in millionths of a micro-credit. */
+const PRICE_UNIT = 1_000_000n;
+
+/**
+ * What a request costs, in micro-credits (1 credit = 1 US dollar of provider list price =
+ * 1,000,000 micro-credits): uncached input at the input price, cache reads at the cached price,
+ * cache writes at the cache-write price (the input price when the model has none), and all output
+ * — reasoning included — at the output price. Integer arithmetic throughout (BigInt: tokens ×
+ * micro-USD prices can pass 2^53), rounded up to a whole micro-credit once, for the whole request.
+ * A stream and the same non-streamed request have the same usage, so they cost the same.
+ */
+export function computeCost(usage: TokenUsage, pricing: ModelPricing): number {
+  const promptTokens = Math.max(0, usage.promptTokens);
+  const cachedTokens = Math.min(usage.cachedPromptTokens ?? 0, promptTokens);
+  const cacheWriteTokens = Math.min(usage.cacheWriteTokens ?? 0, promptTokens - cachedTokens);
+  const uncachedTokens = promptTokens - cachedTokens - cacheWriteTokens;
+  const total =
+    BigInt(uncachedTokens) * BigInt(pricing.inputPerMillion) +
+    BigInt(cachedTokens) * BigInt(pricing.cachedInputPerMillion) +
+    BigInt(cacheWriteTokens) * BigInt(pricing.cacheWritePerMillion ?? pricing.inputPerMillion) +
+    BigInt(Math.max(0, usage.completionTokens)) * BigInt(pricing.outputPerMillion);
+  return Number((total + PRICE_UNIT - 1n) / PRICE_UNIT);
+}

@@ -1,0 +1,135 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+const WINDOW_SECONDS = 60;
+
+/** A key or an organization, with its per-minute limits (absent: none). */
+export interface RateSubject {
+  kind: 'key' | 'organization';
+  id: string;
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+}
+
+export interface RateRefusal {
+  subject: RateSubject['kind'];
+  unit: 'requests' | 'tokens';
+  limit: number;
+  retryAfterMs: number;
+}
+
+export interface RateCheck {
+  /** OpenAI's `x-ratelimit-*` headers for the most constrained subject of each unit. */
+  headers: Record<string, string>;
+  refusal?: RateRefusal;
+}
+
+interface WindowReading {
+  subject: RateSubject;
+  unit: RateRefusal['unit'];
+  limit: number;
+  remaining: number;
+  resetMs: number;
+  refused: boolean;
+}
+
+/**
+ * Requests and tokens per minute, per key and per organization, counted with rate-limiter-flexible
+ * in fixed one-minute windows: in memory, or in Redis (shared by every instance) when configured.
+ * A request takes one request point as it is admitted. Tokens are known only once it finishes, so
+ * a request is admitted while the window's tokens are under the limit and its own tokens are added
+ * when it ends: a window can pass its token limit by the tokens of the requests then in flight.
+ * When Redis cannot be reached the request is let through and the failure logged.
+ */
+export class RateWindows {
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+
+  constructor(private readonly options: { redis?: Redis; prefix: string; logger: Logger }) {}
+
+  async check(subjects: RateSubject[]): Promise<RateCheck> {
+    const readings: Promise<WindowReading | undefined>[] = [];
+    for (const subject of subjects) {
+      if (subject.requestsPerMinute !== undefined) readings.push(this.takeRequest(subject, subject.requestsPerMinute));
+      if (subject.tokensPerMinute !== undefined) readings.push(this.readTokens(subject, subject.tokensPerMinute));
+    }
+    if (readings.length === 0) return { headers: {} };
+    const settled = (await Promise.all(readings)).filter((reading): reading is WindowReading => reading !== undefined);
+    const headers: Record<string, string> = {};
+    for (const unit of ['requests', 'tokens'] as const) {
+      const tightest = settled.filter((reading) => reading.unit === unit).sort((left, right) => left.remaining - right.remaining)[0];
+      if (!tightest) continue;
+      headers[`x-ratelimit-limit-${unit}`] = String(tightest.limit);
+      headers[`x-ratelimit-remaining-${unit}`] = String(tightest.remaining);
+      headers[`x-ratelimit-reset-${unit}`] = formatResetDuration(tightest.resetMs);
+    }
+    const refused = settled.find((reading) => reading.refused);
+    return refused ? { headers, refusal: { subject: refused.subject.kind, unit: refused.unit, limit: refused.limit, retryAfterMs: refused.resetMs } } : { headers };
+  }
+
+  /** Adds a finished request's tokens to the token windows of its subjects. */
+  async addTokens(subjects: RateSubject[], tokens: number): Promise<void> {
+    if (tokens <= 0) return;
+    await Promise.all(
+      subjects
+        .filter((subject) => subject.tokensPerMinute !== undefined)
+        .map((subject) => this.limiter('tokens', subject.tokensPerMinute!).penalty(windowKey(subject), tokens).catch((error: unknown) => this.failed(error))),
+    );
+  }
+
+  private async takeRequest(subject: RateSubject, limit: number): Promise<WindowReading | undefined> {
+    try {
+      const result = await this.limiter('requests', limit).consume(windowKey(subject), 1);
+      return { subject, unit: 'requests', limit, remaining: result.remainingPoints, resetMs: result.msBeforeNext, refused: false };
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return { subject, unit: 'requests', limit, remaining: 0, resetMs: error.msBeforeNext, refused: true };
+      return this.failed(error);
+    }
+  }
+
+  private async readTokens(subject: RateSubject, limit: number): Promise<WindowReading | undefined> {
+    try {
+      const result = await this.limiter('tokens', limit).get(windowKey(subject));
+      const consumed = result?.consumedPoints ?? 0;
+      const resetMs = result?.msBeforeNext ?? WINDOW_SECONDS * 1_000;
+      return { subject, unit: 'tokens', limit, remaining: Math.max(0, limit - consumed), resetMs, refused: consumed >= limit };
+    } catch (error) {
+      return this.failed(error);
+    }
+  }
+
+  /**
+   * One limiter per unit and limit (a limiter's points are fixed). In Redis, limiters of one unit
+   * share their counters, so a changed limit applies to the current window.
+   */
+  private limiter(unit: RateRefusal['unit'], points: number): RateLimiterAbstract {
+    const name = `${unit}:${points}`;
+    let limiter = this.limiters.get(name);
+    if (!limiter) {
+      const { redis, prefix } = this.options;
+      limiter = redis
+        ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rate-${unit}`, points, duration: WINDOW_SECONDS })
+        : new RateLimiterMemory({ keyPrefix: name, points, duration: WINDOW_SECONDS });
+      this.limiters.set(name, limiter);
+    }
+    return limiter;
+  }
+
+  private failed(error: unknown): undefined {
+    this.options.logger.error({ err: error }, 'rate limit counters unavailable; request let through');
+    return undefined;
+  }
+}
+
+function windowKey(subject: RateSubject): string {
+  return `${subject.kind}:${subject.id}`;
+}
+
+/** A reset time as OpenAI writes it: `20ms`, `1.5s`, `6m0s`. */
+function formatResetDuration(milliseconds: number): string {
+  const ms = Math.max(0, Math.ceil(milliseconds));
+  if (ms < 1_000) return `${ms}ms`;
+  if (ms < 60_000) return `${Number((ms / 1_000).toFixed(3))}s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes}m${Number(((ms - minutes * 60_000) / 1_000).toFixed(3))}s`;
+}

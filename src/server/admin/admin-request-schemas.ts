@@ -1,0 +1,115 @@
+/**
+ * JSON schemas of the admin API's request bodies and query strings. Unlike the model surfaces,
+ * unknown fields are refused: an operator's typo (`expires`, `limit`) must not pass as "no change".
+ * Amounts are decimal credits, as a string ("12.5") or a JSON number; either is read digit by
+ * digit (parseDecimalMicros), never as a float.
+ */
+
+const amount = { anyOf: [{ type: 'string' }, { type: 'number' }] };
+const optionalAmount = { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }] };
+const rate = { type: ['integer', 'null'], minimum: 1 };
+
+export interface OrganizationLimitsBody {
+  requests_per_minute?: number | null;
+  tokens_per_minute?: number | null;
+  concurrent_requests?: number | null;
+}
+
+export interface KeyLimitsBody extends OrganizationLimitsBody {
+  lifetime_budget?: string | number | null;
+  monthly_budget?: string | number | null;
+}
+
+const organizationLimitsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { requests_per_minute: rate, tokens_per_minute: rate, concurrent_requests: rate },
+};
+
+const keyLimitsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...organizationLimitsSchema.properties,
+    lifetime_budget: optionalAmount,
+    monthly_budget: optionalAmount,
+  },
+};
+
+export interface CreateOrganizationBody {
+  name: string;
+  limits?: OrganizationLimitsBody;
+}
+
+export const createOrganizationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: { name: { type: 'string' }, limits: organizationLimitsSchema },
+};
+
+export interface UpdateOrganizationBody {
+  disabled?: boolean;
+  limits?: OrganizationLimitsBody;
+}
+
+export const updateOrganizationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { disabled: { type: 'boolean' }, limits: organizationLimitsSchema },
+};
+
+export interface KeySettingsBody {
+  name?: string | null;
+  expires_at?: string | null;
+  allowed_models?: string[] | null;
+  limits?: KeyLimitsBody;
+}
+
+const keySettingsProperties = {
+  name: { type: ['string', 'null'], maxLength: 100 },
+  expires_at: { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] },
+  allowed_models: { anyOf: [{ type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }, { type: 'null' }] },
+  limits: keyLimitsSchema,
+};
+
+export const createKeySchema = { type: 'object', additionalProperties: false, properties: keySettingsProperties };
+
+export const updateKeySchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: keySettingsProperties };
+
+export interface AddCreditsBody {
+  amount: string | number;
+  reason?: string | null;
+}
+
+export const addCreditsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['amount'],
+  properties: { amount, reason: { type: ['string', 'null'], maxLength: 500 } },
+};
+
+export interface LedgerQuery {
+  organization?: string;
+  limit?: string;
+}
+
+export const ledgerQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { organization: { type: 'string' }, limit: { type: 'string', pattern: '^[0-9]{1,5}$' } },
+};
+
+export interface UsageQuery {
+  organization?: string;
+  group_by?: string;
+  from?: string;
+  to?: string;
+}
+
+export const usageQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { organization: { type: 'string' }, group_by: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+};

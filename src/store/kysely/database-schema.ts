@@ -1,0 +1,89 @@
+import type { LedgerEntry } from '../store.ts';
+
+/**
+ * The tables as Kysely sees them: one schema for SQLite and PostgreSQL. Times are ISO text or
+ * Unix milliseconds as noted; JSON columns are text; booleans are 0/1 integers. BIGINT columns
+ * (money, token counts, milliseconds, key versions) come back as JS numbers on both databases.
+ */
+export interface DatabaseSchema {
+  organizations: OrganizationsTable;
+  api_keys: ApiKeysTable;
+  usage_records: UsageRecordsTable;
+  ledger_entries: LedgerEntriesTable;
+  responses: ResponsesTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  created_at: string;
+  disabled_at: string | null;
+  /** JSON of OrganizationLimits. */
+  limits: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  organization_id: string;
+  name: string | null;
+  prefix: string;
+  hash: string;
+  created_at: string;
+  revoked_at: string | null;
+  expires_at: string | null;
+  /** JSON array of model ids, or null for every model. */
+  allowed_models: string | null;
+  /** JSON of KeyLimits. */
+  limits: string;
+  version: number;
+}
+
+export interface UsageRecordsTable {
+  request_id: string;
+  organization_id: string;
+  api_key_id: string;
+  model: string;
+  provider: string;
+  surface: string;
+  status: number;
+  error_code: string | null;
+  streamed: number;
+  prompt_tokens: number | null;
+  cached_prompt_tokens: number | null;
+  cache_write_tokens: number | null;
+  completion_tokens: number | null;
+  reasoning_tokens: number | null;
+  latency_ms: number;
+  time_to_first_token_ms: number | null;
+  cost: number;
+  /** Unix milliseconds. */
+  created_at: number;
+}
+
+export interface LedgerEntriesTable {
+  id: string;
+  organization_id: string;
+  api_key_id: string | null;
+  amount: number;
+  kind: LedgerEntry['kind'];
+  reason: string | null;
+  request_id: string | null;
+  created_at: string;
+}
+
+export interface ResponsesTable {
+  id: string;
+  organization_id: string;
+  api_key_id: string;
+  provider: string;
+  model: string;
+  /** Unix milliseconds. */
+  created_at: number;
+  usage_recorded_at: number | null;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  applied_at: string;
+}

@@ -1,0 +1,386 @@
+import { sql, type Kysely, type Selectable, type Transaction, type UpdateObject } from 'kysely';
+import type {
+  ApiKeyRecord,
+  AuthenticatedKey,
+  KeyLimits,
+  LedgerEntry,
+  Organization,
+  OrganizationLimits,
+  ResponseRecord,
+  Store,
+  UsageRecord,
+  UsageSummaryFilter,
+  UsageSummaryRow,
+} from '../store.ts';
+import type { ApiKeysTable, DatabaseSchema, LedgerEntriesTable, OrganizationsTable, ResponsesTable, UsageRecordsTable } from './database-schema.ts';
+import { migrateToLatest } from './migrate-to-latest.ts';
+import type { StoreBackend } from './store-backend.ts';
+
+/** Rows per INSERT: 500 usage rows are 9,500 parameters, under SQLite's 32,766 and PostgreSQL's 65,535. */
+const INSERT_CHUNK = 500;
+
+/** The store, written once for SQLite and PostgreSQL; what differs between them is in the backend. */
+export class KyselyStore implements Store {
+  private readonly database: Kysely<DatabaseSchema>;
+
+  constructor(private readonly backend: StoreBackend) {
+    this.database = backend.database;
+  }
+
+  migrate(): Promise<void> {
+    return migrateToLatest(this.backend);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.database);
+  }
+
+  close(): Promise<void> {
+    return this.backend.close();
+  }
+
+  async createOrganization(organization: Organization): Promise<void> {
+    await this.database
+      .insertInto('organizations')
+      .values({
+        id: organization.id,
+        name: organization.name,
+        created_at: organization.createdAt,
+        disabled_at: organization.disabledAt,
+        limits: JSON.stringify(organization.limits),
+      })
+      .execute();
+  }
+
+  async updateOrganization(id: string, changes: { disabledAt?: string | null; limits?: OrganizationLimits }): Promise<Organization | undefined> {
+    return this.database.transaction().execute(async (transaction) => {
+      const columns: Partial<OrganizationsTable> = {};
+      if (changes.disabledAt !== undefined) columns.disabled_at = changes.disabledAt;
+      if (changes.limits !== undefined) columns.limits = JSON.stringify(changes.limits);
+      const row = Object.keys(columns).length
+        ? await transaction.updateTable('organizations').set(columns).where('id', '=', id).returningAll().executeTakeFirst()
+        : await transaction.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      // Keys carry their organization's state into every instance's key cache.
+      const keys = await transaction.selectFrom('api_keys').select('id').where('organization_id', '=', id).orderBy('id').execute();
+      for (const key of keys) {
+        const version = await this.backend.nextKeyVersion(transaction);
+        await transaction.updateTable('api_keys').set({ version }).where('id', '=', key.id).execute();
+      }
+      return toOrganization(row);
+    });
+  }
+
+  async findOrganizationByName(name: string): Promise<Organization | undefined> {
+    const row = await this.database.selectFrom('organizations').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? toOrganization(row) : undefined;
+  }
+
+  async listOrganizations(): Promise<Organization[]> {
+    const rows = await this.database.selectFrom('organizations').selectAll().orderBy('created_at').orderBy('name').execute();
+    return rows.map(toOrganization);
+  }
+
+  async createApiKey(key: Omit<ApiKeyRecord, 'version'>): Promise<ApiKeyRecord> {
+    return this.database.transaction().execute(async (transaction) => {
+      const version = await this.backend.nextKeyVersion(transaction);
+      await transaction
+        .insertInto('api_keys')
+        .values({
+          id: key.id,
+          organization_id: key.organizationId,
+          name: key.name,
+          prefix: key.prefix,
+          hash: key.hash,
+          created_at: key.createdAt,
+          revoked_at: key.revokedAt,
+          expires_at: key.expiresAt,
+          allowed_models: key.allowedModels ? JSON.stringify(key.allowedModels) : null,
+          limits: JSON.stringify(key.limits),
+          version,
+        })
+        .execute();
+      return { ...key, version };
+    });
+  }
+
+  async listApiKeys(organizationId?: string): Promise<ApiKeyRecord[]> {
+    let query = this.database.selectFrom('api_keys').selectAll().orderBy('created_at');
+    if (organizationId) query = query.where('organization_id', '=', organizationId);
+    return (await query.execute()).map(toApiKey);
+  }
+
+  async revokeApiKey(id: string, revokedAt: string): Promise<ApiKeyRecord | undefined> {
+    return this.updateKey(id, { revoked_at: sql<string>`coalesce(revoked_at, ${revokedAt})` });
+  }
+
+  async updateApiKey(
+    id: string,
+    changes: { name?: string | null; expiresAt?: string | null; allowedModels?: string[] | null; limits?: KeyLimits },
+  ): Promise<ApiKeyRecord | undefined> {
+    const columns: Partial<ApiKeysTable> = {};
+    if (changes.name !== undefined) columns.name = changes.name;
+    if (changes.expiresAt !== undefined) columns.expires_at = changes.expiresAt;
+    if (changes.allowedModels !== undefined) columns.allowed_models = changes.allowedModels ? JSON.stringify(changes.allowedModels) : null;
+    if (changes.limits !== undefined) columns.limits = JSON.stringify(changes.limits);
+    return this.updateKey(id, columns);
+  }
+
+  async listApiKeysChangedSince(version: number): Promise<AuthenticatedKey[]> {
+    const rows = await this.database
+      .selectFrom('api_keys as k')
+      .innerJoin('organizations as o', 'o.id', 'k.organization_id')
+      .selectAll('k')
+      .select(['o.name as organization_name', 'o.disabled_at as organization_disabled_at', 'o.limits as organization_limits'])
+      .where('k.version', '>', version)
+      .orderBy('k.version')
+      .execute();
+    return rows.map((row) => ({
+      ...toApiKey(row),
+      organizationName: row.organization_name,
+      organizationDisabledAt: row.organization_disabled_at,
+      organizationLimits: JSON.parse(row.organization_limits) as OrganizationLimits,
+    }));
+  }
+
+  async insertUsageRecords(records: UsageRecord[], debits: LedgerEntry[] = []): Promise<void> {
+    if (records.length === 0 && debits.length === 0) return;
+    await this.database.transaction().execute(async (transaction) => {
+      for (let start = 0; start < records.length; start += INSERT_CHUNK) {
+        // DO NOTHING: a batch retried after a failed flush must not count a request twice.
+        await transaction
+          .insertInto('usage_records')
+          .values(records.slice(start, start + INSERT_CHUNK).map(toUsageRow))
+          .onConflict((conflict) => conflict.column('request_id').doNothing())
+          .execute();
+      }
+      await insertLedgerEntries(transaction, debits);
+    });
+  }
+
+  async listUsageRecords(filter: { organizationId?: string; limit?: number } = {}): Promise<UsageRecord[]> {
+    let query = this.database.selectFrom('usage_records').selectAll().orderBy('created_at', 'desc').limit(filter.limit ?? 1_000);
+    if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
+    return (await query.execute()).map(toUsageRecord);
+  }
+
+  async summarizeUsage(filter: UsageSummaryFilter): Promise<UsageSummaryRow[]> {
+    const groups = {
+      day: this.backend.utcDayOfCreatedAt,
+      model: sql.ref<string>('model'),
+      key: sql.ref<string>('api_key_id'),
+      organization: sql.ref<string>('organization_id'),
+    };
+    const names = { day: 'day', model: 'model', key: 'apiKeyId', organization: 'organizationId' } as const;
+    let query = this.database
+      .selectFrom('usage_records')
+      .select((expression) => [
+        ...filter.groupBy.map((group) => groups[group].as(names[group])),
+        expression.fn.countAll<number>().as('requests'),
+        sql<number>`coalesce(sum(prompt_tokens), 0)`.as('promptTokens'),
+        sql<number>`coalesce(sum(completion_tokens), 0)`.as('completionTokens'),
+        sql<number>`coalesce(sum(cost), 0)`.as('cost'),
+      ]);
+    if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
+    if (filter.from) query = query.where('created_at', '>=', Date.parse(filter.from));
+    if (filter.to) query = query.where('created_at', '<', Date.parse(filter.to));
+    for (const group of filter.groupBy) query = query.groupBy(groups[group]);
+    if (filter.groupBy.includes('day')) query = query.orderBy(sql.ref('day'), 'desc');
+    const rows = await query.orderBy(sql.ref('requests'), 'desc').execute();
+    return rows as UsageSummaryRow[];
+  }
+
+  async appendLedgerEntries(entries: LedgerEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.database.transaction().execute((transaction) => insertLedgerEntries(transaction, entries));
+  }
+
+  async listLedgerEntries(filter: { organizationId?: string; limit?: number }): Promise<LedgerEntry[]> {
+    let query = this.database.selectFrom('ledger_entries').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 1_000);
+    if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
+    return (await query.execute()).map(toLedgerEntry);
+  }
+
+  async listBalances(): Promise<Map<string, number>> {
+    const rows = await this.database
+      .selectFrom('ledger_entries')
+      .select(['organization_id', sql<number>`sum(amount)`.as('balance')])
+      .groupBy('organization_id')
+      .execute();
+    return new Map(rows.map((row) => [row.organization_id, row.balance]));
+  }
+
+  async keySpend(apiKeyId: string, since: string): Promise<{ lifetime: number; sinceStart: number }> {
+    const row = await this.database
+      .selectFrom('ledger_entries')
+      .select([
+        sql<number>`coalesce(-sum(amount), 0)`.as('lifetime'),
+        sql<number>`coalesce(-sum(case when created_at >= ${since} then amount else 0 end), 0)`.as('since_start'),
+      ])
+      .where('api_key_id', '=', apiKeyId)
+      .where('kind', '=', 'debit')
+      .executeTakeFirstOrThrow();
+    return { lifetime: row.lifetime, sinceStart: row.since_start };
+  }
+
+  async insertResponseRecord(record: ResponseRecord): Promise<void> {
+    await this.database
+      .insertInto('responses')
+      .values({
+        id: record.id,
+        organization_id: record.organizationId,
+        api_key_id: record.apiKeyId,
+        provider: record.provider,
+        model: record.model,
+        created_at: record.createdAt,
+        usage_recorded_at: record.usageRecordedAt,
+      })
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .execute();
+  }
+
+  async findResponseRecord(id: string): Promise<ResponseRecord | undefined> {
+    const row = await this.database.selectFrom('responses').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toResponseRecord(row) : undefined;
+  }
+
+  async markResponseUsageRecorded(id: string, recordedAt: number): Promise<boolean> {
+    // One atomic conditional UPDATE: of two instances polling the same response, exactly one wins.
+    const result = await this.database
+      .updateTable('responses')
+      .set({ usage_recorded_at: recordedAt })
+      .where('id', '=', id)
+      .where('usage_recorded_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Changes a key and gives it the next key version, in one transaction. */
+  private updateKey(id: string, columns: UpdateObject<DatabaseSchema, 'api_keys'>): Promise<ApiKeyRecord | undefined> {
+    return this.database.transaction().execute(async (transaction) => {
+      const version = await this.backend.nextKeyVersion(transaction);
+      const row = await transaction
+        .updateTable('api_keys')
+        .set({ ...columns, version })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toApiKey(row) : undefined;
+    });
+  }
+}
+
+/** A request pays once: an entry whose id or request id is already in the ledger is skipped. */
+async function insertLedgerEntries(transaction: Transaction<DatabaseSchema>, entries: LedgerEntry[]): Promise<void> {
+  for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
+    await transaction
+      .insertInto('ledger_entries')
+      .values(entries.slice(start, start + INSERT_CHUNK).map(toLedgerRow))
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+  }
+}
+
+function toOrganization(row: Selectable<OrganizationsTable>): Organization {
+  return { id: row.id, name: row.name, createdAt: row.created_at, disabledAt: row.disabled_at, limits: JSON.parse(row.limits) as OrganizationLimits };
+}
+
+function toApiKey(row: Selectable<ApiKeysTable>): ApiKeyRecord {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    name: row.name,
+    prefix: row.prefix,
+    hash: row.hash,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+    expiresAt: row.expires_at,
+    allowedModels: row.allowed_models ? (JSON.parse(row.allowed_models) as string[]) : null,
+    limits: JSON.parse(row.limits) as KeyLimits,
+    version: row.version,
+  };
+}
+
+function toLedgerRow(entry: LedgerEntry): LedgerEntriesTable {
+  return {
+    id: entry.id,
+    organization_id: entry.organizationId,
+    api_key_id: entry.apiKeyId,
+    amount: entry.amount,
+    kind: entry.kind,
+    reason: entry.reason,
+    request_id: entry.requestId,
+    created_at: entry.createdAt,
+  };
+}
+
+function toLedgerEntry(row: Selectable<LedgerEntriesTable>): LedgerEntry {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    apiKeyId: row.api_key_id,
+    amount: row.amount,
+    kind: row.kind,
+    reason: row.reason,
+    requestId: row.request_id,
+    createdAt: row.created_at,
+  };
+}
+
+function toUsageRow(record: UsageRecord): UsageRecordsTable {
+  return {
+    request_id: record.requestId,
+    organization_id: record.organizationId,
+    api_key_id: record.apiKeyId,
+    model: record.model,
+    provider: record.provider,
+    surface: record.surface,
+    status: record.status,
+    error_code: record.errorCode,
+    streamed: record.streamed ? 1 : 0,
+    prompt_tokens: record.promptTokens,
+    cached_prompt_tokens: record.cachedPromptTokens,
+    cache_write_tokens: record.cacheWriteTokens,
+    completion_tokens: record.completionTokens,
+    reasoning_tokens: record.reasoningTokens,
+    latency_ms: record.latencyMs,
+    time_to_first_token_ms: record.timeToFirstTokenMs,
+    cost: record.cost,
+    created_at: record.createdAt,
+  };
+}
+
+function toUsageRecord(row: Selectable<UsageRecordsTable>): UsageRecord {
+  return {
+    requestId: row.request_id,
+    organizationId: row.organization_id,
+    apiKeyId: row.api_key_id,
+    model: row.model,
+    provider: row.provider,
+    surface: row.surface as UsageRecord['surface'],
+    status: row.status,
+    errorCode: row.error_code,
+    streamed: row.streamed === 1,
+    promptTokens: row.prompt_tokens,
+    cachedPromptTokens: row.cached_prompt_tokens,
+    cacheWriteTokens: row.cache_write_tokens,
+    completionTokens: row.completion_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    latencyMs: row.latency_ms,
+    timeToFirstTokenMs: row.time_to_first_token_ms,
+    cost: row.cost,
+    createdAt: row.created_at,
+  };
+}
+
+function toResponseRecord(row: Selectable<ResponsesTable>): ResponseRecord {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    apiKeyId: row.api_key_id,
+    provider: row.provider,
+    model: row.model,
+    createdAt: row.created_at,
+    usageRecordedAt: row.usage_recorded_at,
+  };
+}

@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely';
+import { createAccountsAndUsage } from './0001-create-accounts-and-usage.ts';
+import { addUsageSurface } from './0002-add-usage-surface.ts';
+import { createResponses } from './0003-create-responses.ts';
+import { addMetering } from './0004-add-metering.ts';
+import { createKeyVersionSequence } from './0005-create-key-version-sequence.ts';
+
+/**
+ * One schema change, written with Kysely's schema builder so the same step serves SQLite and
+ * PostgreSQL. `version` is the row it leaves in `schema_migrations`: versions 1–4 are the ones
+ * the earlier raw-SQL SQLite store recorded, so its data folders carry on from version 5.
+ */
+export interface StoreMigration {
+  version: number;
+  name: string;
+  up(database: Kysely<any>, backend: 'sqlite' | 'postgres'): Promise<void>;
+}
+
+/** Applied in order by `migrateToLatest`; append only — never edit one that has shipped. */
+export const STORE_MIGRATIONS: StoreMigration[] = [createAccountsAndUsage, addUsageSurface, createResponses, addMetering, createKeyVersionSequence];

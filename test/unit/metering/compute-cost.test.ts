@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { computeCost } from '../../../src/metering/compute-cost.ts';
+
+// Claude Sonnet's list prices in micro-USD per million tokens: input $3, cache read $0.30, cache write $3.75, output $15.
+const SONNET = { inputPerMillion: 3_000_000, cachedInputPerMillion: 300_000, cacheWritePerMillion: 3_750_000, outputPerMillion: 15_000_000 };
+
+describe('computeCost', () => {
+  test('prices uncached input, cache reads, cache writes and output each at their own price', () => {
+    // 1,000 uncached × 3 + 2,000 read × 0.3 + 4,000 written × 3.75 + 500 out × 15 = 3,000 + 600 + 15,000 + 7,500 micro-credits
+    assert.equal(computeCost({ promptTokens: 7_000, cachedPromptTokens: 2_000, cacheWriteTokens: 4_000, completionTokens: 500 }, SONNET), 26_100);
+  });
+
+  test('cache writes cost the input price when the model has no cache-write price', () => {
+    const { cacheWritePerMillion: _none, ...pricing } = SONNET;
+    assert.equal(computeCost({ promptTokens: 1_000, cacheWriteTokens: 1_000, completionTokens: 0 }, pricing), 3_000);
+  });
+
+  test('reasoning tokens are output: completionTokens already counts them', () => {
+    assert.equal(computeCost({ promptTokens: 0, completionTokens: 1_000, reasoningTokens: 900 }, SONNET), 15_000);
+  });
+
+  test('rounds up to a whole micro-credit once per request, never per part', () => {
+    const pricing = { inputPerMillion: 150_000, cachedInputPerMillion: 75_000, outputPerMillion: 600_000 };
+    // 1 × 0.15 + 1 × 0.075 + 1 × 0.6 = 0.825 micro-credits → 1 (per-part rounding would give 3)
+    assert.equal(computeCost({ promptTokens: 2, cachedPromptTokens: 1, completionTokens: 1 }, pricing), 1);
+    assert.equal(computeCost({ promptTokens: 0, completionTokens: 0 }, pricing), 0);
+  });
+
+  test('stays exact beyond 2^53 millionths (BigInt), and never counts more cached tokens than prompt tokens', () => {
+    const pricing = { inputPerMillion: 999_999_999, cachedInputPerMillion: 1, outputPerMillion: 999_999_999 };
+    // 10^10 tokens × 999,999,999 = 9,999,999,990,000,000,000 millionths → 9,999,999,990,000 micro-credits exactly
+    assert.equal(computeCost({ promptTokens: 10_000_000_000, completionTokens: 0 }, pricing), 9_999_999_990_000);
+    assert.equal(computeCost({ promptTokens: 10, cachedPromptTokens: 50, completionTokens: 0 }, { ...pricing, inputPerMillion: 1_000_000 }), 1);
+  });
+});
