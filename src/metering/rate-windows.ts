@@ -1,6 +1,18 @@
+import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+
+/**
+ * rate-limiter-flexible loads every one of its backends when imported (~30 ms): it is loaded when
+ * a first limit is met, so CLI commands and gateways without rate limits never pay for it.
+ */
+const load = createRequire(import.meta.url);
+let rateLimiterFlexible: typeof import('rate-limiter-flexible') | undefined;
+function rateLimiters(): typeof import('rate-limiter-flexible') {
+  rateLimiterFlexible ??= load('rate-limiter-flexible') as typeof import('rate-limiter-flexible');
+  return rateLimiterFlexible;
+}
 
 const WINDOW_SECONDS = 60;
 
@@ -82,7 +94,7 @@ export class RateWindows {
       const result = await this.limiter('requests', limit).consume(windowKey(subject), 1);
       return { subject, unit: 'requests', limit, remaining: result.remainingPoints, resetMs: result.msBeforeNext, refused: false };
     } catch (error) {
-      if (error instanceof RateLimiterRes) return { subject, unit: 'requests', limit, remaining: 0, resetMs: error.msBeforeNext, refused: true };
+      if (error instanceof rateLimiters().RateLimiterRes) return { subject, unit: 'requests', limit, remaining: 0, resetMs: error.msBeforeNext, refused: true };
       return this.failed(error);
     }
   }
@@ -107,6 +119,7 @@ export class RateWindows {
     let limiter = this.limiters.get(name);
     if (!limiter) {
       const { redis, prefix } = this.options;
+      const { RateLimiterMemory, RateLimiterRedis } = rateLimiters();
       limiter = redis
         ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rate-${unit}`, points, duration: WINDOW_SECONDS })
         : new RateLimiterMemory({ keyPrefix: name, points, duration: WINDOW_SECONDS });

@@ -48,6 +48,7 @@ export async function relayRawStream(options: {
       }
       if (!(await write(options.response, out))) return 'client_aborted';
     }
+    if (options.rewrite) pending += decoder.decode();
     if (pending !== '') {
       parser.feed(pending);
       if (!(await write(options.response, pending))) return 'client_aborted';
