@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { generateId } from '../accounts/api-key-secret.ts';
 import type { CatalogModel } from '../catalog/catalog-model.ts';
 import { formatMicros } from '../core/format-micros.ts';
 import { GatewayError } from '../core/gateway-error.ts';
@@ -69,7 +68,8 @@ export function trackRequest(switchyard: Switchyard, request: FastifyRequest, re
       const record = buildUsageRecord({ requestId: request.id, principal, ...fields, provider: tracked.provider, status, startedAt: tracked.startedAt, ...outcome, cost });
       const debit: LedgerEntry | undefined =
         cost > 0
-          ? { id: generateId('led'), organizationId: principal.organizationId, apiKeyId: principal.id, amount: -cost, kind: 'debit', reason: null, requestId: request.id, createdAt: new Date(record.createdAt).toISOString() }
+          ? // The request id is already unique across instances: the debit id needs no random bytes on the hot path.
+            { id: `led_${request.id}`, organizationId: principal.organizationId, apiKeyId: principal.id, amount: -cost, kind: 'debit', reason: null, requestId: request.id, createdAt: new Date(record.createdAt).toISOString() }
           : undefined;
       switchyard.usage.record(record, debit);
       const tokens = (outcome.usage?.promptTokens ?? 0) + (outcome.usage?.completionTokens ?? 0);
