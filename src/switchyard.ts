@@ -70,7 +70,10 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
     throw error;
   }
   // ioredis is loaded only when configured: its import alone costs every CLI command ~80 ms.
-  const redis = config.redisUrl ? new (await import('ioredis')).Redis(config.redisUrl, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }) : undefined;
+  // No auto-pipelining: rate-limiter-flexible's own Redis command breaks inside ioredis's automatic
+  // pipelines under concurrency ("pipeline[functionName] is not a function"), and the follow-up
+  // error escaped as an uncaught exception that ended the process (found by the two-instance scenario).
+  const redis = config.redisUrl ? new (await import('ioredis')).Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const keyChanges = redis ? new KeyChangeChannel(redis, config.redisPrefix, logger) : undefined;
   const keyCache = new KeyCache(store, keyChanges);
   const usage = new UsageRecorder(store, logger);
