@@ -25,7 +25,8 @@ export async function runDemo(options: { config?: string }): Promise<void> {
     PERPLEXITY_BASE_URL: simulators.baseUrls.perplexity,
     ANTHROPIC_API_KEY: 'sim-anthropic-key',
     ANTHROPIC_BASE_URL: simulators.baseUrls.anthropic,
-    GEMINI_API_KEY: 'sim-gemini-key',
+    // Gemini keys look like "AIza…"; the simulator refuses others, as the API does.
+    GEMINI_API_KEY: 'AIza-simulated-gemini-key',
     GEMINI_BASE_URL: simulators.baseUrls.google,
   };
   const config = loadConfig({ environment: { ...process.env, ...simulatedProviders }, configFile: options.config, providers: PROVIDER_DESCRIPTORS });

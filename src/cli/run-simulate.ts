@@ -9,7 +9,7 @@ export async function runSimulate(options: { host: string; port: string }): Prom
   }
   const simulators = await startSimulators({ host: options.host, port });
   console.log(`Provider simulators listening on ${simulators.url}`);
-  console.log('Point a gateway (or any SDK) at them, with any non-empty API key:');
+  console.log('Point a gateway (or any SDK) at them, with any non-empty API key (Gemini: one starting with "AIza"):');
   console.log(`  OPENAI_BASE_URL=${simulators.baseUrls.openai}`);
   console.log(`  XAI_BASE_URL=${simulators.baseUrls.xai}`);
   console.log(`  FIREWORKS_BASE_URL=${simulators.baseUrls.fireworks}`);
