@@ -7,6 +7,8 @@ import { BUILTIN_MODELS } from './catalog/builtin-models.ts';
 import { ModelCatalog } from './catalog/model-catalog.ts';
 import type { SwitchyardConfig } from './config/load-config.ts';
 import { ChatService } from './gateway/chat-service.ts';
+import { ModelRequestPipeline } from './gateway/model-request-pipeline.ts';
+import { ResponseOwnership } from './gateway/response-ownership.ts';
 import type { AdmissionCounters } from './metering/admission-counters.ts';
 import { AdmissionService } from './metering/admission-service.ts';
 import { CreditService } from './metering/credit-service.ts';
@@ -34,6 +36,10 @@ export interface Switchyard {
   usage: UsageRecorder;
   adapters: Map<string, ProviderAdapter>;
   chat: ChatService;
+  /** Every model-calling request runs through it, whatever its surface (gateway/model-request-pipeline.ts). */
+  pipeline: ModelRequestPipeline;
+  /** Which organization created each stored response (the Responses surface's retrieve, cancel, delete). */
+  responseOwnership: ResponseOwnership;
   /** Credits: top-ups, adjustments and balances (integer micro-credits; 1 credit = 1 USD of provider list price). */
   credits: CreditService;
   /** The admit phase of model requests: model allow-lists, rate and concurrency limits, credit reservations. */
@@ -83,6 +89,8 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const upstreamClient = new UpstreamClient({ timeoutMs: config.upstreamTimeoutMs });
   const adapters = createProviderAdapters(config, upstreamClient);
   const credits = new CreditService(store, counters);
+  const chat = new ChatService(catalog, adapters);
+  const admission = new AdmissionService(counters, new RateWindows({ redis, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });
   return {
     config,
     logger,
@@ -93,9 +101,11 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
     accounts: new AccountService(store, { keyCache, catalog, credits }),
     usage,
     adapters,
-    chat: new ChatService(catalog, adapters),
+    chat,
+    pipeline: new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, maxRetries: config.maxRetries }),
+    responseOwnership: new ResponseOwnership(store, logger),
     credits,
-    admission: new AdmissionService(counters, new RateWindows({ redis, prefix: config.redisPrefix, logger }), { metering: config.metering, logger }),
+    admission,
     redis,
     async start() {
       await keyCache.start();

@@ -1,5 +1,5 @@
-import { ConfigError } from '../config/config-error.ts';
-import type { ModelEntry } from '../config/parse-model-entries.ts';
+import { ConfigError } from '../core/config-error.ts';
+import type { ModelEntry } from './parse-model-entries.ts';
 import type { CatalogModel } from './catalog-model.ts';
 
 const NEW_MODEL_DEFAULTS = {

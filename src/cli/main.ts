@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { AccountError } from '../accounts/account-error.ts';
-import { ConfigError } from '../config/config-error.ts';
+import { ConfigError } from '../core/config-error.ts';
 import { registerCreditCommands } from './credit-commands.ts';
 import { registerKeyCommands } from './key-commands.ts';
 import { registerOrganizationCommands } from './organization-commands.ts';

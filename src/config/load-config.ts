@@ -1,9 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ProviderDescriptor } from '../providers/provider-adapter.ts';
-import { ConfigError } from './config-error.ts';
-import { parseModelEntries, type ModelEntry } from './parse-model-entries.ts';
+import { ConfigError } from '../core/config-error.ts';
+import { parseModelEntries, type ModelEntry } from '../catalog/parse-model-entries.ts';
+
+/** Where a provider's settings come from; every provider's descriptor (`providers/`) is one. Env names mean what they mean in the provider's own SDK. */
+export interface ProviderSettingsSource {
+  id: string;
+  /** Environment variables holding the API key, first match wins. */
+  apiKeyEnv: string[];
+  /** Environment variables holding the base URL, first match wins. */
+  baseUrlEnv: string[];
+  defaultBaseUrl: string;
+}
 
 export interface ProviderSettings {
   apiKey?: string;
@@ -52,7 +61,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function loadConfig(options: {
   environment: NodeJS.ProcessEnv;
   configFile?: string;
-  providers: ProviderDescriptor[];
+  providers: ProviderSettingsSource[];
 }): SwitchyardConfig {
   const { environment, providers } = options;
   const file = options.configFile ? readYamlFile(options.configFile) : {};

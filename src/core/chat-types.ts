@@ -107,3 +107,13 @@ export interface ChatCompletionChunk {
   usage?: ChatUsage | null;
   [field: string]: unknown;
 }
+
+/** One chunk of a streamed hub answer. */
+export interface ChatStreamEvent {
+  chunk: ChatCompletionChunk;
+  /**
+   * The chunk's JSON exactly as the provider sent it. Present on the pass-through path, so the
+   * relay forwards the provider's bytes unless it must change the chunk.
+   */
+  raw?: string;
+}

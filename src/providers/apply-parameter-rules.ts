@@ -1,6 +1,6 @@
 import type { CatalogModel } from '../catalog/catalog-model.ts';
 import type { ChatRequest } from '../core/chat-types.ts';
-import type { Adjustment } from './provider-adapter.ts';
+import type { Adjustment } from '../core/adjustment.ts';
 
 /**
  * Applies a model's parameter rules from the catalog to an upstream request body (mutated in

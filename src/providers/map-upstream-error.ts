@@ -1,4 +1,5 @@
 import { GATEWAY_ERRORS, GatewayError } from '../core/gateway-error.ts';
+import { isTransientStatus } from './is-transient-status.ts';
 
 /**
  * Turns a provider's non-2xx answer into the gateway's error. The client sees the provider's own
@@ -44,7 +45,7 @@ export function mapUpstreamError(options: {
     type: 'upstream_error',
     code: 'upstream_error',
     message: `Provider '${provider}' failed (HTTP ${status}): ${message}`,
-    retryable: status === 408 || status >= 500,
+    retryable: isTransientStatus(status),
     upstream,
   });
 }

@@ -1,25 +1,14 @@
 import type { CatalogModel } from '../catalog/catalog-model.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChatUsage } from '../core/chat-types.ts';
+import type { ProviderSettingsSource } from '../config/load-config.ts';
+import type { Adjustment } from '../core/adjustment.ts';
+import type { ChatCompletion, ChatRequest, ChatStreamEvent, ChatUsage } from '../core/chat-types.ts';
+import type { SurfaceId } from '../core/surface-id.ts';
 import type { TokenUsage } from '../core/usage.ts';
-import type { Surface } from '../store/store.ts';
 import type { UpstreamResponse } from './upstream-client.ts';
 
-/** Who a provider is and where its settings come from. Env names mean what they mean in the provider's own SDK. */
-export interface ProviderDescriptor {
-  id: string;
+/** Who a provider is and where its settings come from. */
+export interface ProviderDescriptor extends ProviderSettingsSource {
   displayName: string;
-  /** Environment variables holding the API key, first match wins. */
-  apiKeyEnv: string[];
-  /** Environment variables holding the base URL, first match wins. */
-  baseUrlEnv: string[];
-  defaultBaseUrl: string;
-}
-
-/** A parameter the gateway changed on the way upstream. Reported to the client, never applied silently. */
-export interface Adjustment {
-  parameter: string;
-  action: 'dropped' | 'renamed' | 'mapped' | 'rewritten';
-  reason: string;
 }
 
 /** A request on a provider's own API, as the client sent it (pass-through surfaces). */
@@ -42,16 +31,6 @@ export interface ChatCall {
   requestId: string;
 }
 
-/** One chunk of a streamed answer. */
-export interface ChatStreamEvent {
-  chunk: ChatCompletionChunk;
-  /**
-   * The chunk's JSON exactly as the provider sent it. Present on the pass-through path, so the
-   * relay forwards the provider's bytes unless it must change the chunk.
-   */
-  raw?: string;
-}
-
 export type ChatResult =
   | { kind: 'completion'; completion: ChatCompletion; adjustments: Adjustment[] }
   | { kind: 'stream'; events: AsyncIterator<ChatStreamEvent>; adjustments: Adjustment[] };
@@ -69,10 +48,12 @@ export interface ProviderAdapter {
    * The client surfaces this provider speaks natively. A request on one of them is relayed with
    * `forward` (byte for byte, quirks and all); any other surface goes through `chat` and translation.
    */
-  readonly nativeSurfaces: readonly Surface[];
+  readonly nativeSurfaces: readonly SurfaceId[];
   /** Relays a native-surface request and answers the provider's own response, errors included, body unread. */
   forward?(request: ForwardRequest): Promise<UpstreamResponse>;
   chat(call: ChatCall): Promise<ChatResult>;
+  /** `text` without this provider's credentials: what a passed-through error body may show a client or a log. */
+  scrub(text: string): string;
   /** Reads the usage of an answer (or chunk) this adapter returned, in the gateway's terms: output tokens include reasoning tokens. */
   readUsage(usage: ChatUsage | null | undefined): TokenUsage | undefined;
 }

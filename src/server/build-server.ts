@@ -1,25 +1,40 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { GATEWAY_ERRORS } from '../core/gateway-error.ts';
+import { GATEWAY_ERRORS, type GatewayError } from '../core/gateway-error.ts';
 import type { Switchyard } from '../switchyard.ts';
-import { authenticate } from './authenticate.ts';
+import { authenticateCredentials } from '../accounts/authenticate-credentials.ts';
+import { anthropicMessagesSurface } from '../dialects/anthropic-messages/anthropic-messages-surface.ts';
+import { countTokensRequestSchema, messagesRequestSchema } from '../dialects/anthropic-messages/messages-request-schema.ts';
+import { chatRequestSchema } from '../dialects/openai-chat/chat-request-schema.ts';
+import { openAIChatSurface } from '../dialects/openai-chat/openai-chat-surface.ts';
+import { createOpenAIResponsesSurface } from '../dialects/openai-responses/openai-responses-surface.ts';
+import { responsesRequestSchema } from '../dialects/openai-responses/responses-request-schema.ts';
+import type { AuthenticatedKey } from '../store/store.ts';
 import { generateRequestId } from './generate-request-id.ts';
 import { renderError } from './render-error.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
-import { registerAnthropicMessagesRoutes } from './routes/anthropic-messages-routes.ts';
-import { registerChatCompletionsRoutes } from './routes/chat-completions-routes.ts';
 import { registerCreditsRoutes } from './routes/credits-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerModelRoutes } from './routes/model-routes.ts';
-import { registerResponsesRoutes } from './routes/responses-routes.ts';
+import { registerSurfaceRoutes } from './routes/register-surface-routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes that answer without an API key (health checks). */
     public?: boolean;
-    /** The error shape of the route's surface; OpenAI's when absent. */
-    dialect?: 'openai' | 'anthropic';
+    /** The error body of the route's surface (render-error.ts); OpenAI's when absent. */
+    encodeError?: (error: GatewayError) => unknown;
+  }
+  interface FastifyRequest {
+    /** The caller's key, set by the authenticate hook on every tenant route. */
+    principal?: AuthenticatedKey;
   }
 }
+
+/** The seed's legacy path, the gateway path, and the plain OpenAI path. */
+const CHAT_COMPLETIONS_PATHS = ['/v1/api/openai/chat/completions', '/v1/gateway/chat/completions', '/v1/chat/completions'];
+const MESSAGES_PATHS = ['/v1/gateway/claude/v1/messages', '/v1/messages'];
+/** The gateway path (FastAPI style, trailing slash optional) and the plain OpenAI path. */
+const RESPONSES_PATHS = ['/v1/gateway/responses', '/v1/responses'];
 
 /** The HTTP edge: parses and answers HTTP, and hands everything else to the service layer. */
 export function buildServer(switchyard: Switchyard): FastifyInstance {
@@ -39,7 +54,8 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
     reply.header('x-request-id', request.id);
     // Admin routes have their own guard (the admin token, routes/admin-routes.ts), never a tenant key.
     if (request.routeOptions.config.public || request.routeOptions.config.admin || request.is404) return;
-    request.principal = await authenticate(request, switchyard.keyCache);
+    // The pipeline's authenticate phase, run here for every route so an unauthenticated body is never read.
+    request.principal = await authenticateCredentials({ authorization: request.headers.authorization, apiKey: request.headers['x-api-key'] }, switchyard.keyCache);
   });
   // The gateway speaks JSON only: any other body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
@@ -50,9 +66,9 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
 
   registerHealthRoutes(app, switchyard);
   registerModelRoutes(app, switchyard);
-  registerChatCompletionsRoutes(app, switchyard);
-  registerResponsesRoutes(app, switchyard);
-  registerAnthropicMessagesRoutes(app, switchyard);
+  registerSurfaceRoutes(app, switchyard, openAIChatSurface, { paths: CHAT_COMPLETIONS_PATHS, bodySchema: chatRequestSchema });
+  registerSurfaceRoutes(app, switchyard, createOpenAIResponsesSurface(switchyard.responseOwnership), { paths: RESPONSES_PATHS, bodySchema: responsesRequestSchema });
+  registerSurfaceRoutes(app, switchyard, anthropicMessagesSurface, { paths: MESSAGES_PATHS, bodySchema: messagesRequestSchema, countTokensBodySchema: countTokensRequestSchema });
   registerCreditsRoutes(app, switchyard);
   registerAdminRoutes(app, switchyard);
   return app;

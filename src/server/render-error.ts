@@ -16,16 +16,16 @@ export function renderError(error: unknown, request: FastifyRequest, reply: Fast
   }
   if (reply.sent || reply.raw.headersSent) return;
   for (const [name, value] of Object.entries(gatewayError.headers ?? {})) reply.header(name, value);
-  const body = errorDialect(request) === 'anthropic' ? encodeAnthropicError(gatewayError) : encodeOpenAIError(gatewayError);
+  const body = errorEncoder(request)(gatewayError);
   reply.status(gatewayError.status).type('application/json').send(body);
 }
 
-/** Anthropic-surface routes (and unknown paths under them) answer in Anthropic's error shape. */
-function errorDialect(request: FastifyRequest): 'openai' | 'anthropic' {
-  const dialect = request.routeOptions?.config?.dialect;
-  if (dialect) return dialect;
+/** A route's surface decides its error shape; unknown paths under the Anthropic surface's answer in Anthropic's. */
+function errorEncoder(request: FastifyRequest): (error: GatewayError) => unknown {
+  const encodeError = request.routeOptions?.config?.encodeError;
+  if (encodeError) return encodeError;
   const path = request.url.split('?')[0];
-  return path.startsWith('/v1/gateway/claude/') || path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
+  return path.startsWith('/v1/gateway/claude/') || path.startsWith('/v1/messages') ? encodeAnthropicError : encodeOpenAIError;
 }
 
 export function toGatewayError(error: unknown, request: FastifyRequest): GatewayError {

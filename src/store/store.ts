@@ -1,3 +1,5 @@
+import type { SurfaceId } from '../core/surface-id.ts';
+
 /**
  * The persistence contract, implemented once with Kysely (store/kysely/) for the embedded SQLite
  * file and for PostgreSQL (DATABASE_URL, several instances); test/store/store-contract.test.ts
@@ -158,8 +160,6 @@ export interface AuthenticatedKey extends ApiKeyRecord {
   organizationLimits: OrganizationLimits;
 }
 
-export type Surface = 'openai-chat' | 'anthropic-messages' | 'openai-responses';
-
 /** One request, as the gateway saw it. Token counts are undefined when the provider reported none. */
 export interface UsageRecord {
   requestId: string;
@@ -168,7 +168,7 @@ export interface UsageRecord {
   model: string;
   provider: string;
   /** The API the client called. */
-  surface: Surface;
+  surface: SurfaceId;
   /** HTTP status the client got; 499 when the client went away first. */
   status: number;
   errorCode: string | null;

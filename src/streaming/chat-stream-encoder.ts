@@ -1,6 +1,6 @@
 import type { GatewayError } from '../core/gateway-error.ts';
 import type { TokenUsage } from '../core/usage.ts';
-import type { ChatStreamEvent } from '../providers/provider-adapter.ts';
+import type { ChatStreamEvent } from '../core/chat-types.ts';
 
 /**
  * How one client surface writes a hub chat stream as SSE. The relay (relay-chat-stream.ts) owns

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { ChatCompletionChunk, ChatUsage } from '../core/chat-types.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../core/gateway-error.ts';
 import type { TokenUsage } from '../core/usage.ts';
-import type { ChatStreamEvent } from '../providers/provider-adapter.ts';
+import type { ChatStreamEvent } from '../core/chat-types.ts';
 import type { ChatStreamEncoder } from './chat-stream-encoder.ts';
 
 export interface RelayOutcome {

@@ -1,11 +1,12 @@
 import type { TokenUsage } from '../core/usage.ts';
-import type { AuthenticatedKey, Surface, UsageRecord } from '../store/store.ts';
+import type { AuthenticatedKey, UsageRecord } from '../store/store.ts';
+import type { SurfaceId } from '../core/surface-id.ts';
 
 /** The usage record of one finished request, from what the route knows about it. */
 export function buildUsageRecord(fields: {
   requestId: string;
   principal: AuthenticatedKey;
-  surface: Surface;
+  surface: SurfaceId;
   model: string;
   provider: string;
   status: number;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ConfigError } from '../../src/config/config-error.ts';
+import { ConfigError } from '../../src/core/config-error.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-registry.ts';
 

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { BUILTIN_MODELS } from '../../src/catalog/builtin-models.ts';
 import type { CatalogModel } from '../../src/catalog/catalog-model.ts';
 import { ModelCatalog } from '../../src/catalog/model-catalog.ts';
-import { ConfigError } from '../../src/config/config-error.ts';
-import { parseModelEntries } from '../../src/config/parse-model-entries.ts';
+import { ConfigError } from '../../src/core/config-error.ts';
+import { parseModelEntries } from '../../src/catalog/parse-model-entries.ts';
 
 const PROVIDERS = ['openai', 'xai', 'fireworks', 'perplexity'];
 

@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatRequest, ContentPart, ToolCall } from '../../core/chat-types.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
-import type { Adjustment } from '../../providers/provider-adapter.ts';
+import type { Adjustment } from '../../core/adjustment.ts';
 import type { MessagesContentBlock, MessagesImageBlock, MessagesRequest, MessagesTextBlock, MessagesToolResultBlock, MessagesToolUseBlock } from './messages-api.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatRequest, ChatTool, ContentPart, ToolCall } from '../../core/chat-types.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
-import type { Adjustment } from '../../providers/provider-adapter.ts';
+import type { Adjustment } from '../../core/adjustment.ts';
 import type { ResponsesContentPart, ResponsesInputItem, ResponsesRequest, ResponsesTool } from './responses-api.ts';
 
 /** Request fields that change nothing a chat provider could act on: dropped, and reported. */

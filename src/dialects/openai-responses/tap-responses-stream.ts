@@ -1,38 +1,29 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { parseJson } from '../../core/parse-json.ts';
 import type { TokenUsage } from '../../core/usage.ts';
+import type { NativeStreamTap } from '../../gateway/surface.ts';
+import { formatSseEvent } from '../../streaming/format-sse-event.ts';
+import { addResponsesUsageCost } from './add-responses-usage-cost.ts';
 import { readResponsesUsage } from './read-responses-usage.ts';
 import type { ResponseObject } from './responses-api.ts';
 
-export interface ResponsesStreamTap {
-  /** Reads one relayed event; answers 'created' for the event that first named the response's id. */
-  observe(event: EventSourceMessage): 'created' | undefined;
-  readonly responseId: string | undefined;
-  readonly background: boolean;
-  /** Set once the response reached a final state (`response.completed`, `.incomplete`, `.failed`). */
-  readonly finished: boolean;
-  readonly usage: TokenUsage | undefined;
-  /** `performance.now()` at the first output delta. */
-  readonly firstOutputAt: number | undefined;
-  /** The text of every delta relayed (output, reasoning, arguments): read only when a stream ends early, to count it. */
-  relayedOutput(): string;
-}
-
 const LIFECYCLE_EVENTS = new Set(['response.created', 'response.queued', 'response.in_progress', 'response.completed', 'response.incomplete', 'response.failed']);
-const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+/** The events that end a response; they carry its usage, which gets the gateway's `cost`. */
+export const FINAL_RESPONSE_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 /**
  * Follows a relayed Responses stream without rebuilding it: only the lifecycle events, which carry
  * the whole response (its id first, its usage last), are parsed; deltas are only timed and kept.
+ * The answer is whole once a final event was relayed, however the connection ended.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
-export function createResponsesStreamTap(): ResponsesStreamTap {
+export function createResponsesStreamTap(): NativeStreamTap {
   const deltas: string[] = [];
+  let finished = false;
+  let usage: TokenUsage | undefined;
   const tap = {
-    responseId: undefined as string | undefined,
+    objectId: undefined as string | undefined,
     background: false,
-    finished: false,
-    usage: undefined as TokenUsage | undefined,
     firstOutputAt: undefined as number | undefined,
     observe(event: EventSourceMessage): 'created' | undefined {
       const name = event.event;
@@ -46,15 +37,22 @@ export function createResponsesStreamTap(): ResponsesStreamTap {
       const parsed = parseJson<{ type?: string; response?: Partial<ResponseObject> }>(event.data);
       if (!parsed.ok || !parsed.value || typeof parsed.value.type !== 'string' || !LIFECYCLE_EVENTS.has(parsed.value.type)) return undefined;
       const response = parsed.value.response;
-      if (FINAL_EVENTS.has(parsed.value.type)) {
-        tap.finished = true;
-        tap.usage = readResponsesUsage(response?.usage);
+      if (FINAL_RESPONSE_EVENTS.has(parsed.value.type)) {
+        finished = true;
+        usage = readResponsesUsage(response?.usage);
       }
-      if (tap.responseId !== undefined || typeof response?.id !== 'string') return undefined;
-      tap.responseId = response.id;
+      if (tap.objectId !== undefined || typeof response?.id !== 'string') return undefined;
+      tap.objectId = response.id;
       tap.background = response.background === true;
       return 'created';
     },
+    rewrite(event: EventSourceMessage, price: (usage: TokenUsage | undefined) => number): string | undefined {
+      if (!FINAL_RESPONSE_EVENTS.has(event.event ?? '') || usage === undefined) return undefined;
+      const data = addResponsesUsageCost(event.data, price(usage));
+      return data === undefined ? undefined : formatSseEvent(data, event.event);
+    },
+    usage: () => usage,
+    complete: () => finished,
     relayedOutput: () =>
       deltas
         .map((data) => {

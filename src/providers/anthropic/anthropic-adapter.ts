@@ -3,9 +3,11 @@ import type { ChatUsage } from '../../core/chat-types.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
 import { readChatUsage, type TokenUsage } from '../../core/usage.ts';
-import type { Surface } from '../../store/store.ts';
+import type { SurfaceId } from '../../core/surface-id.ts';
+import { scrubSecrets } from '../map-upstream-error.ts';
 import { readSseEvents } from '../../streaming/read-sse-events.ts';
-import type { ChatCall, ChatResult, ChatStreamEvent, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import type { ChatCall, ChatResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import type { ChatStreamEvent } from '../../core/chat-types.ts';
 import { readUpstreamText, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
 import { ANTHROPIC_VERSION, type AnthropicMessage } from './anthropic-api.ts';
 import { anthropicDescriptor } from './anthropic-descriptor.ts';
@@ -27,7 +29,7 @@ const FORWARDED_HEADERS = ['anthropic-version', 'anthropic-beta', 'content-type'
  */
 export class AnthropicAdapter implements ProviderAdapter {
   readonly descriptor: ProviderDescriptor = anthropicDescriptor;
-  readonly nativeSurfaces: readonly Surface[] = ['anthropic-messages'];
+  readonly nativeSurfaces: readonly SurfaceId[] = ['anthropic-messages'];
 
   constructor(
     private readonly settings: ProviderSettings,
@@ -81,6 +83,10 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   /** The adapter's usage is already OpenAI-shaped, cache reads and writes inside prompt_tokens, thinking inside completion_tokens. */
+  scrub(text: string): string {
+    return scrubSecrets(text, [this.settings.apiKey]);
+  }
+
   readUsage(usage: ChatUsage | null | undefined): TokenUsage | undefined {
     return readChatUsage(usage);
   }

@@ -1,6 +1,6 @@
 import type { ChatMessage, ContentPart } from '../../core/chat-types.ts';
 import { parseJson } from '../../core/parse-json.ts';
-import type { Adjustment } from '../provider-adapter.ts';
+import type { Adjustment } from '../../core/adjustment.ts';
 import type {
   AnthropicCacheControl,
   AnthropicContentBlockParam,

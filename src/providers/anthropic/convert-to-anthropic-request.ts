@@ -1,6 +1,6 @@
 import type { CatalogModel } from '../../catalog/catalog-model.ts';
 import type { ChatRequest } from '../../core/chat-types.ts';
-import type { Adjustment } from '../provider-adapter.ts';
+import type { Adjustment } from '../../core/adjustment.ts';
 import type { AnthropicMessageParam, AnthropicMessagesRequest, AnthropicTextBlockParam } from './anthropic-api.ts';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.ts';
 import { mapReasoningEffortToThinking } from './map-reasoning-effort-to-thinking.ts';

@@ -2,7 +2,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletionChunk } from '../../core/chat-types.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
-import type { ChatStreamEvent } from '../provider-adapter.ts';
+import type { ChatStreamEvent } from '../../core/chat-types.ts';
 import type { AnthropicMessageDeltaUsage, AnthropicStreamEvent, AnthropicUsage } from './anthropic-api.ts';
 import { convertAnthropicUsage } from './convert-anthropic-usage.ts';
 import { mapAnthropicError } from './map-anthropic-error.ts';

@@ -1,4 +1,4 @@
-import type { Adjustment } from '../provider-adapter.ts';
+import type { Adjustment } from '../../core/adjustment.ts';
 
 /**
  * Claude's extended-thinking budget for each OpenAI `reasoning_effort`. Anthropic asks for a

@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../../core/chat-types.ts';
-import type { Adjustment } from '../provider-adapter.ts';
+import type { Adjustment } from '../../core/adjustment.ts';
 import type { AnthropicTool, AnthropicToolChoice } from './anthropic-api.ts';
 
 export interface AnthropicToolSettings {

@@ -1,7 +1,7 @@
 import type { ChatMessage, ContentPart } from '../../core/chat-types.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
-import type { Adjustment } from '../provider-adapter.ts';
+import type { Adjustment } from '../../core/adjustment.ts';
 import type { GeminiContent, GeminiPart } from './gemini-api.ts';
 import type { GeminiModelRules } from './gemini-model-rules.ts';
 import { decodeGeminiToolCallId } from './gemini-tool-call-id.ts';

@@ -1,7 +1,7 @@
 import type { CatalogModel } from '../../catalog/catalog-model.ts';
 import type { ChatRequest } from '../../core/chat-types.ts';
 import { applyParameterRules } from '../apply-parameter-rules.ts';
-import type { Adjustment } from '../provider-adapter.ts';
+import type { Adjustment } from '../../core/adjustment.ts';
 import { convertJsonSchemaToGemini } from './convert-json-schema-to-gemini.ts';
 import { convertToGeminiContents, type ContentsOptions } from './convert-to-gemini-contents.ts';
 import { convertToGeminiThinking } from './convert-to-gemini-thinking.ts';

@@ -1,4 +1,4 @@
-import type { Adjustment } from '../provider-adapter.ts';
+import type { Adjustment } from '../../core/adjustment.ts';
 import type { GeminiThinkingConfig, GeminiThinkingLevel } from './gemini-api.ts';
 import type { GeminiThinkingRules } from './gemini-model-rules.ts';
 

@@ -1,6 +1,6 @@
 import type { ChatRequest } from '../../core/chat-types.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
-import type { Adjustment } from '../provider-adapter.ts';
+import type { Adjustment } from '../../core/adjustment.ts';
 import { convertJsonSchemaToGemini } from './convert-json-schema-to-gemini.ts';
 import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from './gemini-api.ts';
 

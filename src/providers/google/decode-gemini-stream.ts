@@ -3,7 +3,7 @@ import type { ChatCompletionChunk } from '../../core/chat-types.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
 import { scrubSecrets } from '../map-upstream-error.ts';
-import type { ChatStreamEvent } from '../provider-adapter.ts';
+import type { ChatStreamEvent } from '../../core/chat-types.ts';
 import { classifyGeminiPart } from './classify-gemini-part.ts';
 import { convertGeminiFunctionCall } from './convert-gemini-function-call.ts';
 import { convertGeminiUsage } from './convert-gemini-usage.ts';

@@ -3,10 +3,12 @@ import type { ChatUsage } from '../../core/chat-types.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
 import { readChatUsage, type TokenUsage } from '../../core/usage.ts';
-import type { Surface } from '../../store/store.ts';
+import type { SurfaceId } from '../../core/surface-id.ts';
+import { scrubSecrets } from '../map-upstream-error.ts';
 import { readSseEvents } from '../../streaming/read-sse-events.ts';
 import { mapUpstreamError } from '../map-upstream-error.ts';
-import type { ChatCall, ChatResult, ChatStreamEvent, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import type { ChatCall, ChatResult, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import type { ChatStreamEvent } from '../../core/chat-types.ts';
 import { readUpstreamText, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
 import { convertGeminiResponse } from './convert-gemini-response.ts';
 import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
@@ -35,7 +37,7 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
  */
 export class GoogleAdapter implements ProviderAdapter {
   readonly descriptor: ProviderDescriptor = googleDescriptor;
-  readonly nativeSurfaces: readonly Surface[] = [];
+  readonly nativeSurfaces: readonly SurfaceId[] = [];
 
   constructor(
     private readonly settings: ProviderSettings,
@@ -80,6 +82,10 @@ export class GoogleAdapter implements ProviderAdapter {
   }
 
   /** Completion tokens already include thoughts (convert-gemini-usage.ts), as the gateway counts them. */
+  scrub(text: string): string {
+    return scrubSecrets(text, [this.settings.apiKey]);
+  }
+
   readUsage(usage: ChatUsage | null | undefined): TokenUsage | undefined {
     return readChatUsage(usage);
   }

@@ -6,8 +6,10 @@ import { parseJson } from '../../core/parse-json.ts';
 import { readSseEvents } from '../../streaming/read-sse-events.ts';
 import { applyParameterRules } from '../apply-parameter-rules.ts';
 import { mapUpstreamError, scrubSecrets } from '../map-upstream-error.ts';
-import type { Surface } from '../../store/store.ts';
-import type { Adjustment, ChatCall, ChatResult, ChatStreamEvent, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import type { SurfaceId } from '../../core/surface-id.ts';
+import type { ChatCall, ChatResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import type { Adjustment } from '../../core/adjustment.ts';
+import type { ChatStreamEvent } from '../../core/chat-types.ts';
 import { readUpstreamText, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
 import { mergeConsecutiveRoles } from './merge-consecutive-roles.ts';
 import { ThinkTagSplitter } from './think-tag-splitter.ts';
@@ -21,7 +23,7 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
  */
 export class OpenAICompatibleAdapter implements ProviderAdapter {
   readonly descriptor: ProviderDescriptor;
-  readonly nativeSurfaces: readonly Surface[];
+  readonly nativeSurfaces: readonly SurfaceId[];
 
   constructor(
     private readonly profile: OpenAICompatibleProfile,
@@ -65,6 +67,10 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       return { kind: 'completion', completion: this.normalizeCompletion(parsed.value), adjustments };
     }
     return { kind: 'stream', events: this.decodeStream(response, call.signal), adjustments };
+  }
+
+  scrub(text: string): string {
+    return scrubSecrets(text, [this.settings.apiKey]);
   }
 
   readUsage(usage: ChatUsage | null | undefined): TokenUsage | undefined {

@@ -1,4 +1,4 @@
-import type { Surface } from '../../store/store.ts';
+import type { SurfaceId } from '../../core/surface-id.ts';
 import type { ProviderDescriptor } from '../provider-adapter.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { ProviderDescriptor } from '../provider-adapter.ts';
 export interface OpenAICompatibleProfile {
   descriptor: ProviderDescriptor;
   /** Surfaces relayed as they are: every profile speaks OpenAI chat; OpenAI also the Responses API. */
-  nativeSurfaces: readonly Surface[];
+  nativeSurfaces: readonly SurfaceId[];
   /** Path of Chat Completions under the base URL. */
   chatPath: string;
   /** When false, `developer` messages are sent as `system` (and the client is told). */

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CatalogModel } from '../../catalog/catalog-model.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
+import { encodeAnthropicError } from '../../dialects/anthropic-messages/encode-anthropic-error.ts';
 import { encodeAnthropicModel, encodeAnthropicModelPage } from '../../dialects/anthropic-messages/encode-anthropic-model.ts';
 import type { Switchyard } from '../../switchyard.ts';
 
@@ -27,7 +28,7 @@ export function registerModelRoutes(app: FastifyInstance, switchyard: Switchyard
     for (const route of [path, `${path}/*`]) app.get(route, async (request) => answer(request, request.headers['anthropic-version'] !== undefined));
   }
   for (const route of [ANTHROPIC_MODEL_PATH, `${ANTHROPIC_MODEL_PATH}/*`]) {
-    app.get(route, { config: { dialect: 'anthropic' } }, async (request) => answer(request, true));
+    app.get(route, { config: { encodeError: encodeAnthropicError } }, async (request) => answer(request, true));
   }
 }
 

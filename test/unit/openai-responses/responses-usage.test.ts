@@ -43,15 +43,15 @@ describe('createResponsesStreamTap', () => {
     const seen: string[] = [];
     let finalUsage: unknown;
     for await (const event of readSseEvents([readFileSync(fixture('openai-gpt-5-mini-text.responses.sse'))])) {
-      if (tap.observe(event) === 'created') seen.push(tap.responseId!);
+      if (tap.observe(event) === 'created') seen.push(tap.objectId!);
       const data = JSON.parse(event.data);
       if (data.type === 'response.completed') finalUsage = data.response.usage;
     }
     assert.equal(seen.length, 1, "the id is announced once, on the first event");
     assert.match(seen[0]!, /^resp_/);
     assert.equal(tap.background, false);
-    assert.equal(tap.finished, true);
-    assert.deepEqual(tap.usage, readResponsesUsage(finalUsage as never));
+    assert.equal(tap.complete('client_aborted'), true, 'whole once response.completed was relayed, however the connection ended');
+    assert.deepEqual(tap.usage(), readResponsesUsage(finalUsage as never));
     assert.ok(tap.firstOutputAt !== undefined);
   });
 
@@ -60,8 +60,8 @@ describe('createResponsesStreamTap', () => {
     const text = readFileSync(fixture('openai-gpt-5-mini-text.responses.sse'), 'utf8');
     const early = text.slice(0, text.indexOf('event: response.output_item.added'));
     for await (const event of readSseEvents([early])) tap.observe(event);
-    assert.equal(tap.finished, false);
-    assert.equal(tap.usage, undefined);
-    assert.match(tap.responseId ?? '', /^resp_/);
+    assert.equal(tap.complete('completed'), false);
+    assert.equal(tap.usage(), undefined);
+    assert.match(tap.objectId ?? '', /^resp_/);
   });
 });

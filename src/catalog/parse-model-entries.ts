@@ -1,5 +1,5 @@
-import type { CatalogModel, ModelParameterRules } from '../catalog/catalog-model.ts';
-import { ConfigError } from './config-error.ts';
+import type { CatalogModel, ModelParameterRules } from './catalog-model.ts';
+import { ConfigError } from '../core/config-error.ts';
 
 /** One `models:` entry of the YAML file: an alias, a removal, or fields that add or override a model. */
 export type ModelEntry =

@@ -1,0 +1,53 @@
+import type { Adjustment } from '../core/adjustment.ts';
+import type { ChatRequest } from '../core/chat-types.ts';
+import type { TrackedRequest } from '../metering/track-request.ts';
+import type { ProviderAdapter } from '../providers/provider-adapter.ts';
+import { relayChatStream } from '../streaming/relay-chat-stream.ts';
+import { estimateAbortedUsage } from '../usage/estimate-aborted-usage.ts';
+import { estimatePromptTokens } from '../usage/estimate-prompt-tokens.ts';
+import type { ClientConnection, WholeAnswer } from './client-connection.ts';
+import type { DispatchedChat } from './dispatch-chat.ts';
+import type { TranslatedEncoders } from './surface.ts';
+
+/** Every parameter the gateway changed is reported, never applied silently. */
+export const ADJUSTMENTS_HEADER = 'x-switchyard-adjustments';
+
+/**
+ * The encode and settle phases of a translated request: the dispatched hub answer in the client's
+ * surface — a completion encoded whole, or a stream relayed through the surface's encoder — with
+ * its adjustments reported, then settled: the cost goes in the usage's `cost` (the final usage
+ * event of a stream). A stream that ends early is billed for what it relayed (estimate-aborted-usage.ts).
+ */
+export async function answerTranslatedChat(
+  connection: ClientConnection,
+  tracked: TrackedRequest,
+  dispatched: DispatchedChat,
+  adapter: ProviderAdapter,
+  translation: {
+    /** The hub request that was dispatched: its prompt is estimated when a stream ends without usage. */
+    request: ChatRequest;
+    encoders: TranslatedEncoders;
+    adjustments: Adjustment[];
+  },
+): Promise<WholeAnswer | undefined> {
+  const adjustments = [...translation.adjustments, ...dispatched.adjustments];
+  if (adjustments.length > 0) connection.setHeader(ADJUSTMENTS_HEADER, adjustments.map((adjustment) => `${adjustment.parameter} ${adjustment.action}: ${adjustment.reason}`).join('; '));
+  if (dispatched.kind === 'completion') {
+    const usage = adapter.readUsage(dispatched.completion.usage);
+    const cost = tracked.finish(200, { usage, timeToFirstTokenMs: performance.now() - tracked.startedAt });
+    return { status: 200, body: translation.encoders.completion(dispatched.completion, usage, cost) };
+  }
+  const outcome = await relayChatStream({
+    response: connection.openStream(),
+    first: dispatched.first,
+    events: dispatched.events,
+    encoder: translation.encoders.stream(),
+    startedAt: tracked.startedAt,
+    readUsage: (usage) => adapter.readUsage(usage),
+    price: (usage) => tracked.price(usage),
+  });
+  const status = outcome.status === 'completed' ? 200 : outcome.status === 'client_aborted' ? 499 : outcome.error!.status;
+  const usage = outcome.status === 'completed' ? outcome.usage : estimateAbortedUsage(outcome.usage, outcome.relayedOutput, () => estimatePromptTokens(translation.request));
+  tracked.finish(status, { usage, errorCode: outcome.error?.code, timeToFirstTokenMs: outcome.timeToFirstTokenMs });
+  return undefined;
+}

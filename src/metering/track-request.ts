@@ -1,0 +1,99 @@
+import type { CatalogModel } from '../catalog/catalog-model.ts';
+import type { SurfaceId } from '../core/surface-id.ts';
+import type { TokenUsage } from '../core/usage.ts';
+import type { AuthenticatedKey, LedgerEntry } from '../store/store.ts';
+import { buildUsageRecord } from '../usage/build-usage-record.ts';
+import type { UsageRecorder } from '../usage/usage-recorder.ts';
+import type { AdmissionService, Admission } from './admission-service.ts';
+import { computeCost } from './compute-cost.ts';
+
+/**
+ * The money side of one model request, from admission to settlement: what the pipeline
+ * (gateway/model-request-pipeline.ts) holds while it serves the request. Knows nothing of HTTP.
+ */
+export interface TrackedRequest {
+  readonly startedAt: number;
+  provider: string;
+  /** The model the request is priced at: set by `admit`, or directly by a request that is not admitted (a poll). */
+  model: CatalogModel | undefined;
+  /**
+   * The admit phase, between resolving the model and calling the provider: model allow-list (403),
+   * rate and concurrency limits (429), credit reservation (402). Answers the rate-limit headers
+   * every answer of a limited key carries.
+   */
+  admit(model: CatalogModel, body: unknown): Promise<Record<string, string>>;
+  /** What `usage` costs at the request's model prices, in micro-credits; 0 without usage or model. */
+  price(usage: TokenUsage | undefined): number;
+  /**
+   * The settle phase (once): prices the usage, queues the usage record with its debit, releases
+   * the admission (the reservation becomes the cost), logs one line. Returns the cost in micro-credits.
+   */
+  finish(status: number, outcome?: { usage?: TokenUsage; errorCode?: string; timeToFirstTokenMs?: number }): number;
+  /** Releases an admission that `finish` did not: a bug cannot leak a reservation. */
+  dispose(): void;
+}
+
+/** Where a request's one log line goes (the request's child logger, carrying its id). */
+export interface RequestLogger {
+  info(details: object, message: string): void;
+}
+
+export interface RequestFacts {
+  requestId: string;
+  principal: AuthenticatedKey;
+  surface: SurfaceId;
+  /** The model id the client asked for. */
+  model: string;
+  streamed: boolean;
+  /** The request's logger: its one line goes there. */
+  logger: RequestLogger;
+}
+
+/**
+ * Starts the metering of one request. `onSettled` hears the cost once `finish` priced it (the
+ * pipeline reports it to the client while headers can still be set).
+ */
+export function trackRequest(
+  services: { admission: AdmissionService; usage: UsageRecorder },
+  facts: RequestFacts,
+  onSettled?: (cost: number, tracked: TrackedRequest) => void,
+): TrackedRequest {
+  const { principal } = facts;
+  let finished = false;
+  let admission: Admission | undefined;
+  const tracked: TrackedRequest = {
+    startedAt: performance.now(),
+    provider: '',
+    model: undefined,
+    async admit(model, body) {
+      tracked.model = model;
+      admission = await services.admission.admit(principal, model, { requestId: facts.requestId, requestedModel: facts.model, body });
+      return admission.headers;
+    },
+    price: (usage) => (usage && tracked.model ? computeCost(usage, tracked.model.pricing) : 0),
+    finish(status, outcome = {}) {
+      if (finished) return 0;
+      finished = true;
+      const cost = tracked.price(outcome.usage);
+      const { requestId, surface, model, streamed } = facts;
+      const record = buildUsageRecord({ requestId, principal, surface, model, streamed, provider: tracked.provider, status, startedAt: tracked.startedAt, ...outcome, cost });
+      const debit: LedgerEntry | undefined =
+        cost > 0
+          ? // The request id is already unique across instances: the debit id needs no random bytes on the hot path.
+            { id: `led_${requestId}`, organizationId: principal.organizationId, apiKeyId: principal.id, amount: -cost, kind: 'debit', reason: null, requestId, createdAt: new Date(record.createdAt).toISOString() }
+          : undefined;
+      services.usage.record(record, debit);
+      const tokens = (outcome.usage?.promptTokens ?? 0) + (outcome.usage?.completionTokens ?? 0);
+      if (admission) admission.settle(cost, tokens);
+      else if (cost > 0) services.admission.charge(principal, cost);
+      onSettled?.(cost, tracked);
+      facts.logger.info(
+        { organization: principal.organizationName, surface, model, provider: tracked.provider, status, streamed, latencyMs: record.latencyMs, cost },
+        'model request',
+      );
+      return cost;
+    },
+    dispose: () => admission?.settle(0, 0),
+  };
+  return tracked;
+}
