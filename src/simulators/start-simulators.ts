@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { setTimeout as delay } from 'node:timers/promises';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerAnthropicSimulator } from './anthropic/register-anthropic-simulator.ts';
+import { applySimulatorFault } from './apply-simulator-fault.ts';
 import { checkChatRequestShape } from './check-chat-request-shape.ts';
 import { fireworksSimulatorProfile } from './fireworks-simulator-profile.ts';
 import { registerGeminiSimulator } from './gemini/register-gemini-simulator.ts';
@@ -9,73 +9,23 @@ import { openaiSimulatorProfile } from './openai-simulator-profile.ts';
 import { registerOpenAIResponsesSimulator } from './openai-responses/register-openai-responses-simulator.ts';
 import { perplexitySimulatorProfile } from './perplexity-simulator-profile.ts';
 import { PromptCache } from './prompt-cache.ts';
+import type { RecordedRequest } from './recorded-request.ts';
 import { simulateTurn } from './simulate-turn.ts';
-import { SimulatorError } from './simulator-error.ts';
+import type { Exchange, SimulatorContext } from './simulator-context.ts';
+import type { SimulatorError } from './simulator-error.ts';
+import type { SimulatorFault } from './simulator-fault.ts';
 import type { SimulatedProvider, SimulatorProfile } from './simulator-profile.ts';
-import { writeSimulatedStream } from './write-simulated-stream.ts';
+import { writeSimulatorStream } from './write-simulator-stream.ts';
 import { xaiSimulatorProfile } from './xai-simulator-profile.ts';
+
+export type { RecordedRequest } from './recorded-request.ts';
+export type { SimulatorFault } from './simulator-fault.ts';
 
 export interface SimulatorOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
   logger?: boolean;
-}
-
-/** One request a simulator received, kept so tests can assert what the gateway sent upstream. */
-export interface RecordedRequest {
-  id: number;
-  provider: SimulatedProvider;
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  /** The parsed JSON body, or the raw text when it was not JSON. */
-  body: any;
-  status?: number;
-  streamed: boolean;
-  /** The response was sent in full. */
-  completed: boolean;
-  /** The client closed the connection before the response was complete. */
-  aborted: boolean;
-}
-
-/** One request in flight, as a provider simulator handles it. */
-export interface Exchange {
-  record: RecordedRequest;
-  response: ServerResponse;
-  /** The body parsed as JSON, or not JSON. */
-  body: { ok: true; value: unknown } | { ok: false };
-  /** Aborted when the client closes the connection early. */
-  clientClosed: AbortSignal;
-  /** Call just before a fault breaks the response, so the break is not taken for a client abort. */
-  markBroken(): void;
-}
-
-/** What a provider simulator needs from the shared server: request recording, faults, prompt caching. */
-export interface SimulatorContext {
-  beginExchange(provider: SimulatedProvider, request: FastifyRequest, reply: FastifyReply): Exchange;
-  /** The next scripted fault for this provider and model, if any (consumed). */
-  takeFault(provider: SimulatedProvider, model: unknown): SimulatorFault | undefined;
-  settle(record: RecordedRequest): void;
-  promptCache: PromptCache;
-  nextSequence(): number;
-}
-
-/** A scripted failure or slowdown for the next matching request(s). */
-export interface SimulatorFault {
-  provider?: RecordedRequest['provider'];
-  model?: string;
-  /** How many matching requests the fault applies to; 1 when omitted. */
-  times?: number;
-  /** Answer with this status (and `body`, or the provider's usual error for the status). */
-  status?: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** Streams only: break after this many chunks. */
-  afterChunks?: number;
-  breakMode?: 'disconnect' | 'error-event';
-  firstByteDelayMs?: number;
-  chunkDelayMs?: number;
 }
 
 export interface Simulators {
@@ -183,50 +133,38 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
       markBroken: () => {
         serverBroke = true;
       },
+      settle: () => settle(record),
     };
   };
 
-  const context: SimulatorContext = { beginExchange, takeFault, settle, promptCache, nextSequence: () => requestCount };
+  const context: SimulatorContext = { beginExchange, takeFault, promptCache, nextSequence: () => requestCount };
 
   const handleChatCompletion = async (profile: SimulatorProfile, request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const exchange = beginExchange(profile.provider, request, reply);
-    const { record, response, clientClosed } = exchange;
-    const sequence = record.id;
-    const parsedBody = exchange.body;
-    const markBroken = exchange.markBroken;
+    const { record, response } = exchange;
+    const send = (error: SimulatorError): void => sendError(response, record, profile, error);
 
-    if (!hasBearerKey(request.headers.authorization)) return sendError(response, record, profile, profile.authenticationError());
-    if (!parsedBody.ok) return sendError(response, record, profile, profile.invalidJsonError());
+    if (!hasBearerKey(request.headers.authorization)) return send(profile.authenticationError());
+    if (!exchange.body.ok) return send(profile.invalidJsonError());
 
-    const body = parsedBody.value;
-    const fault = takeFault(profile.provider, isRecord(body) ? body.model : undefined);
-    if (fault?.firstByteDelayMs) {
-      try {
-        await delay(fault.firstByteDelayMs, undefined, { signal: clientClosed });
-      } catch {
-        return;
-      }
-    }
-    if (fault?.status !== undefined) {
-      const error = fault.body === undefined ? profile.faultError(fault.status) : new SimulatorError(fault.status, fault.body);
-      return sendError(response, record, profile, new SimulatorError(error.status, error.body, { ...error.headers, ...fault.headers }));
-    }
-    if (!record.streamed && (fault?.breakMode !== undefined || fault?.afterChunks !== undefined)) {
-      if (fault.breakMode === 'error-event') return sendError(response, record, profile, profile.faultError(500));
-      markBroken();
-      response.destroy();
-      return;
-    }
+    const body = exchange.body.value;
+    const preamble = await applySimulatorFault(context, exchange, isRecord(body) ? body.model : undefined, {
+      sendError: send,
+      faultError: (status) => profile.faultError(status),
+      unstreamedBreakError: () => profile.faultError(500),
+    });
+    if (preamble.answered) return;
+    const { fault } = preamble;
 
     const shape = checkChatRequestShape(body, profile.roles);
-    if (!shape.ok) return sendError(response, record, profile, profile.requestShapeError(shape.issue));
+    if (!shape.ok) return send(profile.requestShapeError(shape.issue));
     const chatRequest = shape.request;
     const model = profile.findModel(chatRequest.model);
-    if (!model) return sendError(response, record, profile, profile.unknownModelError(chatRequest.model));
+    if (!model) return send(profile.unknownModelError(chatRequest.model));
     const refusal = profile.checkRequest(chatRequest, model);
-    if (refusal) return sendError(response, record, profile, refusal);
+    if (refusal) return send(refusal);
 
-    const turn = simulateTurn(chatRequest, model, profile, { sequence, promptCache });
+    const turn = simulateTurn(chatRequest, model, profile, { sequence: record.id, promptCache });
     const extraHeaders = fault?.headers ?? {};
     if (!record.streamed) {
       record.status = 200;
@@ -235,20 +173,15 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
       return;
     }
 
-    record.status = 200;
-    const outcome = await writeSimulatedStream({
-      response,
+    const stream = profile.renderStream(turn);
+    await writeSimulatorStream(exchange, {
       headers: { ...profile.responseHeaders(turn, true), ...extraHeaders },
-      stream: profile.renderStream(turn),
-      chunkDelayMs: fault?.chunkDelayMs ?? 0,
-      streamBreak:
-        fault?.afterChunks !== undefined || fault?.breakMode !== undefined
-          ? { afterChunks: fault.afterChunks ?? 0, breakMode: fault.breakMode ?? 'disconnect', errorEvent: profile.streamErrorEvent() }
-          : undefined,
-      clientClosed,
-      onBreak: markBroken,
+      events: stream.events.map((data) => ({ data })),
+      lineEnding: stream.lineEnding,
+      terminator: stream.terminator === null ? null : { data: stream.terminator },
+      fault,
+      errorEvents: () => [{ data: profile.streamErrorEvent() }],
     });
-    if (outcome === 'broken') settle(record);
   };
 
   for (const profile of profiles) {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import OpenAI from 'openai';
 import { BUILTIN_MODELS } from '../../src/catalog/builtin-models.ts';
 import { collectChatStream, describeProviderConformance, IMAGE_URL, WEATHER_TOOL } from '../support/provider-conformance.ts';
+import { rejection } from '../support/rejection.ts';
 import { PROVIDER_KEYS, startStack, type Stack } from '../support/start-stack.ts';
 
 describeProviderConformance({
@@ -13,16 +13,6 @@ describeProviderConformance({
 });
 
 const PNG = Buffer.from(IMAGE_URL.split(',')[1]!, 'base64');
-
-async function rejection(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OpenAI.APIError, `expected an APIError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the request to be rejected');
-}
 
 describe('Gemini through the gateway: what goes upstream and what comes back', () => {
   let stack: Stack;

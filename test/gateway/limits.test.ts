@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import type { RunningGateway } from '../../src/server/start-gateway.ts';
 import type { KeyLimits, OrganizationLimits } from '../../src/store/store.ts';
 import { redisTestEnvironment } from '../support/redis-test-environment.ts';
+import { rejection } from '../support/rejection.ts';
 import { startPeerGateway } from '../support/start-peer-gateway.ts';
 import { startStack, type Stack } from '../support/start-stack.ts';
 
@@ -21,16 +22,6 @@ async function keyWith(gateway: RunningGateway, settings: { limits?: KeyLimits; 
   await store.updateApiKey(key.id, { limits: settings.limits, allowedModels: settings.allowedModels, expiresAt: settings.expiresAt });
   await keyCache.sync();
   return { organization, key, secret, client: (url = gateway.url) => new OpenAI({ baseURL: `${url}/v1`, apiKey: secret, maxRetries: 0 }) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OpenAI.APIError, `an API error, not ${String(error)}`);
-    return error;
-  }
-  assert.fail('the request was expected to be refused');
 }
 
 describe('limits and switches, seen through the official openai client', () => {

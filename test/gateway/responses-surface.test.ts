@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import type { FunctionTool, Response, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import { rejection } from '../support/rejection.ts';
 import { PROVIDER_KEYS, startStack, type Stack } from '../support/start-stack.ts';
 
 const BASE_PATHS = ['/v1', '/v1/gateway'] as const;
@@ -43,16 +44,6 @@ function completedResponse(events: ResponseStreamEvent[]): Response {
   const last = events.at(-1)!;
   assert.equal(last.type, 'response.completed');
   return (last as Extract<ResponseStreamEvent, { type: 'response.completed' }>).response;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OpenAI.APIError, `expected an APIError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the request to be rejected');
 }
 
 describe('Responses API through the gateway', () => {

@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
+import { rejection } from '../support/rejection.ts';
 
 let simulators: Simulators;
 
@@ -28,16 +29,6 @@ async function post(provider: keyof Simulators['baseUrls'], body: unknown, autho
   if (authorization !== null) headers.authorization = authorization;
   const response = await fetch(`${simulators.baseUrls[provider]}/chat/completions`, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: response.status, headers: response.headers, text: await response.text() };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OpenAI.APIError, `expected an APIError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the request to be rejected');
 }
 
 async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {

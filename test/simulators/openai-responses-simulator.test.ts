@@ -4,6 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import type { FunctionTool, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
+import { rejection } from '../support/rejection.ts';
 
 const WEATHER_TOOL: FunctionTool = {
   type: 'function',
@@ -29,16 +30,6 @@ async function post(path: string, body: unknown, authorization: string | null = 
   const response = await fetch(`${simulators.baseUrls.openai}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OpenAI.APIError, `expected an APIError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the request to be rejected');
 }
 
 async function collect(stream: AsyncIterable<ResponseStreamEvent>): Promise<ResponseStreamEvent[]> {

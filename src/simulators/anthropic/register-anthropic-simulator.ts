@@ -1,17 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { applySimulatorFault, type SimulatorFaultAnswers } from '../apply-simulator-fault.ts';
 import { deterministicId } from '../deterministic-id.ts';
 import { deterministicUuid } from '../deterministic-uuid.ts';
-import { SimulatorError } from '../simulator-error.ts';
-import type { Exchange, SimulatorContext } from '../start-simulators.ts';
+import type { Exchange, SimulatorContext } from '../simulator-context.ts';
+import type { SimulatorError } from '../simulator-error.ts';
+import { writeSimulatorStream } from '../write-simulator-stream.ts';
 import { ANTHROPIC_ERRORS, OVERLOADED_EVENT_DATA } from './anthropic-errors.ts';
 import { anthropicSimulatedModels, type AnthropicSimulatedModel } from './anthropic-simulated-models.ts';
 import { checkAnthropicRequest } from './check-anthropic-request.ts';
 import { estimateAnthropicInputTokens } from './estimate-anthropic-input-tokens.ts';
 import { renderAnthropicStream } from './render-anthropic-stream.ts';
 import { simulateAnthropicTurn } from './simulate-anthropic-turn.ts';
-import { writeAnthropicStream } from './write-anthropic-stream.ts';
 
 const BASE_PATH = '/anthropic';
 /** API versions Anthropic accepts in `anthropic-version`. @see https://docs.anthropic.com/en/api/versioning */
@@ -37,30 +37,18 @@ export function registerAnthropicSimulator(app: FastifyInstance, context: Simula
 
 async function handleMessages(context: SimulatorContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const exchange = context.beginExchange('anthropic', request, reply);
-  const { record, response, clientClosed } = exchange;
+  const { record, response } = exchange;
   const refusal = admit(request.headers);
   if (refusal) return sendError(exchange, refusal);
   if (!exchange.body.ok) return sendError(exchange, ANTHROPIC_ERRORS.invalidJson());
 
   const body = exchange.body.value;
-  const fault = context.takeFault('anthropic', isRecord(body) ? body.model : undefined);
-  if (fault?.firstByteDelayMs) {
-    try {
-      await delay(fault.firstByteDelayMs, undefined, { signal: clientClosed });
-    } catch {
-      return;
-    }
-  }
-  if (fault?.status !== undefined) {
-    const error = fault.body === undefined ? ANTHROPIC_ERRORS.forStatus(fault.status) : new SimulatorError(fault.status, fault.body);
-    return sendError(exchange, new SimulatorError(error.status, error.body, { ...error.headers, ...fault.headers }));
-  }
-  if (!record.streamed && (fault?.breakMode !== undefined || fault?.afterChunks !== undefined)) {
-    if (fault.breakMode === 'error-event') return sendError(exchange, ANTHROPIC_ERRORS.overloaded());
-    exchange.markBroken();
-    response.destroy();
-    return;
-  }
+  const preamble = await applySimulatorFault(context, exchange, isRecord(body) ? body.model : undefined, {
+    ...faultAnswers(exchange),
+    unstreamedBreakError: () => ANTHROPIC_ERRORS.overloaded(),
+  });
+  if (preamble.answered) return;
+  const { fault } = preamble;
 
   const check = checkAnthropicRequest(body, { endpoint: 'messages', version: String(request.headers['anthropic-version']) });
   if (!check.ok) return sendError(exchange, check.error);
@@ -76,19 +64,12 @@ async function handleMessages(context: SimulatorContext, request: FastifyRequest
     response.end(JSON.stringify(message));
     return;
   }
-  const outcome = await writeAnthropicStream({
-    response,
+  await writeSimulatorStream(exchange, {
     headers,
-    frames: renderAnthropicStream(message),
-    chunkDelayMs: fault?.chunkDelayMs ?? 0,
-    streamBreak:
-      fault?.afterChunks !== undefined || fault?.breakMode !== undefined
-        ? { afterChunks: fault.afterChunks ?? 0, breakMode: fault.breakMode ?? 'disconnect', errorEvent: { event: 'error', data: OVERLOADED_EVENT_DATA } }
-        : undefined,
-    clientClosed,
-    onBreak: exchange.markBroken,
+    events: renderAnthropicStream(message),
+    fault,
+    errorEvents: () => [{ event: 'error', data: OVERLOADED_EVENT_DATA }],
   });
-  if (outcome === 'broken') context.settle(record);
 }
 
 /** @see https://docs.anthropic.com/en/api/messages-count-tokens */
@@ -98,11 +79,9 @@ async function handleCountTokens(context: SimulatorContext, request: FastifyRequ
   if (refusal) return sendError(exchange, refusal);
   if (!exchange.body.ok) return sendError(exchange, ANTHROPIC_ERRORS.invalidJson());
   const body = exchange.body.value;
-  const fault = context.takeFault('anthropic', isRecord(body) ? body.model : undefined);
-  if (fault?.status !== undefined) {
-    const error = fault.body === undefined ? ANTHROPIC_ERRORS.forStatus(fault.status) : new SimulatorError(fault.status, fault.body);
-    return sendError(exchange, new SimulatorError(error.status, error.body, { ...error.headers, ...fault.headers }));
-  }
+  // Counting never streams and answers at once: only a fault's status applies.
+  const preamble = await applySimulatorFault(context, exchange, isRecord(body) ? body.model : undefined, { ...faultAnswers(exchange), delayFirstByte: false });
+  if (preamble.answered) return;
   const check = checkAnthropicRequest(body, { endpoint: 'count_tokens', version: String(request.headers['anthropic-version']) });
   if (!check.ok) return sendError(exchange, check.error);
   sendJson(exchange, { input_tokens: estimateAnthropicInputTokens(check.request) });
@@ -155,6 +134,11 @@ function admit(headers: IncomingHttpHeaders): SimulatorError | undefined {
   if (version === undefined || version === '') return ANTHROPIC_ERRORS.missingVersion();
   if (typeof version !== 'string' || !KNOWN_VERSIONS.includes(version)) return ANTHROPIC_ERRORS.invalidVersion(String(version));
   return undefined;
+}
+
+/** Anthropic's answers to a fault's status (529 `overloaded_error`, 429 with `retry-after`, …). */
+function faultAnswers(exchange: Exchange): SimulatorFaultAnswers {
+  return { sendError: (error) => sendError(exchange, error), faultError: (status) => ANTHROPIC_ERRORS.forStatus(status) };
 }
 
 function sendJson(exchange: Exchange, body: unknown): void {

@@ -1,5 +1,5 @@
-import type { GeminiGenerateContentRequest, GeminiPart } from '../../providers/google/gemini-api.ts';
 import type { ChatRequestBody, ChatRequestContentPart, ChatRequestMessage, ChatRequestTool } from '../simulator-profile.ts';
+import type { GeminiGenerateContentRequest, GeminiPart } from './gemini-wire-types.ts';
 
 /**
  * A Gemini request in the neutral chat shape the shared answer engine reads

@@ -1,8 +1,8 @@
-import type { GeminiContent, GeminiGenerateContentRequest, GeminiPart } from '../../providers/google/gemini-api.ts';
 import type { SimulatorError } from '../simulator-error.ts';
 import { checkGeminiSchema, type SchemaFindings } from './check-gemini-schema.ts';
 import { GEMINI_SIMULATOR_ERRORS as ERRORS } from './gemini-simulator-errors.ts';
 import type { GeminiSimulatorModel } from './gemini-simulator-models.ts';
+import type { GeminiContent, GeminiGenerateContentRequest, GeminiPart } from './gemini-wire-types.ts';
 import { readGeminiPayload } from './read-gemini-payload.ts';
 import { isAcceptedThoughtSignature } from './simulated-thought-signature.ts';
 

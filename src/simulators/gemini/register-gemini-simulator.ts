@@ -1,15 +1,15 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { GeminiContent } from '../../providers/google/gemini-api.ts';
+import { applySimulatorFault } from '../apply-simulator-fault.ts';
 import { estimatePromptTokens } from '../estimate-tokens.ts';
-import type { Exchange, SimulatorContext, SimulatorFault } from '../start-simulators.ts';
+import type { Exchange, SimulatorContext } from '../simulator-context.ts';
 import type { SimulatorError } from '../simulator-error.ts';
-import { writeSimulatedStream } from '../write-simulated-stream.ts';
+import { writeSimulatorStream } from '../write-simulator-stream.ts';
 import { adaptGeminiRequest } from './adapt-gemini-request.ts';
 import { checkGeminiRequest } from './check-gemini-request.ts';
 import { formatGoogleJson } from './format-google-json.ts';
 import { GEMINI_SIMULATOR_ERRORS as ERRORS } from './gemini-simulator-errors.ts';
 import { findGeminiModel, GEMINI_SIMULATOR_MODELS, type GeminiSimulatorModel } from './gemini-simulator-models.ts';
+import type { GeminiContent } from './gemini-wire-types.ts';
 import { renderGeminiResponse, renderGeminiStream } from './render-gemini-response.ts';
 import { simulateGeminiTurn } from './simulate-gemini-turn.ts';
 
@@ -51,7 +51,7 @@ export function registerGeminiSimulator(app: FastifyInstance, context: Simulator
 
 async function handleModelMethod(context: SimulatorContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const exchange = context.beginExchange('google', request, reply);
-  const { record, clientClosed } = exchange;
+  const { record } = exchange;
   const target = (request.params as { '*': string })['*'];
   const separator = target.lastIndexOf(':');
   const modelName = separator >= 0 ? target.slice(0, separator) : target;
@@ -64,21 +64,14 @@ async function handleModelMethod(context: SimulatorContext, request: FastifyRequ
   if (!exchange.body.ok) return send(exchange, ERRORS.invalidPayload([{ description: 'Invalid JSON payload received. Unexpected token.' }]));
   if (!METHODS.includes(method)) return send(exchange, ERRORS.unknownMethod(method));
 
-  const fault = context.takeFault('google', modelName.replace(/^models\//, ''));
-  if (fault?.firstByteDelayMs) {
-    try {
-      await delay(fault.firstByteDelayMs, undefined, { signal: clientClosed });
-    } catch {
-      return;
-    }
-  }
-  if (fault?.status !== undefined) return sendFault(exchange, fault, method);
-  if (!record.streamed && (fault?.breakMode !== undefined || fault?.afterChunks !== undefined)) {
-    if (fault.breakMode === 'error-event') return send(exchange, ERRORS.status(500));
-    exchange.markBroken();
-    exchange.response.destroy();
-    return;
-  }
+  const preamble = await applySimulatorFault(context, exchange, modelName.replace(/^models\//, ''), {
+    sendError: (error) => send(exchange, error),
+    faultError: (status) => ERRORS.fault(status),
+    unstreamedBreakError: () => ERRORS.status(500),
+    replayBody: (body, headers) => replayBody(exchange, body, headers, method),
+  });
+  if (preamble.answered) return;
+  const { fault } = preamble;
 
   const model = findGeminiModel(modelName);
   if (!model) {
@@ -96,41 +89,25 @@ async function handleModelMethod(context: SimulatorContext, request: FastifyRequ
     // Without alt=sse the API streams one JSON array of the same responses.
     return sendJson(exchange, 200, chunks, fault?.headers);
   }
-  record.status = 200;
-  const outcome = await writeSimulatedStream({
-    response: exchange.response,
+  await writeSimulatorStream(exchange, {
     headers: { ...GOOGLE_HEADERS, 'content-type': 'text/event-stream', ...fault?.headers },
-    stream: { events: chunks.map(formatGoogleJson), lineEnding: '\r\n', terminator: null },
-    chunkDelayMs: fault?.chunkDelayMs ?? 0,
-    streamBreak:
-      fault?.afterChunks !== undefined || fault?.breakMode !== undefined
-        ? { afterChunks: fault.afterChunks ?? 0, breakMode: fault.breakMode ?? 'disconnect', errorEvent: formatGoogleJson({ error: { code: 500, message: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting', status: 'INTERNAL' } }) }
-        : undefined,
-    clientClosed,
-    onBreak: exchange.markBroken,
+    events: chunks.map((chunk) => ({ data: formatGoogleJson(chunk) })),
+    lineEnding: '\r\n',
+    fault,
+    errorEvents: () => [{ data: formatGoogleJson({ error: { code: 500, message: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting', status: 'INTERNAL' } }) }],
   });
-  if (outcome === 'broken') context.settle(record);
 }
 
 /**
- * A fault answers its status with the API's own error for it, or with the test's body; a 200 fault
- * with a body replays that body as the answer (for a stream, each element of an array as an event),
- * so a test can send any recorded response through the gateway.
+ * A 200 fault with a body replays that body as the answer (for a stream, each element of an array as
+ * an event), so a test can send any recorded response through the gateway.
  */
-function sendFault(exchange: Exchange, fault: SimulatorFault, method: Method): void {
-  if (fault.status === 200 && fault.body !== undefined) {
-    if (method !== 'streamGenerateContent') return sendJson(exchange, 200, fault.body, fault.headers);
-    const events = (Array.isArray(fault.body) ? fault.body : [fault.body]).map((event) => `data: ${typeof event === 'string' ? event : formatGoogleJson(event)}\r\n\r\n`);
-    exchange.record.status = 200;
-    exchange.response.writeHead(200, { ...GOOGLE_HEADERS, 'content-type': 'text/event-stream', ...fault.headers });
-    exchange.response.end(events.join(''));
-    return;
-  }
-  const error = fault.body === undefined ? ERRORS.fault(fault.status!) : ERRORS.status(fault.status!);
-  const body = fault.body === undefined ? error.body : typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body, null, 2);
-  exchange.record.status = fault.status;
-  exchange.response.writeHead(fault.status!, { ...JSON_HEADERS, ...error.headers, ...fault.headers });
-  exchange.response.end(body);
+function replayBody(exchange: Exchange, body: unknown, headers: Record<string, string> | undefined, method: Method): void {
+  if (method !== 'streamGenerateContent') return sendJson(exchange, 200, body, headers);
+  const events = (Array.isArray(body) ? body : [body]).map((event) => `data: ${typeof event === 'string' ? event : formatGoogleJson(event)}\r\n\r\n`);
+  exchange.record.status = 200;
+  exchange.response.writeHead(200, { ...GOOGLE_HEADERS, 'content-type': 'text/event-stream', ...headers });
+  exchange.response.end(events.join(''));
 }
 
 /**

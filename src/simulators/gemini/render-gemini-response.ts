@@ -1,6 +1,6 @@
-import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart, GeminiUsageMetadata } from '../../providers/google/gemini-api.ts';
 import { estimateTokens } from '../estimate-tokens.ts';
 import { splitText } from '../plan-stream-parts.ts';
+import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart, GeminiUsageMetadata } from './gemini-wire-types.ts';
 import type { SimulatedGeminiCandidate, SimulatedGeminiTurn } from './simulate-gemini-turn.ts';
 
 /**

@@ -1,10 +1,10 @@
-import type { GeminiFinishReason, GeminiGenerateContentRequest, GeminiPromptFeedback, GeminiSafetyRating } from '../../providers/google/gemini-api.ts';
 import { deterministicId } from '../deterministic-id.ts';
 import { estimatePromptTokens, estimateTokens } from '../estimate-tokens.ts';
 import { generateSimulatedAnswer } from '../generate-simulated-answer.ts';
 import type { PromptCache } from '../prompt-cache.ts';
 import { adaptGeminiRequest } from './adapt-gemini-request.ts';
 import type { GeminiSimulatorModel } from './gemini-simulator-models.ts';
+import type { GeminiFinishReason, GeminiGenerateContentRequest, GeminiPromptFeedback, GeminiSafetyRating } from './gemini-wire-types.ts';
 import { createThoughtSignature } from './simulated-thought-signature.ts';
 
 export interface SimulatedGeminiCandidate {

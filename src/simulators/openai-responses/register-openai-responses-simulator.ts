@@ -1,17 +1,18 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { applySimulatorFault } from '../apply-simulator-fault.ts';
+import type { ServerSentEvent } from '../encode-server-sent-event.ts';
 import { openaiSimulatorProfile } from '../openai-simulator-profile.ts';
 import { simulateTurn } from '../simulate-turn.ts';
-import { SimulatorError } from '../simulator-error.ts';
-import type { Exchange, SimulatorContext } from '../start-simulators.ts';
+import type { Exchange, SimulatorContext } from '../simulator-context.ts';
+import type { SimulatorError } from '../simulator-error.ts';
+import { writeSimulatorStream } from '../write-simulator-stream.ts';
 import { buildSimulatedResponse, type SimulatedResponse } from './build-simulated-response.ts';
 import { checkResponsesModelRules } from './check-responses-model-rules.ts';
 import { checkResponsesRequest } from './check-responses-request.ts';
 import { convertResponsesRequestToChat } from './convert-responses-request-to-chat.ts';
-import { renderResponseEvents, renderResponseFailureEvents } from './render-response-events.ts';
+import { renderResponseEvents, renderResponseFailureEvents, type ResponseStreamEvent } from './render-response-events.ts';
 import { renderResponseObject } from './render-response-object.ts';
 import { responsesError } from './responses-error.ts';
-import { writeResponseEvents } from './write-response-events.ts';
 
 /**
  * How long a background response stays `queued` before it completes, unless a fault's
@@ -42,25 +43,15 @@ export function registerOpenAIResponsesSimulator(app: FastifyInstance, context: 
     if (!exchange.body.ok) return sendError(exchange, profile.invalidJsonError());
     const body = exchange.body.value as Record<string, unknown> | null;
     const background = body?.background === true;
-    const fault = context.takeFault('openai', body?.model);
-    if (fault?.firstByteDelayMs && !background) {
-      try {
-        await delay(fault.firstByteDelayMs, undefined, { signal: exchange.clientClosed });
-      } catch {
-        return;
-      }
-    }
-    if (fault?.status !== undefined) {
-      const error = fault.body === undefined ? profile.faultError(fault.status) : new SimulatorError(fault.status, fault.body);
-      return sendError(exchange, new SimulatorError(error.status, error.body, { ...error.headers, ...fault.headers }));
-    }
-    const breaks = fault?.breakMode !== undefined || fault?.afterChunks !== undefined;
-    if (breaks && !exchange.record.streamed) {
-      if (fault?.breakMode === 'error-event') return sendError(exchange, profile.faultError(500));
-      exchange.markBroken();
-      exchange.response.destroy();
-      return;
-    }
+    const preamble = await applySimulatorFault(context, exchange, body?.model, {
+      sendError: (error) => sendError(exchange, error),
+      faultError: (status) => profile.faultError(status),
+      unstreamedBreakError: () => profile.faultError(500),
+      // A background response spends the delay queued instead.
+      delayFirstByte: !background,
+    });
+    if (preamble.answered) return;
+    const { fault } = preamble;
 
     const checked = checkResponsesRequest(body);
     if (!checked.ok) return sendError(exchange, checked.error);
@@ -98,18 +89,13 @@ export function registerOpenAIResponsesSimulator(app: FastifyInstance, context: 
       exchange.response.end(JSON.stringify(renderResponseObject(simulated), null, 2));
       return;
     }
-    const outcome = await writeResponseEvents({
-      response: exchange.response,
+    // Named events with their JSON, and no `[DONE]`: the stream ends after `response.completed`.
+    await writeSimulatorStream(exchange, {
       headers,
-      events: renderResponseEvents(simulated),
-      chunkDelayMs: fault?.chunkDelayMs ?? 0,
-      streamBreak: breaks
-        ? { afterChunks: fault?.afterChunks ?? 0, breakMode: fault?.breakMode ?? 'disconnect', failureEvents: (sequence) => renderResponseFailureEvents(simulated, sequence) }
-        : undefined,
-      clientClosed: exchange.clientClosed,
-      onBreak: exchange.markBroken,
+      events: renderResponseEvents(simulated).map(namedEvent),
+      fault,
+      errorEvents: (sequence) => renderResponseFailureEvents(simulated, sequence).map(namedEvent),
     });
-    if (outcome === 'broken') context.settle(exchange.record);
   });
 
   app.get(`${basePath}/responses/:responseId`, async (request, reply) => {
@@ -153,6 +139,11 @@ export function registerOpenAIResponsesSimulator(app: FastifyInstance, context: 
     const response = responses.get(responseId);
     return response ? { ok: true, response } : { ok: false, error: responsesError(404, `Response with id '${responseId}' not found.`, null, null) };
   }
+}
+
+/** `event: response.output_text.delta` with `data: {"type":"response.output_text.delta",…}`. */
+function namedEvent(event: ResponseStreamEvent): ServerSentEvent {
+  return { event: event.type, data: JSON.stringify(event.data) };
 }
 
 function sendJson(exchange: Exchange, body: unknown): void {
