@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import autocannon from 'autocannon';
 import pino from 'pino';
 import { loadConfig } from '../src/config/load-config.ts';
-import { PROVIDER_DESCRIPTORS } from '../src/providers/provider-registry.ts';
+import { PROVIDER_DESCRIPTORS } from '../src/providers/provider-descriptors.ts';
 import { createSwitchyard } from '../src/switchyard.ts';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);

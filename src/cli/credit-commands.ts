@@ -1,7 +1,7 @@
 import type { Command, Option } from 'commander';
 import { formatMicros } from '../core/format-micros.ts';
 import { parseCreditsOption } from './parse-option-values.ts';
-import { withSwitchyard } from './with-switchyard.ts';
+import { withAccountServices } from './with-account-services.ts';
 
 const RECENT_LEDGER_ENTRIES = '20';
 
@@ -16,8 +16,8 @@ export function registerCreditCommands(program: Command, configOption: Option): 
     .option('--reason <text>', 'why, kept in the ledger (an invoice number, a grant)')
     .addOption(configOption)
     .action((options: { org: string; amount: number; reason?: string; config?: string }) =>
-      withSwitchyard(options, async (switchyard) => {
-        const { entry, balance } = await switchyard.accounts.addCredits(options.org, options.amount, options.reason);
+      withAccountServices(options, async (services) => {
+        const { entry, balance } = await services.accounts.addCredits(options.org, options.amount, options.reason);
         console.log(`Added ${formatMicros(entry.amount)} credits to '${options.org}' (${entry.id}). Balance: ${formatMicros(balance)} credits.`);
       }),
     );
@@ -28,11 +28,11 @@ export function registerCreditCommands(program: Command, configOption: Option): 
     .option('--limit <n>', 'how many ledger entries', RECENT_LEDGER_ENTRIES)
     .addOption(configOption)
     .action((options: { org: string; limit: string; config?: string }) =>
-      withSwitchyard(options, async (switchyard) => {
-        const balance = await switchyard.accounts.balance(options.org);
+      withAccountServices(options, async (services) => {
+        const balance = await services.accounts.balance(options.org);
         console.log(`Balance of '${options.org}': ${formatMicros(balance)} credits (${balance} micro-credits)`);
         const limit = Number(options.limit);
-        const entries = await switchyard.accounts.listLedger({ organizationName: options.org, limit: Number.isSafeInteger(limit) && limit > 0 ? limit : Number(RECENT_LEDGER_ENTRIES) });
+        const entries = await services.accounts.listLedger({ organizationName: options.org, limit: Number.isSafeInteger(limit) && limit > 0 ? limit : Number(RECENT_LEDGER_ENTRIES) });
         for (const entry of entries) {
           console.log(`${entry.createdAt}\t${entry.kind}\t${formatMicros(entry.amount)}\t${entry.reason ?? entry.requestId ?? ''}`);
         }

@@ -2,7 +2,7 @@ import type { Command, Option } from 'commander';
 import type { ApiKeyRecord } from '../store/store.ts';
 import { describeLimits } from './describe-limits.ts';
 import { parseBudgetOption, parseExpiryOption, parseLimitOption, parseModelListOption, settingOf, type Removable } from './parse-option-values.ts';
-import { withSwitchyard } from './with-switchyard.ts';
+import { withAccountServices } from './with-account-services.ts';
 
 interface KeySettingOptions {
   name?: string;
@@ -27,8 +27,8 @@ export function registerKeyCommands(program: Command, configOption: Option): voi
   )
     .addOption(configOption)
     .action((options: KeySettingOptions & { org: string }) =>
-      withSwitchyard(options, async (switchyard) => {
-        const { key, secret } = await switchyard.accounts.createApiKey(options.org, options.name, {
+      withAccountServices(options, async (services) => {
+        const { key, secret } = await services.accounts.createApiKey(options.org, options.name, {
           expiresAt: settingOf(options.expires),
           allowedModels: settingOf(options.models),
           limits: limitsOf(options),
@@ -44,9 +44,9 @@ export function registerKeyCommands(program: Command, configOption: Option): voi
     .option('--org <name>', 'only this organization')
     .addOption(configOption)
     .action((options: { org?: string; config?: string }) =>
-      withSwitchyard(options, async (switchyard) => {
+      withAccountServices(options, async (services) => {
         const now = Date.now();
-        for (const key of await switchyard.accounts.listApiKeys(options.org)) {
+        for (const key of await services.accounts.listApiKeys(options.org)) {
           const state = key.revokedAt ? `revoked ${key.revokedAt}` : key.expiresAt && Date.parse(key.expiresAt) <= now ? `expired ${key.expiresAt}` : 'active';
           console.log(`${key.id}\t${key.prefix}…\t${key.name ?? ''}\t${key.createdAt}\t${state}`);
         }
@@ -60,8 +60,8 @@ export function registerKeyCommands(program: Command, configOption: Option): voi
   )
     .addOption(configOption)
     .action((id: string, options: KeySettingOptions) =>
-      withSwitchyard(options, async (switchyard) => {
-        const key = await switchyard.accounts.updateApiKey(id, {
+      withAccountServices(options, async (services) => {
+        const key = await services.accounts.updateApiKey(id, {
           name: options.name,
           expiresAt: settingOf(options.expires),
           allowedModels: settingOf(options.models),
@@ -76,8 +76,8 @@ export function registerKeyCommands(program: Command, configOption: Option): voi
     .description('revoke an API key by its id (key_…); a running server refuses it within a second')
     .addOption(configOption)
     .action((id: string, options: { config?: string }) =>
-      withSwitchyard(options, async (switchyard) => {
-        const key = await switchyard.accounts.revokeApiKey(id);
+      withAccountServices(options, async (services) => {
+        const key = await services.accounts.revokeApiKey(id);
         console.log(`Revoked ${key.id} (${key.prefix}…)`);
       }),
     );

@@ -1,7 +1,7 @@
 import type { Command, Option } from 'commander';
 import { describeLimits } from './describe-limits.ts';
 import { parseLimitOption, settingOf, type Removable } from './parse-option-values.ts';
-import { withSwitchyard } from './with-switchyard.ts';
+import { withAccountServices } from './with-account-services.ts';
 
 interface LimitOptions {
   rpm?: Removable<number>;
@@ -17,8 +17,8 @@ export function registerOrganizationCommands(program: Command, configOption: Opt
     .description('create an organization')
     .addOption(configOption)
     .action((name: string, options: { config?: string }) =>
-      withSwitchyard(options, async (switchyard) => {
-        const organization = await switchyard.accounts.createOrganization(name);
+      withAccountServices(options, async (services) => {
+        const organization = await services.accounts.createOrganization(name);
         console.log(`${organization.id}\t${organization.name}`);
       }),
     );
@@ -27,8 +27,8 @@ export function registerOrganizationCommands(program: Command, configOption: Opt
     .description('list organizations: id, name, creation time, and "disabled" for disabled ones')
     .addOption(configOption)
     .action((options: { config?: string }) =>
-      withSwitchyard(options, async (switchyard) => {
-        for (const organization of await switchyard.accounts.listOrganizations()) {
+      withAccountServices(options, async (services) => {
+        for (const organization of await services.accounts.listOrganizations()) {
           console.log(`${organization.id}\t${organization.name}\t${organization.createdAt}${organization.disabledAt ? '\tdisabled' : ''}`);
         }
       }),
@@ -38,8 +38,8 @@ export function registerOrganizationCommands(program: Command, configOption: Opt
     .description("disable an organization: every request with any of its keys is refused (403) until it is enabled again; a running server sees it within a second")
     .addOption(configOption)
     .action((name: string, options: { config?: string }) =>
-      withSwitchyard(options, async (switchyard) => {
-        const organization = await switchyard.accounts.updateOrganization(name, { disabled: true });
+      withAccountServices(options, async (services) => {
+        const organization = await services.accounts.updateOrganization(name, { disabled: true });
         console.log(`Disabled organization '${organization.name}' (since ${organization.disabledAt}): its requests are refused until 'switchyard orgs enable ${organization.name}'.`);
       }),
     );
@@ -48,8 +48,8 @@ export function registerOrganizationCommands(program: Command, configOption: Opt
     .description('enable a disabled organization again')
     .addOption(configOption)
     .action((name: string, options: { config?: string }) =>
-      withSwitchyard(options, async (switchyard) => {
-        const organization = await switchyard.accounts.updateOrganization(name, { disabled: false });
+      withAccountServices(options, async (services) => {
+        const organization = await services.accounts.updateOrganization(name, { disabled: false });
         console.log(`Enabled organization '${organization.name}'.`);
       }),
     );
@@ -61,10 +61,10 @@ export function registerOrganizationCommands(program: Command, configOption: Opt
     .option('--concurrency <n>', 'requests in flight at once', parseLimitOption)
     .addOption(configOption)
     .action((name: string, options: LimitOptions & { config?: string }) =>
-      withSwitchyard(options, async (switchyard) => {
+      withAccountServices(options, async (services) => {
         const limits = { requestsPerMinute: settingOf(options.rpm), tokensPerMinute: settingOf(options.tpm), concurrentRequests: settingOf(options.concurrency) };
         const changed = Object.values(limits).some((value) => value !== undefined);
-        const organization = changed ? await switchyard.accounts.updateOrganization(name, { limits }) : await switchyard.accounts.requireOrganization(name);
+        const organization = changed ? await services.accounts.updateOrganization(name, { limits }) : await services.accounts.requireOrganization(name);
         console.log(`Limits of '${organization.name}': ${describeLimits(organization.limits, { budgets: false })}`);
       }),
     );

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load-config.ts';
-import { PROVIDER_DESCRIPTORS } from '../providers/provider-registry.ts';
+import { PROVIDER_DESCRIPTORS } from '../providers/provider-descriptors.ts';
 import { startGateway } from '../server/start-gateway.ts';
 import { startSimulators } from '../simulators/start-simulators.ts';
 import { closeOnSignals, describeProviders } from './run-serve.ts';

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load-config.ts';
-import { PROVIDER_DESCRIPTORS } from '../providers/provider-registry.ts';
+import { PROVIDER_DESCRIPTORS } from '../providers/provider-descriptors.ts';
 import { startGateway, type RunningGateway } from '../server/start-gateway.ts';
 
 export async function runServe(options: { config?: string }): Promise<void> {

@@ -2,7 +2,7 @@ import type { Command, Option } from 'commander';
 import { formatMicros } from '../core/format-micros.ts';
 import type { UsageGroup } from '../usage/parse-usage-groups.ts';
 import { parseTimeOption, parseUsageGroupsOption } from './parse-option-values.ts';
-import { withSwitchyard } from './with-switchyard.ts';
+import { withAccountServices } from './with-account-services.ts';
 
 /** `switchyard usage`: request, token and credit totals from the store, as a tab-separated table under a header line. */
 export function registerUsageCommand(program: Command, configOption: Option): void {
@@ -15,9 +15,9 @@ export function registerUsageCommand(program: Command, configOption: Option): vo
     .option('--to <time>', 'until this ISO date or time (exclusive)', parseTimeOption)
     .addOption(configOption)
     .action((options: { org?: string; groupBy: UsageGroup[]; from?: string; to?: string; config?: string }) =>
-      withSwitchyard(options, async (switchyard) => {
-        const rows = await switchyard.accounts.summarizeUsage({ organizationName: options.org, groupBy: options.groupBy, from: options.from, to: options.to });
-        const names = new Map((await switchyard.accounts.listOrganizations()).map((organization) => [organization.id, organization.name]));
+      withAccountServices(options, async (services) => {
+        const rows = await services.accounts.summarizeUsage({ organizationName: options.org, groupBy: options.groupBy, from: options.from, to: options.to });
+        const names = new Map((await services.accounts.listOrganizations()).map((organization) => [organization.id, organization.name]));
         console.log([...options.groupBy, 'requests', 'prompt_tokens', 'completion_tokens', 'credits'].join('\t'));
         for (const row of rows) {
           const groups = options.groupBy.map((group) => {

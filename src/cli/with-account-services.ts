@@ -1,15 +1,18 @@
 import pino from 'pino';
+import { openAccountServices, type AccountServices } from '../account-services.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { PROVIDER_DESCRIPTORS } from '../providers/provider-registry.ts';
-import { createSwitchyard, type Switchyard } from '../switchyard.ts';
+import { PROVIDER_DESCRIPTORS } from '../providers/provider-descriptors.ts';
 
-/** Runs a one-shot CLI command against the same service layer and store the server uses. */
-export async function withSwitchyard(options: { config?: string }, command: (switchyard: Switchyard) => Promise<void>): Promise<void> {
+/**
+ * Runs a one-shot CLI command against the same account services and store the server uses;
+ * only those are loaded (no adapters, HTTP client or pipeline).
+ */
+export async function withAccountServices(options: { config?: string }, command: (services: AccountServices) => Promise<void>): Promise<void> {
   const config = loadConfig({ environment: process.env, configFile: options.config, providers: PROVIDER_DESCRIPTORS });
-  const switchyard = await createSwitchyard(config, { logger: pino({ level: 'warn' }, pino.destination(2)) });
+  const services = await openAccountServices(config, pino({ level: 'warn' }, pino.destination(2)));
   try {
-    await command(switchyard);
+    await command(services);
   } finally {
-    await switchyard.close();
+    await services.close();
   }
 }

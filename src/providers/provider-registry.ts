@@ -1,25 +1,12 @@
 import type { SwitchyardConfig } from '../config/load-config.ts';
 import { AnthropicAdapter } from './anthropic/anthropic-adapter.ts';
 import { anthropicDescriptor } from './anthropic/anthropic-descriptor.ts';
-import { fireworksProfile } from './fireworks/fireworks-profile.ts';
 import { googleDescriptor } from './google/google-descriptor.ts';
 import { GoogleAdapter } from './google/google-adapter.ts';
 import { OpenAICompatibleAdapter } from './openai-compatible/openai-compatible-adapter.ts';
-import type { OpenAICompatibleProfile } from './openai-compatible/openai-compatible-profile.ts';
-import { openaiProfile } from './openai/openai-profile.ts';
-import { perplexityProfile } from './perplexity/perplexity-profile.ts';
-import type { ProviderAdapter, ProviderDescriptor } from './provider-adapter.ts';
+import type { ProviderAdapter } from './provider-adapter.ts';
+import { OPENAI_COMPATIBLE_PROFILES } from './provider-descriptors.ts';
 import type { UpstreamClient } from './upstream-client.ts';
-import { xaiProfile } from './xai/xai-profile.ts';
-
-const OPENAI_COMPATIBLE_PROFILES: OpenAICompatibleProfile[] = [openaiProfile, xaiProfile, fireworksProfile, perplexityProfile];
-
-/** Every provider this build can talk to, for configuration and start-up messages. */
-export const PROVIDER_DESCRIPTORS: ProviderDescriptor[] = [
-  ...OPENAI_COMPATIBLE_PROFILES.map((profile) => profile.descriptor),
-  anthropicDescriptor,
-  googleDescriptor,
-];
 
 /** Adapters for the providers that have an API key: a provider without one is off. */
 export function createProviderAdapters(config: SwitchyardConfig, client: UpstreamClient): Map<string, ProviderAdapter> {

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-registry.ts';
+import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-descriptors.ts';
 import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createSwitchyard } from '../../src/switchyard.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-registry.ts';
+import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-descriptors.ts';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway.ts';
 import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
 import { postgresTestSchema } from './postgres-test-schema.ts';

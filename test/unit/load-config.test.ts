@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigError } from '../../src/core/config-error.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-registry.ts';
+import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-descriptors.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'switchyard-config-test-'));
 after(() => rmSync(folder, { recursive: true, force: true }));

@@ -1,0 +1,90 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { AccountService } from './accounts/account-service.ts';
+import { KeyCache } from './accounts/key-cache.ts';
+import { KeyChangeChannel } from './accounts/key-change-channel.ts';
+import { BUILTIN_MODELS } from './catalog/builtin-models.ts';
+import { ModelCatalog } from './catalog/model-catalog.ts';
+import type { SwitchyardConfig } from './config/load-config.ts';
+import type { AdmissionCounters } from './metering/admission-counters.ts';
+import { CreditService } from './metering/credit-service.ts';
+import { MemoryAdmissionCounters } from './metering/memory-admission-counters.ts';
+import { RedisAdmissionCounters } from './metering/redis-admission-counters.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
+import { UsageRecorder } from './usage/usage-recorder.ts';
+
+/**
+ * The half of the service layer that organizations, keys and credits need: store, catalog, key
+ * cache, usage recorder, balances. What the CLI's one-shot commands open — no provider adapter,
+ * HTTP client, pipeline or tokenizer is loaded for them — and what `createSwitchyard` builds on.
+ */
+export interface AccountServices {
+  config: SwitchyardConfig;
+  logger: Logger;
+  store: Store;
+  catalog: ModelCatalog;
+  keyCache: KeyCache;
+  accounts: AccountService;
+  usage: UsageRecorder;
+  /** Credits: top-ups, adjustments and balances (integer micro-credits; 1 credit = 1 USD of provider list price). */
+  credits: CreditService;
+  /** Balances, reservations and concurrency slots: in memory, or shared through Redis. */
+  counters: AdmissionCounters;
+  /** Shared by every instance when REDIS_URL is set: balances, reservations, rate limits, key change announcements. */
+  redis: Redis | undefined;
+  /** Starts background work (key cache polling, usage flushing). The CLI's one-shot commands skip it. */
+  start(): Promise<void>;
+  /** Flushes usage and releases connections. */
+  close(): Promise<void>;
+}
+
+export async function openAccountServices(config: SwitchyardConfig, logger: Logger): Promise<AccountServices> {
+  // The catalog is checked first: a bad models entry fails before any file is created.
+  const catalog = new ModelCatalog(BUILTIN_MODELS, config.models);
+  const store: Store = openStore(config);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  // ioredis is loaded only when configured: its import alone costs every CLI command ~80 ms.
+  // No auto-pipelining: rate-limiter-flexible's own Redis command breaks inside ioredis's automatic
+  // pipelines under concurrency ("pipeline[functionName] is not a function"), and the follow-up
+  // error escaped as an uncaught exception that ended the process (found by the two-instance scenario).
+  const redis = config.redisUrl ? new (await import('ioredis')).Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const keyChanges = redis ? new KeyChangeChannel(redis, config.redisPrefix, logger) : undefined;
+  const keyCache = new KeyCache(store, keyChanges);
+  const usage = new UsageRecorder(store, logger);
+  const counters: AdmissionCounters = redis
+    ? new RedisAdmissionCounters(redis, config.redisPrefix, store, usage, logger)
+    : new MemoryAdmissionCounters(store, usage, logger);
+  const credits = new CreditService(store, counters);
+  return {
+    config,
+    logger,
+    store,
+    catalog,
+    keyCache,
+    // Top-ups go through the credit service, so the balances requests are admitted against see them at once.
+    accounts: new AccountService(store, { keyCache, catalog, credits }),
+    usage,
+    credits,
+    counters,
+    redis,
+    async start() {
+      await keyCache.start();
+      await counters.start();
+      usage.start();
+    },
+    async close() {
+      keyCache.stop();
+      await usage.close();
+      await counters.close();
+      await keyChanges?.close();
+      await redis?.quit().catch(() => undefined);
+      await store.close();
+    },
+  };
+}
