@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// The CLI runs the TypeScript sources directly through tsx, so `npm ci` is the only install step.
-import { register } from 'tsx/esm/api';
+// Runs the JavaScript that `npm ci` (through `prepare`) or `npm run build` compiles from src/ to dist/.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error('switchyard: dist/cli/main.js is missing: the TypeScript sources have not been compiled.');
+  console.error('Run `npm run build` (or `npm ci`, which builds) in the Switchyard folder, then try again.');
+  process.exit(1);
+}
+await import(main.href);
