@@ -68,6 +68,11 @@ export class AdmissionService {
       settle: (cost, tokens) => {
         if (settled) return;
         settled = true;
+        // The counters must only ever see whole, finite micro-credits: one NaN would switch an organization's credit check off.
+        if (!Number.isSafeInteger(cost) || cost < 0) {
+          this.options.logger.error({ requestId: ticket.requestId, cost: String(cost) }, 'a request was priced at an invalid amount; its reservation is charged instead');
+          cost = ticket.reservation;
+        }
         const counting = held ? this.counters.settle(ticket, cost) : this.counters.charge(ticket.organizationId, ticket.apiKeyId, ticket.month, cost);
         counting.catch((error: unknown) => this.options.logger.error({ err: error, requestId: ticket.requestId }, 'could not settle a request with the credit counters'));
         void this.rateWindows.addTokens(subjects, tokens);

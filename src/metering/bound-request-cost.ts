@@ -10,22 +10,26 @@ const IMAGE_TOKENS = 2_000;
 const TOKENS_PER_OBJECT = 4;
 const IMAGE_PART_TYPES = new Set(['image_url', 'image', 'input_image']);
 const OUTPUT_LIMIT_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
+/** OpenAI's most choices per request; a larger `n` is refused by the provider, and must not make the reservation unbounded. */
+const MOST_CHOICES = 128;
 
 /**
  * The most a request can cost, in micro-credits: what the gateway reserves before dispatch. No
  * tokenizer runs on the hot path for it: a token is never shorter than one UTF-8 byte, so the
  * prompt's text bytes bound its tokens on every provider, priced at the dearer of the input and
  * cache-write prices; the output is bounded by the request's own limit (`max_tokens`,
- * `max_completion_tokens`, `max_output_tokens`) or else the model's, times `n`. Whatever the
- * provider reports later is at most this, so a request's real cost never exceeds its reservation.
+ * `max_completion_tokens`, `max_output_tokens`) but never above the model's (no provider writes
+ * more than its model can; a `max_tokens` of 1e308 is the client's to send, not a reservation of
+ * 1e308 tokens), times `n` (at most 128). Whatever the provider reports later is at most this, so
+ * a request's real cost never exceeds its reservation; the result is always a safe integer.
  * Works on the body of any surface (chat, Messages, Responses), translated or passed through.
  */
 export function boundRequestCost(body: unknown, model: CatalogModel): number {
   const request = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const promptTokens = boundPromptTokens(request);
   const requestedLimit = OUTPUT_LIMIT_FIELDS.map((field) => request[field]).find((value): value is number => typeof value === 'number' && value > 0);
-  const choices = typeof request.n === 'number' && request.n > 1 ? Math.trunc(request.n) : 1;
-  const outputTokens = Math.trunc(requestedLimit ?? model.maxOutputTokens) * choices;
+  const choices = typeof request.n === 'number' && request.n > 1 ? Math.min(Math.trunc(request.n), MOST_CHOICES) : 1;
+  const outputTokens = Math.ceil(Math.min(requestedLimit ?? model.maxOutputTokens, model.maxOutputTokens)) * choices;
   const writesCost = (model.pricing.cacheWritePerMillion ?? 0) > model.pricing.inputPerMillion;
   return computeCost({ promptTokens, cacheWriteTokens: writesCost ? promptTokens : undefined, completionTokens: outputTokens }, model.pricing);
 }

@@ -43,4 +43,19 @@ describe('boundRequestCost: the reservation, the most a request can cost', () =>
     const body = { max_tokens: 1, messages: [{ role: 'user', content: text }] };
     assert.ok(boundRequestCost(body, claude) >= computeCost({ promptTokens: 1_000, cacheWriteTokens: 1_000, completionTokens: 1 }, claude.pricing));
   });
+
+  test('a huge output limit or n reserves at most the model\'s output limit, as a safe integer (a max_tokens of 1e308 once made the reservation Infinity)', () => {
+    const gpt = model('gpt-5-mini');
+    const messages = [{ role: 'user', content: 'Hi' }];
+    const atModelLimit = boundRequestCost({ messages, max_tokens: gpt.maxOutputTokens }, gpt);
+    for (const field of ['max_tokens', 'max_completion_tokens', 'max_output_tokens']) {
+      const reservation = boundRequestCost({ messages, [field]: 1e308 }, gpt);
+      assert.ok(Number.isSafeInteger(reservation), field);
+      assert.equal(reservation, atModelLimit, field);
+    }
+    const manyChoices = boundRequestCost({ messages, max_tokens: 1e308, n: 1e308 }, gpt);
+    assert.ok(Number.isSafeInteger(manyChoices));
+    assert.ok(manyChoices <= atModelLimit * 128);
+  });
 });
+
