@@ -176,6 +176,8 @@ export const GATEWAY_ERRORS = {
     }),
   malformedJson: (reason: string) =>
     new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_json', message: `Request body is not valid JSON: ${reason}` }),
+  jsonTooDeep: (limit: number) =>
+    new GatewayError({ status: 400, type: 'invalid_request_error', code: 'json_too_deep', message: `Request body nests objects and arrays deeper than ${limit} levels` }),
   bodyTooLarge: (limitBytes: number) =>
     new GatewayError({
       status: 413,

@@ -9,6 +9,7 @@ import { openAIChatSurface } from '../dialects/openai-chat/openai-chat-surface.t
 import { createOpenAIResponsesSurface } from '../dialects/openai-responses/openai-responses-surface.ts';
 import { responsesRequestSchema } from '../dialects/openai-responses/responses-request-schema.ts';
 import type { AuthenticatedKey } from '../store/store.ts';
+import { exceedsJsonDepth } from './exceeds-json-depth.ts';
 import { generateRequestId } from './generate-request-id.ts';
 import { renderError } from './render-error.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
@@ -29,6 +30,9 @@ declare module 'fastify' {
     principal?: AuthenticatedKey;
   }
 }
+
+/** Deeper than any provider's API needs (tool schemas included), shallow enough for every recursive walk of a body. */
+const MAX_JSON_DEPTH = 128;
 
 /** The seed's legacy path, the gateway path, and the plain OpenAI path. */
 const CHAT_COMPLETIONS_PATHS = ['/v1/api/openai/chat/completions', '/v1/gateway/chat/completions', '/v1/chat/completions'];
@@ -59,6 +63,17 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
   });
   // The gateway speaks JSON only: any other body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
+  // Fastify's own JSON parser (prototype poisoning refused), then a depth limit: a small body
+  // nested thousands of levels deep must be a 400, not a stack overflow further on.
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parseJson(request, body as string, (error: Error | null, value?: unknown) => {
+      if (error) return done(error, undefined);
+      if (exceedsJsonDepth(value, MAX_JSON_DEPTH)) return done(GATEWAY_ERRORS.jsonTooDeep(MAX_JSON_DEPTH), undefined);
+      done(null, value);
+    });
+  });
   app.setErrorHandler(renderError);
   app.setNotFoundHandler((request) => {
     throw GATEWAY_ERRORS.routeNotFound(request.method, request.url.split('?')[0]);
