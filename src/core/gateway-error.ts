@@ -176,6 +176,13 @@ export const GATEWAY_ERRORS = {
     }),
   malformedJson: (reason: string) =>
     new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_json', message: `Request body is not valid JSON: ${reason}` }),
+  /** The HTTP request itself could not be read (malformed request line or headers); nothing of it is echoed. */
+  malformedHttpRequest: () => new GatewayError({ status: 400, type: 'invalid_request_error', code: 'malformed_request', message: 'The HTTP request could not be parsed' }),
+  headersTooLarge: () =>
+    new GatewayError({ status: 431, type: 'invalid_request_error', code: 'headers_too_large', message: "The request's headers are larger than the gateway accepts" }),
+  uriTooLong: () => new GatewayError({ status: 414, type: 'invalid_request_error', code: 'uri_too_long', message: 'The request path is longer than the gateway accepts' }),
+  invalidUrl: () => new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_url', message: 'The request path is not a valid URL' }),
+  clientTimeout: () => new GatewayError({ status: 408, type: 'invalid_request_error', code: 'request_timeout', message: 'The request was not received in time' }),
   jsonTooDeep: (limit: number) =>
     new GatewayError({ status: 400, type: 'invalid_request_error', code: 'json_too_deep', message: `Request body nests objects and arrays deeper than ${limit} levels` }),
   bodyTooLarge: (limitBytes: number) =>

@@ -9,6 +9,7 @@ import { openAIChatSurface } from '../dialects/openai-chat/openai-chat-surface.t
 import { createOpenAIResponsesSurface } from '../dialects/openai-responses/openai-responses-surface.ts';
 import { responsesRequestSchema } from '../dialects/openai-responses/responses-request-schema.ts';
 import type { AuthenticatedKey } from '../store/store.ts';
+import { answerClientError } from './answer-client-error.ts';
 import { exceedsJsonDepth } from './exceeds-json-depth.ts';
 import { generateRequestId } from './generate-request-id.ts';
 import { renderError } from './render-error.ts';
@@ -52,6 +53,9 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1_000 },
     // Types are checked, never coerced: "0.5" is not a temperature. Unknown fields pass through to providers.
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false } },
+    // Requests that never reach a route still get the error envelope, and never an echo of their path.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: (error, request, reply) => renderError(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? GATEWAY_ERRORS.uriTooLong() : GATEWAY_ERRORS.invalidUrl(), request, reply),
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startStack, type Stack } from '../support/start-stack.ts';
 
@@ -58,3 +59,50 @@ function nestedSchema(levels: number): Record<string, unknown> {
   for (let level = 0; level < levels; level += 1) schema = { type: 'object', properties: { inner: schema } };
   return schema;
 }
+
+describe('requests that never reach a route get the error envelope, without an echo of their path', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack.close());
+
+  test('a path parameter over the limit is a 414 uri_too_long that does not repeat the path', async () => {
+    const marker = 'x'.repeat(2_000);
+    const response = await fetch(`${stack.gateway.url}/v1/responses/${marker}`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
+    assert.equal(response.status, 414);
+    const text = await response.text();
+    assert.ok(!text.includes('xxxxxxxxxx'), 'the path is not echoed');
+    assert.equal((JSON.parse(text) as { error: { code: string } }).error.code, 'uri_too_long');
+  });
+
+  test('headers over the limit are a 431 in the envelope', async () => {
+    const response = await rawRequest(stack.gateway.url, `GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    assert.match(response, /^HTTP\/1\.1 431 /);
+    assert.match(response, /"code":"headers_too_large"/);
+    assert.match(response, /"detail":/);
+  });
+
+  test('an unparsable request is a 400 malformed_request in the envelope, and the connection is closed', async () => {
+    for (const raw of ['GARBAGE\r\n\r\n', 'GET /v1/models HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', 'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n']) {
+      const response = await rawRequest(stack.gateway.url, raw);
+      assert.match(response, /^HTTP\/1\.1 400 /, raw);
+      assert.match(response, /"code":"malformed_request"/);
+      assert.match(response, /Connection: close/i);
+    }
+  });
+});
+
+/** Sends raw bytes and reads until the gateway closes the connection. */
+function rawRequest(url: string, raw: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(raw));
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => (received += chunk));
+    socket.on('close', () => resolve(received));
+    socket.on('error', (error) => (received ? resolve(received) : reject(error)));
+  });
+}
+
