@@ -30,6 +30,12 @@ export interface SwitchyardConfig {
   databaseSchema?: string;
   logLevel: string;
   bodyLimitBytes: number;
+  /** Time a client has to send its request headers; past it the connection gets a 408 and is closed. */
+  clientHeadersTimeoutMs: number;
+  /** Time a client has to send its whole request, body included (a trickled body is cut); never the answer's time. */
+  clientRequestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  clientIdleTimeoutMs: number;
   /** Time allowed for a provider to send response headers (and, on streams, each next chunk). */
   upstreamTimeoutMs: number;
   /** Extra attempts on transient upstream failures before any byte reached the client. */
@@ -92,6 +98,7 @@ export function loadConfig(options: {
     ...databaseSettings(environment, file),
     logLevel,
     bodyLimitBytes: integerSetting(environment.SWITCHYARD_BODY_LIMIT_BYTES, 'SWITCHYARD_BODY_LIMIT_BYTES', file.bodyLimitBytes, 'bodyLimitBytes', 20 * 1024 * 1024, 1024, 1024 ** 3),
+    ...clientTimeouts(environment, file),
     upstreamTimeoutMs: integerSetting(environment.SWITCHYARD_UPSTREAM_TIMEOUT_MS, 'SWITCHYARD_UPSTREAM_TIMEOUT_MS', file.upstreamTimeoutMs, 'upstreamTimeoutMs', 600_000, 100, 3_600_000),
     maxRetries: integerSetting(environment.SWITCHYARD_MAX_RETRIES, 'SWITCHYARD_MAX_RETRIES', file.maxRetries, 'maxRetries', 2, 0, 10),
     allowPrivateImageUrls: environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS ? /^(1|true|yes)$/i.test(environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS) : file.allowPrivateImageUrls === true,
@@ -102,6 +109,17 @@ export function loadConfig(options: {
     providers: providerSettings,
     models: parseModelEntries(file.models, providers.map((provider) => provider.id)),
   };
+}
+
+/** Timeouts of the client side of a connection; the headers' must not exceed the whole request's (Node requires it). */
+function clientTimeouts(environment: NodeJS.ProcessEnv, file: Record<string, unknown>): Pick<SwitchyardConfig, 'clientHeadersTimeoutMs' | 'clientRequestTimeoutMs' | 'clientIdleTimeoutMs'> {
+  const clientHeadersTimeoutMs = integerSetting(environment.SWITCHYARD_CLIENT_HEADERS_TIMEOUT_MS, 'SWITCHYARD_CLIENT_HEADERS_TIMEOUT_MS', file.clientHeadersTimeoutMs, 'clientHeadersTimeoutMs', 10_000, 100, 600_000);
+  const clientRequestTimeoutMs = integerSetting(environment.SWITCHYARD_CLIENT_REQUEST_TIMEOUT_MS, 'SWITCHYARD_CLIENT_REQUEST_TIMEOUT_MS', file.clientRequestTimeoutMs, 'clientRequestTimeoutMs', 60_000, 100, 3_600_000);
+  if (clientHeadersTimeoutMs > clientRequestTimeoutMs) {
+    throw new ConfigError('SWITCHYARD_CLIENT_HEADERS_TIMEOUT_MS', `must not exceed SWITCHYARD_CLIENT_REQUEST_TIMEOUT_MS (${clientRequestTimeoutMs})`);
+  }
+  const clientIdleTimeoutMs = integerSetting(environment.SWITCHYARD_CLIENT_IDLE_TIMEOUT_MS, 'SWITCHYARD_CLIENT_IDLE_TIMEOUT_MS', file.clientIdleTimeoutMs, 'clientIdleTimeoutMs', 72_000, 100, 3_600_000);
+  return { clientHeadersTimeoutMs, clientRequestTimeoutMs, clientIdleTimeoutMs };
 }
 
 function readYamlFile(path: string): Record<string, unknown> {

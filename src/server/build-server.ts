@@ -48,6 +48,11 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
     // Each chat request logs one line of its own (without headers); Fastify's two lines a request are off.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: switchyard.config.bodyLimitBytes,
+    // Slow clients are cut: headers and the whole request each have a deadline (checked every
+    // second, not Node's default 30 s), idle keep-alive connections close.
+    requestTimeout: switchyard.config.clientRequestTimeoutMs,
+    keepAliveTimeout: switchyard.config.clientIdleTimeoutMs,
+    http: { headersTimeout: switchyard.config.clientHeadersTimeoutMs, requestTimeout: switchyard.config.clientRequestTimeoutMs, connectionsCheckingInterval: 1_000 },
     genReqId: generateRequestId,
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1_000 },
@@ -63,7 +68,13 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
     // Admin routes have their own guard (the admin token, routes/admin-routes.ts), never a tenant key.
     if (request.routeOptions.config.public || request.routeOptions.config.admin || request.is404) return;
     // The pipeline's authenticate phase, run here for every route so an unauthenticated body is never read.
-    request.principal = await authenticateCredentials({ authorization: request.headers.authorization, apiKey: request.headers['x-api-key'] }, switchyard.keyCache);
+    try {
+      request.principal = await authenticateCredentials({ authorization: request.headers.authorization, apiKey: request.headers['x-api-key'] }, switchyard.keyCache);
+    } catch (error) {
+      // Refused callers get their answer and lose the connection: a body still trickling in cannot hold it open.
+      reply.header('connection', 'close');
+      throw error;
+    }
   });
   // The gateway speaks JSON only: any other body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');

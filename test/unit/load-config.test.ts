@@ -48,6 +48,14 @@ describe('loadConfig', () => {
     assert.equal(config.providers.openai.baseUrl, 'https://api.openai.com/v1');
   });
 
+  it('cuts slow clients by default: 10 s for headers, 60 s for the whole request, 72 s idle; the headers may not outlast the request', () => {
+    const config = load({});
+    assert.deepEqual([config.clientHeadersTimeoutMs, config.clientRequestTimeoutMs, config.clientIdleTimeoutMs], [10_000, 60_000, 72_000]);
+    const set = load({ SWITCHYARD_CLIENT_HEADERS_TIMEOUT_MS: '500', SWITCHYARD_CLIENT_REQUEST_TIMEOUT_MS: '1000', SWITCHYARD_CLIENT_IDLE_TIMEOUT_MS: '2000' });
+    assert.deepEqual([set.clientHeadersTimeoutMs, set.clientRequestTimeoutMs, set.clientIdleTimeoutMs], [500, 1_000, 2_000]);
+    assertConfigError(() => load({ SWITCHYARD_CLIENT_HEADERS_TIMEOUT_MS: '5000', SWITCHYARD_CLIENT_REQUEST_TIMEOUT_MS: '1000' }), 'SWITCHYARD_CLIENT_HEADERS_TIMEOUT_MS');
+  });
+
   it('reads every setting from the YAML file', () => {
     const file = yamlFile(`
 host: 0.0.0.0
