@@ -1,3 +1,4 @@
+import { GATEWAY_ERRORS } from '../core/gateway-error.ts';
 import { parseJson } from '../core/parse-json.ts';
 import type { TrackedRequest } from '../metering/track-request.ts';
 import { mapUpstreamError } from '../providers/map-upstream-error.ts';
@@ -38,6 +39,7 @@ export async function relayNativeAnswer(
         if (tap.observe(event) === 'created') exchange.onCreated?.(tap.objectId!, tap.background === true);
       },
       rewrite: (event) => tap.rewrite(event, (usage) => tracked.price(usage)),
+      failureEvent: () => exchange.encodeStreamError(GATEWAY_ERRORS.upstreamStreamInterrupted(adapter.descriptor.id, 'the connection closed before the answer finished')),
     });
     const background = tap.background === true;
     let usage;
@@ -48,9 +50,9 @@ export async function relayNativeAnswer(
       // Ended early: billed for what was relayed. A background response runs on; a poll bills it.
       usage = estimateAbortedUsage(tap.usage(), tap.relayedOutput(), exchange.estimatePrompt);
     }
-    tracked.finish(outcome === 'completed' ? 200 : outcome === 'client_aborted' ? 499 : 502, {
+    tracked.finish(tap.failure?.status ?? (outcome === 'completed' ? 200 : outcome === 'client_aborted' ? 499 : 502), {
       usage,
-      errorCode: outcome === 'failed' ? 'upstream_stream_interrupted' : undefined,
+      errorCode: tap.failure?.code ?? (outcome === 'failed' ? 'upstream_stream_interrupted' : undefined),
       timeToFirstTokenMs: tap.firstOutputAt === undefined ? undefined : tap.firstOutputAt - tracked.startedAt,
     });
     return undefined;

@@ -81,6 +81,8 @@ export interface NativeExchange {
   /** The answer (or a usage-carrying event's data) with the gateway's cost in its usage; undefined when it has none. */
   addCost(text: string, cost: number): string | undefined;
   createStreamTap(): NativeStreamTap;
+  /** The surface's `error` event, ending a passed-through stream that broke off midway. */
+  encodeStreamError(error: GatewayError): string;
   /** The provider named the object this request created: called at once, without holding up the relay. */
   onCreated?(objectId: string, background: boolean): void;
   /** Whether this request bills the finished object's usage (a stored response's tokens are billed once). True when absent. */
@@ -100,6 +102,8 @@ export interface NativeStreamTap {
   complete(outcome: 'completed' | 'client_aborted' | 'failed'): boolean;
   readonly objectId?: string;
   readonly background?: boolean;
+  /** Set when the provider's own stream reported an error (an `error` event): what the request is recorded as. */
+  readonly failure?: { status: number; code: string };
   /** `performance.now()` at the first output. */
   readonly firstOutputAt: number | undefined;
   /** The output relayed so far, for counting when a stream ends early. */

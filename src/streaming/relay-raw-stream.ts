@@ -20,6 +20,12 @@ export async function relayRawStream(options: {
   body: AsyncIterable<Uint8Array | string>;
   onEvent: (event: EventSourceMessage) => void;
   rewrite?: RawStreamRewrite;
+  /**
+   * The SSE text that ends a stream the provider broke off, in the client's surface (an `error`
+   * event), written before a clean close. Only whole events were relayed before it when `rewrite`
+   * is set; without it (or without this), the connection is cut.
+   */
+  failureEvent?: () => string;
 }): Promise<'completed' | 'client_aborted' | 'failed'> {
   let lastEvent: EventSourceMessage | undefined;
   const parser = createParser({
@@ -55,7 +61,12 @@ export async function relayRawStream(options: {
     }
   } catch {
     if (options.response.destroyed) return 'client_aborted';
-    options.response.destroy();
+    if (options.rewrite && options.failureEvent) {
+      await write(options.response, options.failureEvent());
+      options.response.end();
+    } else {
+      options.response.destroy();
+    }
     return 'failed';
   }
   options.response.end();

@@ -1,10 +1,11 @@
 import { parseJson } from '../../core/parse-json.ts';
 import type { Surface } from '../../gateway/surface.ts';
+import { formatSseEvent } from '../../streaming/format-sse-event.ts';
 import { countJsonTokens } from '../../usage/count-json-tokens.ts';
 import { estimatePromptTokens } from '../../usage/estimate-prompt-tokens.ts';
 import { addMessagesUsageCost } from './add-messages-usage-cost.ts';
 import { decodeMessagesRequest } from './decode-messages-request.ts';
-import { encodeAnthropicError } from './encode-anthropic-error.ts';
+import { encodeAnthropicError, encodeAnthropicStreamError } from './encode-anthropic-error.ts';
 import { encodeMessagesResponse, newMessageId } from './encode-messages-response.ts';
 import type { MessagesRequest, MessagesUsage } from './messages-api.ts';
 import { createMessagesStreamEncoder } from './messages-stream-encoder.ts';
@@ -46,6 +47,7 @@ export const anthropicMessagesSurface: Surface<MessagesRequest> = {
       },
       addCost: addMessagesUsageCost,
       createStreamTap: createMessagesStreamTap,
+      encodeStreamError: (error) => formatSseEvent(encodeAnthropicStreamError(error), 'error'),
       estimatePrompt: () => estimateMessagesPrompt(call.body),
     }),
   },

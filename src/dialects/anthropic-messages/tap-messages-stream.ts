@@ -1,4 +1,5 @@
 import { parseJson } from '../../core/parse-json.ts';
+import { mapAnthropicError } from '../../providers/anthropic/map-anthropic-error.ts';
 import type { NativeStreamTap } from '../../gateway/surface.ts';
 import { formatSseEvent } from '../../streaming/format-sse-event.ts';
 import { addMessagesUsageCost } from './add-messages-usage-cost.ts';
@@ -9,7 +10,8 @@ import { readMessagesUsage } from './read-messages-usage.ts';
  * Follows a passed-through Messages event stream: `message_start` carries the input side of the
  * usage, each `message_delta` the running totals (output, and input fields in newer API versions),
  * and gets the gateway's `cost`. Content deltas are kept unparsed: only a stream that ends early
- * has them read, to count what it relayed. A stream that ends cleanly is whole.
+ * has them read, to count what it relayed. A stream that ends cleanly is whole; one whose `error`
+ * event was relayed is recorded as that error.
  * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming#event-types
  */
 export function createMessagesStreamTap(): NativeStreamTap {
@@ -17,7 +19,14 @@ export function createMessagesStreamTap(): NativeStreamTap {
   const deltas: string[] = [];
   const tap = {
     firstOutputAt: undefined as number | undefined,
+    failure: undefined as { status: number; code: string } | undefined,
     observe(event: { event?: string; data: string }): undefined {
+      if (event.event === 'error') {
+        // Anthropic ends a failing stream with an error event (overloaded_error, api_error): the request failed, whatever the HTTP status was.
+        const error = mapAnthropicError({ provider: 'anthropic', rawBody: event.data, secrets: [] });
+        tap.failure = { status: error.status, code: error.code };
+        return undefined;
+      }
       if (event.event === 'content_block_delta') {
         tap.firstOutputAt ??= performance.now();
         deltas.push(event.data);

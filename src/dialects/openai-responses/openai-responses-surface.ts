@@ -2,6 +2,7 @@ import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
 import type { ResponseOwnership } from '../../gateway/response-ownership.ts';
 import type { NativeExchange, StoredObject, Surface } from '../../gateway/surface.ts';
+import { formatSseEvent } from '../../streaming/format-sse-event.ts';
 import { countJsonTokens } from '../../usage/count-json-tokens.ts';
 import { encodeOpenAIError } from '../openai-chat/encode-openai-error.ts';
 import { addResponsesUsageCost } from './add-responses-usage-cost.ts';
@@ -78,7 +79,7 @@ export function createOpenAIResponsesSurface(ownership: ResponseOwnership): Surf
 }
 
 /** What every relayed Responses answer shares: how its errors, usage and cost read. */
-const responsesExchange: Pick<NativeExchange, 'errors' | 'readError' | 'readAnswer' | 'addCost' | 'createStreamTap'> = {
+const responsesExchange: Pick<NativeExchange, 'errors' | 'readError' | 'readAnswer' | 'addCost' | 'createStreamTap' | 'encodeStreamError'> = {
   errors: 'relay',
   readError: (body) => {
     const error = (body as { error?: { message?: unknown; param?: unknown; code?: unknown } }).error;
@@ -98,6 +99,12 @@ const responsesExchange: Pick<NativeExchange, 'errors' | 'readError' | 'readAnsw
   },
   addCost: addResponsesUsageCost,
   createStreamTap: createResponsesStreamTap,
+  // Code, message and param on the event (the reference types), and under `error` (recorded streams; the SDKs raise it).
+  // @see https://platform.openai.com/docs/api-reference/responses-streaming/error
+  encodeStreamError: (error) => {
+    const details = { code: error.code, message: error.message, param: error.param };
+    return formatSseEvent(JSON.stringify({ type: 'error', ...details, error: { type: error.type, ...details } }), 'error');
+  },
 };
 
 /**

@@ -25,8 +25,16 @@ export function createResponsesStreamTap(): NativeStreamTap {
     objectId: undefined as string | undefined,
     background: false,
     firstOutputAt: undefined as number | undefined,
+    failure: undefined as { status: number; code: string } | undefined,
     observe(event: EventSourceMessage): 'created' | undefined {
       const name = event.event;
+      if (name === 'error') {
+        // @see https://platform.openai.com/docs/api-reference/responses-streaming/error
+        const parsed = parseJson<{ code?: unknown; error?: { code?: unknown } }>(event.data);
+        const code = parsed.ok ? (parsed.value?.code ?? parsed.value?.error?.code) : undefined;
+        tap.failure = { status: 502, code: typeof code === 'string' ? code : 'upstream_error' };
+        return undefined;
+      }
       if (name !== undefined && !LIFECYCLE_EVENTS.has(name)) {
         if (name.endsWith('.delta')) {
           tap.firstOutputAt ??= performance.now();
