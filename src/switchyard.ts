@@ -41,7 +41,7 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS }, destination);
   const accountServices = await openAccountServices(config, logger);
   const { catalog, store, usage, counters, redis } = accountServices;
-  const upstreamClient = new UpstreamClient({ timeoutMs: config.upstreamTimeoutMs });
+  const upstreamClient = new UpstreamClient({ timeoutMs: config.upstreamTimeoutMs, maxResponseBytes: config.maxUpstreamResponseBytes });
   const adapters = createProviderAdapters(config, upstreamClient);
   const chat = new ChatService(catalog, adapters);
   const admission = new AdmissionService(counters, new RateWindows({ redis, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });

@@ -38,6 +38,8 @@ export interface SwitchyardConfig {
   clientIdleTimeoutMs: number;
   /** Time allowed for a provider to send response headers (and, on streams, each next chunk). */
   upstreamTimeoutMs: number;
+  /** The largest answer (and stream event) read from a provider; a larger one is a 502, never held whole. */
+  maxUpstreamResponseBytes: number;
   /** Extra attempts on transient upstream failures before any byte reached the client. */
   maxRetries: number;
   /** Let clients' image URLs (fetched by the gateway for providers that take only inline images) reach loopback, private and link-local addresses. Off by default. */
@@ -100,6 +102,7 @@ export function loadConfig(options: {
     bodyLimitBytes: integerSetting(environment.SWITCHYARD_BODY_LIMIT_BYTES, 'SWITCHYARD_BODY_LIMIT_BYTES', file.bodyLimitBytes, 'bodyLimitBytes', 20 * 1024 * 1024, 1024, 1024 ** 3),
     ...clientTimeouts(environment, file),
     upstreamTimeoutMs: integerSetting(environment.SWITCHYARD_UPSTREAM_TIMEOUT_MS, 'SWITCHYARD_UPSTREAM_TIMEOUT_MS', file.upstreamTimeoutMs, 'upstreamTimeoutMs', 600_000, 100, 3_600_000),
+    maxUpstreamResponseBytes: integerSetting(environment.SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES, 'SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES', file.maxUpstreamResponseBytes, 'maxUpstreamResponseBytes', 8 * 1024 * 1024, 64 * 1024, 1024 ** 3),
     maxRetries: integerSetting(environment.SWITCHYARD_MAX_RETRIES, 'SWITCHYARD_MAX_RETRIES', file.maxRetries, 'maxRetries', 2, 0, 10),
     allowPrivateImageUrls: environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS ? /^(1|true|yes)$/i.test(environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS) : file.allowPrivateImageUrls === true,
     adminToken: adminTokenSetting(environment.SWITCHYARD_ADMIN_TOKEN || optionalString(file.adminToken, 'adminToken'), environment.SWITCHYARD_ADMIN_TOKEN ? 'SWITCHYARD_ADMIN_TOKEN' : 'adminToken'),

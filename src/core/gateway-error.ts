@@ -236,6 +236,14 @@ export const GATEWAY_ERRORS = {
       message: `Provider '${provider}' rejected the gateway's credentials; ask the gateway operator to check its API key`,
       upstream: { provider, status },
     }),
+  upstreamResponseTooLarge: (provider: string, limitBytes: number) =>
+    new GatewayError({
+      status: 502,
+      type: 'upstream_error',
+      code: 'upstream_response_too_large',
+      message: `Provider '${provider}' answered more than the gateway's limit of ${limitBytes} bytes`,
+      upstream: { provider },
+    }),
   upstreamStreamInterrupted: (provider: string, reason: string) =>
     new GatewayError({
       status: 502,

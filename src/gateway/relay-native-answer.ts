@@ -35,6 +35,7 @@ export async function relayNativeAnswer(
     const outcome = await relayRawStream({
       response: connection.openStream(passedHeaders),
       body: upstream.body,
+      maxEventBytes: upstream.maxBytes,
       onEvent: (event) => {
         if (tap.observe(event) === 'created') exchange.onCreated?.(tap.objectId!, tap.background === true);
       },

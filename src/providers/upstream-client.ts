@@ -1,10 +1,12 @@
 import { Agent, errors, request, type Dispatcher } from 'undici';
-import { GATEWAY_ERRORS } from '../core/gateway-error.ts';
+import { GATEWAY_ERRORS, GatewayError } from '../core/gateway-error.ts';
 
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData['body'];
+  /** The largest answer (and the largest single stream event) the gateway reads from a provider. */
+  maxBytes: number;
 }
 
 /**
@@ -13,8 +15,10 @@ export interface UpstreamResponse {
  */
 export class UpstreamClient {
   private readonly agent: Agent;
+  private readonly maxResponseBytes: number;
 
-  constructor(options: { timeoutMs: number; connectionsPerOrigin?: number }) {
+  constructor(options: { timeoutMs: number; maxResponseBytes: number; connectionsPerOrigin?: number }) {
+    this.maxResponseBytes = options.maxResponseBytes;
     this.agent = new Agent({
       connections: options.connectionsPerOrigin ?? 256,
       keepAliveTimeout: 30_000,
@@ -40,7 +44,7 @@ export class UpstreamClient {
         signal: init.signal,
         dispatcher: this.agent,
       });
-      return { status: response.statusCode, headers: response.headers, body: response.body };
+      return { status: response.statusCode, headers: response.headers, body: response.body, maxBytes: this.maxResponseBytes };
     } catch (error) {
       throw toGatewayTransportError(provider, error, init.signal);
     }
@@ -62,24 +66,38 @@ export function toGatewayTransportError(provider: string, error: unknown, signal
 }
 
 /**
- * The body of a provider's answer as text, up to `limit` bytes (error bodies are read with a limit,
- * so a huge one cannot fill memory); a body that breaks off is a transport error.
+ * The body of a provider's answer as text. A whole answer larger than `response.maxBytes` is a
+ * 502 (`upstream_response_too_large`), refused by its Content-Length before a byte is read, or cut
+ * as soon as it passes the limit: it is never held in memory whole. With `truncateAt`, the body is
+ * read up to that many bytes and the rest dropped (error bodies: their start is all that is shown).
+ * A body that breaks off is a transport error.
  */
-export async function readUpstreamText(provider: string, response: UpstreamResponse, signal: AbortSignal, limit = Number.POSITIVE_INFINITY): Promise<string> {
+export async function readUpstreamText(provider: string, response: UpstreamResponse, signal: AbortSignal, truncateAt?: number): Promise<string> {
+  const limit = truncateAt ?? response.maxBytes;
+  const declared = Number(response.headers['content-length']);
+  if (truncateAt === undefined && Number.isFinite(declared) && declared > limit) {
+    discard(response);
+    throw GATEWAY_ERRORS.upstreamResponseTooLarge(provider, limit);
+  }
   try {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.body) {
       chunks.push(chunk);
       size += chunk.length;
-      if (size >= limit) {
-        response.body.on('error', () => undefined);
-        response.body.destroy();
-        break;
-      }
+      if (size < limit) continue;
+      discard(response);
+      if (truncateAt === undefined && size > limit) throw GATEWAY_ERRORS.upstreamResponseTooLarge(provider, limit);
+      break;
     }
     return Buffer.concat(chunks).toString('utf8');
   } catch (error) {
+    if (error instanceof GatewayError) throw error;
     throw toGatewayTransportError(provider, error, signal);
   }
+}
+
+function discard(response: UpstreamResponse): void {
+  response.body.on('error', () => undefined);
+  response.body.destroy();
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { write } from './relay-chat-stream.ts';
+import { EventTooLargeError } from './read-sse-events.ts';
 import { splitSseEvents } from './split-sse-events.ts';
 
 /** Rewrites the few events the gateway must change (the final usage event gets its `cost`); every other event passes as it came. */
@@ -26,7 +27,10 @@ export async function relayRawStream(options: {
    * is set; without it (or without this), the connection is cut.
    */
   failureEvent?: () => string;
+  /** The largest event the relay holds while waiting for its end; a provider that never ends one fails the stream. */
+  maxEventBytes?: number;
 }): Promise<'completed' | 'client_aborted' | 'failed'> {
+  const maxEventBytes = options.maxEventBytes ?? Number.POSITIVE_INFINITY;
   let lastEvent: EventSourceMessage | undefined;
   const parser = createParser({
     onEvent: (event) => {
@@ -46,6 +50,7 @@ export async function relayRawStream(options: {
       }
       const { events, rest } = splitSseEvents(pending + text);
       pending = rest;
+      if (pending.length > maxEventBytes) throw new EventTooLargeError(maxEventBytes);
       let out = '';
       for (const block of events) {
         lastEvent = undefined;

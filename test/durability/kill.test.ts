@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import pino from 'pino';
@@ -14,6 +10,7 @@ import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-descriptors.t
 import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createSwitchyard } from '../../src/switchyard.ts';
+import { startServeProcess } from '../support/start-serve-process.ts';
 
 /**
  * What a crash loses. `switchyard serve` runs in its own process on a temporary SQLite folder and
@@ -23,8 +20,6 @@ import { createSwitchyard } from '../../src/switchyard.ts';
  * last 250 ms (plus the time one flush takes), and those still in flight; SIGTERM loses nothing.
  */
 
-const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(REPOSITORY, 'bin', 'switchyard.js');
 const FLUSH_INTERVAL_MS = 250;
 /** What a flush itself may take on a loaded machine (one SQLite transaction), on top of the interval. */
 const FLUSH_ALLOWANCE_MS = 150;
@@ -35,30 +30,6 @@ interface Answered {
   cost: number;
   /** performance.now() when the client had the whole answer. */
   at: number;
-}
-
-interface Serve {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<unknown>;
-}
-
-async function startServe(environment: Record<string, string>): Promise<Serve> {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    cwd: REPOSITORY,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = once(child, 'exit');
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.includes('switchyard is listening')) resolve(String(JSON.parse(line).url));
-    });
-    void exited.then(() => reject(new Error(`serve exited before listening: ${stderr}`)));
-  });
-  return { child, url, exited };
 }
 
 /** Sends chat requests from several clients until `stop` resolves, keeping every answer received in full. */
@@ -131,7 +102,7 @@ describe('durability: what `switchyard serve` loses when it is killed', () => {
 
   test('kill -9 loses only requests answered in the last flush interval, and never a debit without its usage record', async (t) => {
     const { environment, apiKey, dataDir } = await prepare();
-    const serve = await startServe(environment);
+    const serve = await startServeProcess(environment);
     const { answered, stoppedAt } = await load(serve.url, apiKey, (answers) => answers.length >= 300);
     await stoppedAt;
     const killedAt = performance.now();
@@ -152,7 +123,7 @@ describe('durability: what `switchyard serve` loses when it is killed', () => {
 
   test('SIGTERM loses nothing: every answered request has its usage record and debit', async (t) => {
     const { environment, apiKey, dataDir } = await prepare();
-    const serve = await startServe(environment);
+    const serve = await startServeProcess(environment);
     const { answered, stoppedAt } = await load(serve.url, apiKey, (answers) => answers.length >= 200);
     await stoppedAt;
     serve.child.kill('SIGTERM');

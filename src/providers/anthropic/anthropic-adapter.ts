@@ -106,7 +106,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   private async *decodeStream(response: UpstreamResponse, created: number, signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
     const provider = this.descriptor.id;
     try {
-      yield* decodeAnthropicStream(readSseEvents(response.body), { provider, created, secrets: [this.settings.apiKey] });
+      yield* decodeAnthropicStream(readSseEvents(response.body, { maxEventBytes: response.maxBytes }), { provider, created, secrets: [this.settings.apiKey] });
     } catch (error) {
       if (error instanceof GatewayError || signal.aborted) throw error;
       throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, String((error as { code?: string }).code ?? (error as Error).message));

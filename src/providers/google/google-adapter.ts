@@ -92,7 +92,7 @@ export class GoogleAdapter implements ProviderAdapter {
 
   private async *relayStream(response: UpstreamResponse, signal: AbortSignal, context: { requestId: string; upstreamId: string; created: number }): AsyncGenerator<ChatStreamEvent> {
     try {
-      yield* decodeGeminiStream(readSseEvents(response.body), { ...context, secrets: [this.settings.apiKey] });
+      yield* decodeGeminiStream(readSseEvents(response.body, { maxEventBytes: response.maxBytes }), { ...context, secrets: [this.settings.apiKey] });
     } catch (error) {
       if (error instanceof GatewayError || signal.aborted) throw error;
       throw GATEWAY_ERRORS.upstreamStreamInterrupted('google', String((error as { code?: string }).code ?? (error as Error).message));

@@ -148,7 +148,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     let finished = false;
     const splitters = new Map<number, ThinkTagSplitter>();
     try {
-      for await (const event of readSseEvents(response.body)) {
+      for await (const event of readSseEvents(response.body, { maxEventBytes: response.maxBytes })) {
         if (event.data === '[DONE]') return;
         const parsed = parseJson<ChatCompletionChunk & { error?: unknown }>(event.data);
         if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) {
