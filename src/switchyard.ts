@@ -41,7 +41,7 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS }, destination);
   const accountServices = await openAccountServices(config, logger);
   const { catalog, store, usage, counters, redis } = accountServices;
-  const upstreamClient = new UpstreamClient({ timeoutMs: config.upstreamTimeoutMs, maxResponseBytes: config.maxUpstreamResponseBytes });
+  const upstreamClient = new UpstreamClient({ ...config.timeouts, maxResponseBytes: config.maxUpstreamResponseBytes });
   const adapters = createProviderAdapters(config, upstreamClient);
   const chat = new ChatService(catalog, adapters);
   const admission = new AdmissionService(counters, new RateWindows({ redis, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });
@@ -49,7 +49,7 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
     ...accountServices,
     adapters,
     chat,
-    pipeline: new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, maxRetries: config.maxRetries }),
+    pipeline: new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs }),
     responseOwnership: new ResponseOwnership(store, logger),
     admission,
     async close() {

@@ -19,6 +19,17 @@ export interface ProviderSettings {
   baseUrl: string;
 }
 
+export interface UpstreamTimeouts {
+  /** Opening a connection to a provider. */
+  connectMs: number;
+  /** From sending a request to the provider's response headers. */
+  firstByteMs: number;
+  /** Between two chunks of a provider's answer. */
+  idleMs: number;
+  /** A whole request, retries and streaming included: past it the client gets a 504 (a stream, its error event). */
+  totalMs: number;
+}
+
 export interface SwitchyardConfig {
   host: string;
   port: number;
@@ -36,8 +47,10 @@ export interface SwitchyardConfig {
   clientRequestTimeoutMs: number;
   /** How long an idle keep-alive connection stays open between requests. */
   clientIdleTimeoutMs: number;
-  /** Time allowed for a provider to send response headers (and, on streams, each next chunk). */
-  upstreamTimeoutMs: number;
+  /** Deadlines of a provider call and of a whole request (`timeouts:` in YAML). */
+  timeouts: UpstreamTimeouts;
+  /** On SIGTERM, how long requests in flight may still run; then they end (streams with their error event) and are billed. */
+  shutdownTimeoutMs: number;
   /** The largest answer (and stream event) read from a provider; a larger one is a 502, never held whole. */
   maxUpstreamResponseBytes: number;
   /** Extra attempts on transient upstream failures before any byte reached the client. */
@@ -101,7 +114,8 @@ export function loadConfig(options: {
     logLevel,
     bodyLimitBytes: integerSetting(environment.SWITCHYARD_BODY_LIMIT_BYTES, 'SWITCHYARD_BODY_LIMIT_BYTES', file.bodyLimitBytes, 'bodyLimitBytes', 20 * 1024 * 1024, 1024, 1024 ** 3),
     ...clientTimeouts(environment, file),
-    upstreamTimeoutMs: integerSetting(environment.SWITCHYARD_UPSTREAM_TIMEOUT_MS, 'SWITCHYARD_UPSTREAM_TIMEOUT_MS', file.upstreamTimeoutMs, 'upstreamTimeoutMs', 600_000, 100, 3_600_000),
+    timeouts: upstreamTimeouts(environment, file),
+    shutdownTimeoutMs: integerSetting(environment.SWITCHYARD_SHUTDOWN_TIMEOUT_MS, 'SWITCHYARD_SHUTDOWN_TIMEOUT_MS', file.shutdownTimeoutMs, 'shutdownTimeoutMs', 30_000, 0, 3_600_000),
     maxUpstreamResponseBytes: integerSetting(environment.SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES, 'SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES', file.maxUpstreamResponseBytes, 'maxUpstreamResponseBytes', 8 * 1024 * 1024, 64 * 1024, 1024 ** 3),
     maxRetries: integerSetting(environment.SWITCHYARD_MAX_RETRIES, 'SWITCHYARD_MAX_RETRIES', file.maxRetries, 'maxRetries', 2, 0, 10),
     allowPrivateImageUrls: environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS ? /^(1|true|yes)$/i.test(environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS) : file.allowPrivateImageUrls === true,
@@ -111,6 +125,25 @@ export function loadConfig(options: {
     redisPrefix: environment.SWITCHYARD_REDIS_PREFIX || (optionalString(file.redisPrefix, 'redisPrefix') ?? 'switchyard:'),
     providers: providerSettings,
     models: parseModelEntries(file.models, providers.map((provider) => provider.id)),
+  };
+}
+
+/**
+ * Provider and request deadlines: each from its own variable, else the `timeouts:` block of the
+ * YAML file; SWITCHYARD_UPSTREAM_TIMEOUT_MS (and `upstreamTimeoutMs`) stays a shorthand for the
+ * first-byte and idle timeouts together.
+ */
+function upstreamTimeouts(environment: NodeJS.ProcessEnv, file: Record<string, unknown>): UpstreamTimeouts {
+  const block = asRecord(file.timeouts, 'timeouts');
+  const shorthand = integerSetting(environment.SWITCHYARD_UPSTREAM_TIMEOUT_MS, 'SWITCHYARD_UPSTREAM_TIMEOUT_MS', file.upstreamTimeoutMs, 'upstreamTimeoutMs', 600_000, 100, 3_600_000);
+  const setting = (variable: string, field: keyof UpstreamTimeouts, fallback: number) =>
+    integerSetting(environment[variable], variable, block[field], `timeouts.${field}`, fallback, 100, 24 * 3_600_000);
+  const hasShorthand = Boolean(environment.SWITCHYARD_UPSTREAM_TIMEOUT_MS);
+  return {
+    connectMs: setting('SWITCHYARD_CONNECT_TIMEOUT_MS', 'connectMs', 10_000),
+    firstByteMs: hasShorthand && !environment.SWITCHYARD_FIRST_BYTE_TIMEOUT_MS ? shorthand : setting('SWITCHYARD_FIRST_BYTE_TIMEOUT_MS', 'firstByteMs', shorthand),
+    idleMs: hasShorthand && !environment.SWITCHYARD_IDLE_TIMEOUT_MS ? shorthand : setting('SWITCHYARD_IDLE_TIMEOUT_MS', 'idleMs', shorthand),
+    totalMs: setting('SWITCHYARD_TOTAL_TIMEOUT_MS', 'totalMs', 20 * 60_000),
   };
 }
 

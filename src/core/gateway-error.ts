@@ -208,6 +208,11 @@ export const GATEWAY_ERRORS = {
       retryable: true,
       upstream: { provider },
     }),
+  /** The request's total deadline passed (retries and streaming included): not retried. */
+  deadlineExceeded: (totalMs: number) =>
+    new GatewayError({ status: 504, type: 'upstream_error', code: 'deadline_exceeded', message: `The request did not complete within the gateway's deadline of ${totalMs} ms` }),
+  /** The gateway is stopping and its shutdown deadline passed while the request was still running. */
+  shuttingDown: () => new GatewayError({ status: 503, type: 'api_error', code: 'shutting_down', message: 'The gateway is shutting down; send the request again' }),
   upstreamTimeout: (provider: string) =>
     new GatewayError({
       status: 504,

@@ -49,13 +49,27 @@ export class ModelRequestPipeline {
       admission: AdmissionService;
       usage: UsageRecorder;
       maxRetries: number;
+      /** A request's total deadline, retries and streaming included. */
+      totalTimeoutMs: number;
     },
   ) {}
 
+  /** One abort controller per request in flight: what a shutdown past its deadline ends. */
+  private readonly inFlight = new Set<AbortController>();
+
+  /**
+   * Ends every request in flight with `reason` (the shutdown deadline passed): providers are
+   * cancelled, streams end with their surface's error event, and each request is settled and
+   * billed for what it relayed, as when a provider fails.
+   */
+  abortInFlight(reason: GatewayError): void {
+    for (const controller of this.inFlight) controller.abort(reason);
+  }
+
   /** A model request on `surface`: translated to any provider, or passed through to one that speaks the surface. */
-  serve<Body>(surface: Surface<Body>, call: ModelCall<Body>, connection: ClientConnection): Promise<WholeAnswer | undefined> {
+  serve<Body>(surface: Surface<Body>, call: ModelCall<Body>, client: ClientConnection): Promise<WholeAnswer | undefined> {
     const { model: requestedModel, streamed } = surface.describe(call.body); // decode
-    return this.settled(connection, { ...call, surface: surface.id, model: requestedModel, streamed }, async (tracked) => {
+    return this.settled(client, { ...call, surface: surface.id, model: requestedModel, streamed }, async (tracked, connection) => {
       const { model, adapter } = this.services.chat.resolve(requestedModel); // resolve
       tracked.provider = model.provider;
       const native = surface.native && adapter.nativeSurfaces.includes(surface.id) && adapter.forward ? surface.native : undefined;
@@ -80,12 +94,12 @@ export class ModelRequestPipeline {
    * calls no model), but settled: a finished background response's tokens are billed once, at
    * its model's prices, by the first operation that sees them.
    */
-  async serveStored(surface: Surface, call: Omit<ModelCall<unknown>, 'body' | 'headers'> & { objectId: string; operation: StoredOperation }, connection: ClientConnection): Promise<WholeAnswer | undefined> {
+  async serveStored(surface: Surface, call: Omit<ModelCall<unknown>, 'body' | 'headers'> & { objectId: string; operation: StoredOperation }, client: ClientConnection): Promise<WholeAnswer | undefined> {
     const stored = surface.stored;
     if (!stored) throw new Error(`surface ${surface.id} stores no objects`);
     const object = await stored.find(call.objectId, call.principal);
     const facts = { ...call, surface: surface.id, model: object?.model ?? '', streamed: stored.streamed(call.operation.query) };
-    return this.settled(connection, facts, async (tracked) => {
+    return this.settled(client, facts, async (tracked, connection) => {
       if (!object) throw stored.notFound(call.objectId);
       tracked.provider = object.provider;
       tracked.model = this.services.catalog.find(object.model);
@@ -123,20 +137,40 @@ export class ModelRequestPipeline {
    * with its status (499 when the client left first) and rethrown for the edge to render.
    */
   private async settled(
-    connection: ClientConnection,
+    client: ClientConnection,
     facts: RequestFacts,
-    work: (tracked: TrackedRequest) => Promise<WholeAnswer | undefined>,
+    work: (tracked: TrackedRequest, connection: ClientConnection) => Promise<WholeAnswer | undefined>,
   ): Promise<WholeAnswer | undefined> {
     const tracked = trackRequest(this.services, facts, (cost, request) => {
-      if (request.model && !connection.headersSent) connection.setHeader(CREDITS_USED_HEADER, formatMicros(cost));
+      if (request.model && !client.headersSent) client.setHeader(CREDITS_USED_HEADER, formatMicros(cost));
     });
+    // The request's own signal: the client leaving, its total deadline, or a shutdown past its deadline.
+    // A deadline or shutdown aborts with the GatewayError the client is to get (undici rejects with the reason).
+    const controller = new AbortController();
+    const onClientGone = () => controller.abort(client.signal.reason);
+    client.signal.addEventListener('abort', onClientGone, { once: true });
+    const deadline = setTimeout(() => controller.abort(GATEWAY_ERRORS.deadlineExceeded(this.services.totalTimeoutMs)), this.services.totalTimeoutMs);
+    this.inFlight.add(controller);
+    const connection: ClientConnection = {
+      signal: controller.signal,
+      setHeader: (name, value) => client.setHeader(name, value),
+      get headersSent() {
+        return client.headersSent;
+      },
+      openStream: (headers) => client.openStream(headers),
+    };
     try {
-      return await work(tracked);
-    } catch (error) {
-      if (connection.signal.aborted) tracked.finish(499, { errorCode: 'client_closed_request' });
+      return await work(tracked, connection);
+    } catch (thrown) {
+      const reason: unknown = controller.signal.reason;
+      const error = !client.signal.aborted && controller.signal.aborted && reason instanceof GatewayError ? reason : thrown;
+      if (client.signal.aborted) tracked.finish(499, { errorCode: 'client_closed_request' });
       else tracked.finish(error instanceof GatewayError ? error.status : 500, { errorCode: error instanceof GatewayError ? error.code : 'internal_error' });
       throw error;
     } finally {
+      clearTimeout(deadline);
+      client.signal.removeEventListener('abort', onClientGone);
+      this.inFlight.delete(controller);
       tracked.dispose();
     }
   }

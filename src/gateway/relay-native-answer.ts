@@ -1,4 +1,4 @@
-import { GATEWAY_ERRORS } from '../core/gateway-error.ts';
+import { GATEWAY_ERRORS, GatewayError } from '../core/gateway-error.ts';
 import { parseJson } from '../core/parse-json.ts';
 import type { TrackedRequest } from '../metering/track-request.ts';
 import { mapUpstreamError } from '../providers/map-upstream-error.ts';
@@ -40,7 +40,7 @@ export async function relayNativeAnswer(
         if (tap.observe(event) === 'created') exchange.onCreated?.(tap.objectId!, tap.background === true);
       },
       rewrite: (event) => tap.rewrite(event, (usage) => tracked.price(usage)),
-      failureEvent: () => exchange.encodeStreamError(GATEWAY_ERRORS.upstreamStreamInterrupted(adapter.descriptor.id, 'the connection closed before the answer finished')),
+      failureEvent: () => exchange.encodeStreamError(stopReason(connection) ?? GATEWAY_ERRORS.upstreamStreamInterrupted(adapter.descriptor.id, 'the connection closed before the answer finished')),
     });
     const background = tap.background === true;
     let usage;
@@ -51,9 +51,10 @@ export async function relayNativeAnswer(
       // Ended early: billed for what was relayed. A background response runs on; a poll bills it.
       usage = estimateAbortedUsage(tap.usage(), tap.relayedOutput(), exchange.estimatePrompt);
     }
-    tracked.finish(tap.failure?.status ?? (outcome === 'completed' ? 200 : outcome === 'client_aborted' ? 499 : 502), {
+    const stopped = outcome === 'failed' ? stopReason(connection) : undefined;
+    tracked.finish(tap.failure?.status ?? stopped?.status ?? (outcome === 'completed' ? 200 : outcome === 'client_aborted' ? 499 : 502), {
       usage,
-      errorCode: tap.failure?.code ?? (outcome === 'failed' ? 'upstream_stream_interrupted' : undefined),
+      errorCode: tap.failure?.code ?? stopped?.code ?? (outcome === 'failed' ? 'upstream_stream_interrupted' : undefined),
       timeToFirstTokenMs: tap.firstOutputAt === undefined ? undefined : tap.firstOutputAt - tracked.startedAt,
     });
     return undefined;
@@ -90,4 +91,10 @@ async function answerFailure(connection: ClientConnection, tracked: TrackedReque
   }
   tracked.finish(upstream.status, { errorCode: typeof error.code === 'string' ? error.code : 'upstream_invalid_request' });
   return { status: upstream.status, headers: retryAfter ? { 'retry-after': retryAfter } : {}, contentType: 'application/json', body: text };
+}
+
+/** Why the gateway itself stopped the request (its deadline, a shutdown), when it did. */
+function stopReason(connection: ClientConnection): GatewayError | undefined {
+  const reason: unknown = connection.signal.reason;
+  return connection.signal.aborted && reason instanceof GatewayError ? reason : undefined;
 }

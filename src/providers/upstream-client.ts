@@ -17,13 +17,14 @@ export class UpstreamClient {
   private readonly agent: Agent;
   private readonly maxResponseBytes: number;
 
-  constructor(options: { timeoutMs: number; maxResponseBytes: number; connectionsPerOrigin?: number }) {
+  constructor(options: { connectMs: number; firstByteMs: number; idleMs: number; maxResponseBytes: number; connectionsPerOrigin?: number }) {
     this.maxResponseBytes = options.maxResponseBytes;
     this.agent = new Agent({
       connections: options.connectionsPerOrigin ?? 256,
       keepAliveTimeout: 30_000,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+      connect: { timeout: options.connectMs },
+      headersTimeout: options.firstByteMs,
+      bodyTimeout: options.idleMs,
     });
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { SwitchyardConfig } from '../config/load-config.ts';
+import { GATEWAY_ERRORS } from '../core/gateway-error.ts';
 import { createSwitchyard, type Switchyard } from '../switchyard.ts';
 import { buildServer } from './build-server.ts';
 
@@ -33,10 +34,13 @@ export async function startGateway(config: SwitchyardConfig, options: { logger?:
         // flight would stay open until its keep-alive timeout (72 s) and hold the shutdown (and the
         // final usage flush) that long. So connections are closed as soon as they fall idle.
         const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+        // Requests still running at the shutdown deadline are ended (streams with their error event) and settled, so they reach the ledger.
+        const deadline = setTimeout(() => switchyard.pipeline.abortInFlight(GATEWAY_ERRORS.shuttingDown()), config.shutdownTimeoutMs);
         try {
           await app.close();
         } finally {
           clearInterval(sweep);
+          clearTimeout(deadline);
         }
         await switchyard.close();
       })();

@@ -56,6 +56,16 @@ describe('loadConfig', () => {
     assertConfigError(() => load({ SWITCHYARD_CLIENT_HEADERS_TIMEOUT_MS: '5000', SWITCHYARD_CLIENT_REQUEST_TIMEOUT_MS: '1000' }), 'SWITCHYARD_CLIENT_HEADERS_TIMEOUT_MS');
   });
 
+  it('reads the timeouts block, each timeout from its own variable first, SWITCHYARD_UPSTREAM_TIMEOUT_MS as the first-byte and idle shorthand', () => {
+    assert.deepEqual(load({}).timeouts, { connectMs: 10_000, firstByteMs: 600_000, idleMs: 600_000, totalMs: 1_200_000 });
+    assert.equal(load({}).shutdownTimeoutMs, 30_000);
+    const file = yamlFile('timeouts: { connectMs: 1000, firstByteMs: 2000, idleMs: 3000, totalMs: 4000 }\nshutdownTimeoutMs: 5000\n');
+    assert.deepEqual(load({}, file).timeouts, { connectMs: 1000, firstByteMs: 2000, idleMs: 3000, totalMs: 4000 });
+    assert.equal(load({}, file).shutdownTimeoutMs, 5000);
+    assert.deepEqual(load({ SWITCHYARD_UPSTREAM_TIMEOUT_MS: '700', SWITCHYARD_IDLE_TIMEOUT_MS: '800', SWITCHYARD_TOTAL_TIMEOUT_MS: '900' }, file).timeouts, { connectMs: 1000, firstByteMs: 700, idleMs: 800, totalMs: 900 });
+    assertConfigError(() => load({ SWITCHYARD_TOTAL_TIMEOUT_MS: 'soon' }), 'SWITCHYARD_TOTAL_TIMEOUT_MS');
+  });
+
   it('reads every setting from the YAML file', () => {
     const file = yamlFile(`
 host: 0.0.0.0
@@ -76,7 +86,8 @@ providers:
     assert.equal(config.dataDir, `${folder}/data`);
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.bodyLimitBytes, 4096);
-    assert.equal(config.upstreamTimeoutMs, 5000);
+    assert.equal(config.timeouts.firstByteMs, 5000);
+    assert.equal(config.timeouts.idleMs, 5000);
     assert.equal(config.maxRetries, 4);
     assert.deepEqual(config.providers.xai, { apiKey: 'xai-from-file', baseUrl: 'http://localhost:1234/v1' });
   });
