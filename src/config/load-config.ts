@@ -37,6 +37,8 @@ export interface SwitchyardConfig {
   dataDir: string;
   /** PostgreSQL instead of the embedded store, for several instances (DATABASE_URL, without its `schema` parameter). */
   databaseUrl?: string;
+  /** PostgreSQL: the bound of connecting, waiting for a pooled connection, and each query. */
+  databaseTimeoutMs: number;
   /** PostgreSQL schema to keep the store in (`?schema=` of DATABASE_URL, or SWITCHYARD_DATABASE_SCHEMA); absent for the connection's default. */
   databaseSchema?: string;
   logLevel: string;
@@ -111,6 +113,7 @@ export function loadConfig(options: {
     port: integerSetting(environment.PORT, 'PORT', file.port, 'port', 8080, 0, 65_535),
     dataDir: resolve(environment.SWITCHYARD_DATA_DIR ?? optionalString(file.dataDir, 'dataDir') ?? './.switchyard'),
     ...databaseSettings(environment, file),
+    databaseTimeoutMs: integerSetting(environment.SWITCHYARD_DATABASE_TIMEOUT_MS, 'SWITCHYARD_DATABASE_TIMEOUT_MS', file.databaseTimeoutMs, 'databaseTimeoutMs', 10_000, 100, 600_000),
     logLevel,
     bodyLimitBytes: integerSetting(environment.SWITCHYARD_BODY_LIMIT_BYTES, 'SWITCHYARD_BODY_LIMIT_BYTES', file.bodyLimitBytes, 'bodyLimitBytes', 20 * 1024 * 1024, 1024, 1024 ** 3),
     ...clientTimeouts(environment, file),

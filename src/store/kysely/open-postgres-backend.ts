@@ -8,13 +8,46 @@ import type { StoreBackend } from './store-backend.ts';
 const NUMBER_TYPES = new Set<number>([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
 
 /**
- * PostgreSQL for several instances sharing one database: a pooled `pg.Pool`, optionally confined
- * to a dedicated schema (every connection's `search_path`).
+ * A pg client that survives its network: a connection reset while it is checked out (between two
+ * queries of a transaction) emits 'error' with nobody listening, which would end the process; and
+ * a query that times out (a blackholed network) leaves the client waiting for an answer that never
+ * comes, so every later query on it would wait too. This client keeps an 'error' listener for its
+ * whole life, and destroys its connection when a query times out, so the pool replaces it.
  */
-export function openPostgresBackend(options: { url: string; schema?: string }): StoreBackend {
+class ResilientClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super(config);
+    // The error still reaches the query in flight, or the next one, as a failure the store reports.
+    this.on('error', () => undefined);
+  }
+
+  override query(...args: unknown[]): any {
+    const result = (super.query as (...queryArgs: unknown[]) => unknown)(...args);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => {
+        if (error instanceof Error && error.message === 'Query read timeout') (this as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+      });
+    }
+    return result;
+  }
+}
+
+/**
+ * PostgreSQL for several instances sharing one database: a pooled `pg.Pool`, optionally confined
+ * to a dedicated schema (every connection's `search_path`). Every wait is bounded by `timeoutMs`:
+ * connecting, waiting for a pooled connection, each query (client-side, and as the server's
+ * statement timeout: no query of the store's takes that long on a healthy database); a lost
+ * connection is replaced, never left to wedge the pool.
+ */
+export function openPostgresBackend(options: { url: string; schema?: string; timeoutMs: number }): StoreBackend {
   const pool = new pg.Pool({
+    Client: ResilientClient,
     connectionString: postgresConnectionString(options.url),
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
+    connectionTimeoutMillis: options.timeoutMs,
+    query_timeout: options.timeoutMs,
+    statement_timeout: options.timeoutMs,
+    keepAlive: true,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         NUMBER_TYPES.has(oid) ? Number : pg.types.getTypeParser(oid, format ?? 'text')) as pg.CustomTypesConfig['getTypeParser'],

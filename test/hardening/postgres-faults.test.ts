@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import OpenAI from 'openai';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-descriptors.ts';
+import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import { createSwitchyard } from '../../src/switchyard.ts';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema, type PostgresTestSchema } from '../support/postgres-test-schema.ts';
+import { startServeProcess, type ServeProcess } from '../support/start-serve-process.ts';
+
+const DATABASE_URL = process.env.SWITCHYARD_TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
+const WORKERS = 6;
+
+/**
+ * The database fails as networks fail, through a TCP proxy in front of PostgreSQL, while `serve`
+ * (its own process) takes load. Once a connection reset killed the instance with the usage it had
+ * queued, and a blackhole wedged it for good (no connect, query or statement timeout).
+ */
+describe('PostgreSQL resets and blackholes: the instance lives, nothing answered is lost or counted twice', () => {
+  let simulators: Simulators;
+  let proxy: FaultProxy;
+  let schema: PostgresTestSchema;
+  let environment: Record<string, string>;
+  let apiKey: string;
+  let organizationId: string;
+  const startingBalance = 1_000_000_000;
+
+  before(async () => {
+    simulators = await startSimulators({ port: 0 });
+    const target = new URL(DATABASE_URL);
+    proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    schema = postgresTestSchema(DATABASE_URL, 'faults');
+    const direct = { DATABASE_URL, SWITCHYARD_DATABASE_SCHEMA: schema.schema, OPENAI_API_KEY: 'sk-faults-provider-key', OPENAI_BASE_URL: simulators.baseUrls.openai, SWITCHYARD_DATA_DIR: '/tmp' };
+    const switchyard = await createSwitchyard(loadConfig({ environment: direct, providers: PROVIDER_DESCRIPTORS }), { logger: pino({ level: 'silent' }) });
+    try {
+      const organization = await switchyard.accounts.createOrganization('faulty');
+      organizationId = organization.id;
+      await switchyard.credits.topUp(organization.id, startingBalance);
+      apiKey = (await switchyard.accounts.createApiKey('faulty', 'load')).secret;
+    } finally {
+      await switchyard.close();
+    }
+    const proxied = new URL(DATABASE_URL);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    environment = { ...direct, DATABASE_URL: proxied.toString(), PORT: '0', LOG_LEVEL: 'info', SWITCHYARD_DATABASE_TIMEOUT_MS: '1500' };
+  });
+
+  after(async () => {
+    await proxy.close();
+    await simulators.close();
+    await schema.drop();
+  });
+
+  /** Clients that keep sending until `stop()`, keeping the request id and cost of every answer they got whole. */
+  function load(url: string) {
+    const answered = new Map<string, number>();
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0 });
+    let stopping = false;
+    const workers = Array.from({ length: WORKERS }, async (_, index) => {
+      for (let turn = 0; !stopping; turn += 1) {
+        const { data, response } = await client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: `${index}/${turn}` }] }).withResponse();
+        answered.set(response.headers.get('x-request-id')!, Math.round((data.usage as unknown as { cost: number }).cost * 1_000_000));
+      }
+    });
+    return {
+      answered,
+      async stop() {
+        stopping = true;
+        await Promise.all(workers);
+      },
+    };
+  }
+
+  async function assertEveryAnswerRecordedOnce(answered: Map<string, number>): Promise<void> {
+    const store = openStore({ dataDir: '/tmp', databaseUrl: DATABASE_URL, databaseSchema: schema.schema });
+    try {
+      const records = await store.listUsageRecords({ limit: 1_000_000 });
+      const byRequest = new Map(records.map((record) => [record.requestId, record]));
+      assert.equal(byRequest.size, records.length, 'no request recorded twice');
+      const missing = [...answered.keys()].filter((requestId) => !byRequest.has(requestId));
+      assert.deepEqual(missing, [], 'every answered request was recorded');
+      for (const [requestId, cost] of answered) assert.equal(byRequest.get(requestId)!.cost, cost, 'recorded at the cost the client was told');
+      const entries = await store.listLedgerEntries({ limit: 1_000_000 });
+      const debits = entries.filter((entry) => entry.kind === 'debit');
+      assert.equal(new Set(debits.map((entry) => entry.requestId)).size, debits.length, 'one debit per request at most');
+      const recordedCost = records.reduce((total, record) => total + record.cost, 0);
+      const balance = entries.filter((entry) => entry.organizationId === organizationId).reduce((total, entry) => total + entry.amount, 0);
+      assert.equal(startingBalance - balance, recordedCost, 'ledger == balance change == sum of the recorded costs');
+    } finally {
+      await store.close();
+    }
+  }
+
+  test('connection resets under load: the instance stays up and every answered request is recorded exactly once', { timeout: 120_000 }, async () => {
+    const serve: ServeProcess = await startServeProcess(environment);
+    let exitedEarly = false;
+    void serve.exited.then(() => (exitedEarly = true));
+    const traffic = load(serve.url);
+    for (let reset = 0; reset < 6; reset += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      proxy.setMode('reset');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await traffic.stop();
+    assert.equal(exitedEarly, false, 'the instance survived the resets');
+    serve.child.kill('SIGTERM');
+    await serve.exited;
+    assert.ok(traffic.answered.size > 50, `${traffic.answered.size} answered`);
+    await assertEveryAnswerRecordedOnce(traffic.answered);
+  });
+
+  test('a blackhole under load: requests are served meanwhile, the usage reaches the database once it is back, a revoked key is refused, SIGTERM finishes', { timeout: 120_000 }, async () => {
+    const serve: ServeProcess = await startServeProcess(environment);
+    let exitedEarly = false;
+    void serve.exited.then(() => (exitedEarly = true));
+    const traffic = load(serve.url);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    proxy.setMode('blackhole');
+    const before = traffic.answered.size;
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    assert.ok(traffic.answered.size > before + 20, 'answered from caches while the database was unreachable');
+    proxy.setMode('pass');
+    // A key revoked (directly in the database) after the outage is refused by the instance within its bound.
+    const switchyard = await createSwitchyard(loadConfig({ environment: { ...environment, DATABASE_URL }, providers: PROVIDER_DESCRIPTORS }), { logger: pino({ level: 'silent' }) });
+    const victim = await switchyard.accounts.createApiKey('faulty', 'to-revoke');
+    const victimClient = new OpenAI({ baseURL: `${serve.url}/v1`, apiKey: victim.secret, maxRetries: 0 });
+    await victimClient.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'hi' }] });
+    await switchyard.accounts.revokeApiKey(victim.key.id);
+    await switchyard.close();
+    const revokedAt = performance.now();
+    let refused = false;
+    while (!refused && performance.now() - revokedAt < 15_000) {
+      refused = await victimClient.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'hi' }] }).then(() => false, (error: unknown) => error instanceof OpenAI.APIError && error.status === 401);
+      if (!refused) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.ok(refused, 'the revoked key was refused after the outage');
+    await traffic.stop();
+    assert.equal(exitedEarly, false);
+    const stoppingAt = performance.now();
+    serve.child.kill('SIGTERM');
+    await serve.exited;
+    assert.ok(performance.now() - stoppingAt < 30_000, 'SIGTERM finished');
+    await assertEveryAnswerRecordedOnce(traffic.answered);
+  });
+});
