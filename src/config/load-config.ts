@@ -59,6 +59,10 @@ export interface SwitchyardConfig {
   maxRetries: number;
   /** Let clients' image URLs (fetched by the gateway for providers that take only inline images) reach loopback, private and link-local addresses. Off by default. */
   allowPrivateImageUrls: boolean;
+  /** Image URLs one request may make the gateway download (for providers that take only inline images). */
+  maxImageUrlsPerRequest: number;
+  /** Bytes one request may make the gateway download, its images together. */
+  maxImageBytesPerRequest: number;
   /** Bearer token of the admin API (`/admin/v1/…`); absent means no admin API. A secret: never logged or echoed. */
   adminToken?: string;
   /**
@@ -122,6 +126,8 @@ export function loadConfig(options: {
     maxUpstreamResponseBytes: integerSetting(environment.SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES, 'SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES', file.maxUpstreamResponseBytes, 'maxUpstreamResponseBytes', 8 * 1024 * 1024, 64 * 1024, 1024 ** 3),
     maxRetries: integerSetting(environment.SWITCHYARD_MAX_RETRIES, 'SWITCHYARD_MAX_RETRIES', file.maxRetries, 'maxRetries', 2, 0, 10),
     allowPrivateImageUrls: environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS ? /^(1|true|yes)$/i.test(environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS) : file.allowPrivateImageUrls === true,
+    maxImageUrlsPerRequest: integerSetting(environment.SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST, 'SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST', file.maxImageUrlsPerRequest, 'maxImageUrlsPerRequest', 20, 0, 10_000),
+    maxImageBytesPerRequest: integerSetting(environment.SWITCHYARD_MAX_IMAGE_BYTES_PER_REQUEST, 'SWITCHYARD_MAX_IMAGE_BYTES_PER_REQUEST', file.maxImageBytesPerRequest, 'maxImageBytesPerRequest', 50 * 1024 * 1024, 0, 1024 ** 3),
     adminToken: adminTokenSetting(environment.SWITCHYARD_ADMIN_TOKEN || optionalString(file.adminToken, 'adminToken'), environment.SWITCHYARD_ADMIN_TOKEN ? 'SWITCHYARD_ADMIN_TOKEN' : 'adminToken'),
     metering: booleanSetting(environment.SWITCHYARD_METERING, 'SWITCHYARD_METERING', file.metering, 'metering', true),
     redisUrl: parseRedisUrl(environment.REDIS_URL || optionalString(file.redisUrl, 'redisUrl'), environment.REDIS_URL ? 'REDIS_URL' : 'redisUrl'),

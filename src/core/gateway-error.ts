@@ -183,6 +183,10 @@ export const GATEWAY_ERRORS = {
   uriTooLong: () => new GatewayError({ status: 414, type: 'invalid_request_error', code: 'uri_too_long', message: 'The request path is longer than the gateway accepts' }),
   invalidUrl: () => new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_url', message: 'The request path is not a valid URL' }),
   clientTimeout: () => new GatewayError({ status: 408, type: 'invalid_request_error', code: 'request_timeout', message: 'The request was not received in time' }),
+  tooManyImageUrls: (limit: number) =>
+    new GatewayError({ status: 400, type: 'invalid_request_error', code: 'too_many_image_urls', param: 'messages', message: `The request gives more than ${limit} image URLs for the gateway to download; send the others inline (data: URLs)` }),
+  imageBytesExhausted: (limitBytes: number) =>
+    new GatewayError({ status: 400, type: 'invalid_request_error', code: 'image_bytes_exceeded', param: 'messages', message: `The request's image URLs add up to more than the gateway downloads for one request (${limitBytes} bytes); send some inline (data: URLs)` }),
   jsonTooDeep: (limit: number) =>
     new GatewayError({ status: 400, type: 'invalid_request_error', code: 'json_too_deep', message: `Request body nests objects and arrays deeper than ${limit} levels` }),
   bodyTooLarge: (limitBytes: number) =>

@@ -18,6 +18,6 @@ export function createProviderAdapters(config: SwitchyardConfig, client: Upstrea
   const anthropic = config.providers[anthropicDescriptor.id];
   if (anthropic?.apiKey) adapters.set(anthropicDescriptor.id, new AnthropicAdapter(anthropic, client));
   const google = config.providers[googleDescriptor.id];
-  if (google?.apiKey) adapters.set(googleDescriptor.id, new GoogleAdapter(google, client, { allowPrivateImageUrls: config.allowPrivateImageUrls }));
+  if (google?.apiKey) adapters.set(googleDescriptor.id, new GoogleAdapter(google, client, { allowPrivateImageUrls: config.allowPrivateImageUrls, maxImagesPerRequest: config.maxImageUrlsPerRequest, maxImageBytesPerRequest: config.maxImageBytesPerRequest }));
   return adapters;
 }

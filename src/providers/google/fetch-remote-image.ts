@@ -137,23 +137,47 @@ async function resolveAllowed(url: URL, allowPrivateAddresses: boolean): Promise
   return addresses;
 }
 
+/**
+ * Whether the gateway refuses to connect to `address`. IPv6 addresses that carry an IPv4 address
+ * are judged by that IPv4 address: IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d),
+ * NAT64 (64:ff9b::/96) and 6to4 (2002::/16) — whatever spelling the URL parser normalised them to.
+ * @see https://www.rfc-editor.org/rfc/rfc6052 (NAT64), https://www.rfc-editor.org/rfc/rfc3056 (6to4)
+ */
 export function isRefusedAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return REFUSED.check(address, 'ipv4');
   if (family !== 6) return true;
-  // IPv4-mapped and -compatible IPv6 addresses (::ffff:127.0.0.1) are checked as the IPv4 address they carry.
-  const mapped = /^(?:0*:)*(?:ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address) ?? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (mapped) {
-    const ipv4 = mapped.length === 2 ? mapped[1]! : hexPairToIpv4(mapped[1]!, mapped[2]!);
-    return REFUSED.check(ipv4, 'ipv4');
-  }
+  const groups = expandIpv6(address);
+  if (!groups) return true;
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
+  const embedded =
+    zeros(0, 5) && (groups[5] === 0xffff || (groups[5] === 0 && (groups[6] !== 0 || groups[7]! > 1)))
+      ? [groups[6]!, groups[7]!]
+      : groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)
+        ? [groups[6]!, groups[7]!]
+        : groups[0] === 0x2002
+          ? [groups[1]!, groups[2]!]
+          : undefined;
+  if (embedded) return REFUSED.check([embedded[0] >> 8, embedded[0] & 255, embedded[1] >> 8, embedded[1] & 255].join('.'), 'ipv4');
   return REFUSED.check(address, 'ipv6');
 }
 
-function hexPairToIpv4(high: string, low: string): string {
-  const upper = Number.parseInt(high, 16);
-  const lower = Number.parseInt(low, 16);
-  return [upper >> 8, upper & 255, lower >> 8, lower & 255].join('.');
+/** The eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 part included), or undefined when it is not one. */
+function expandIpv6(address: string): number[] | undefined {
+  let text = address.toLowerCase().split('%')[0]!;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => Number.parseInt(group, 16)));
+  const front = parse(head);
+  const back = tail === undefined ? [] : parse(tail);
+  const missing = 8 - front.length - back.length;
+  if (tail === undefined ? missing !== 0 : missing < 0) return undefined;
+  const groups = [...front, ...Array<number>(missing).fill(0), ...back];
+  return groups.every((group) => Number.isInteger(group) && group >= 0 && group <= 0xffff) ? groups : undefined;
 }
 
 function imageError(url: string, reason: string): GatewayError {

@@ -25,6 +25,10 @@ export interface GoogleAdapterOptions {
   maxImageBytes?: number;
   /** Time allowed for one image download (default 10 s). */
   imageTimeoutMs?: number;
+  /** Image URLs one request may make the gateway download (default 20). */
+  maxImagesPerRequest?: number;
+  /** Bytes one request may make the gateway download, all its images together (default 50 MiB). */
+  maxImageBytesPerRequest?: number;
 }
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -46,14 +50,22 @@ export class GoogleAdapter implements ProviderAdapter {
   ) {}
 
   async chat(call: ChatCall): Promise<ChatResult> {
+    // A few kilobytes of request must not make the gateway download hundreds of megabytes: images and their bytes are counted per request.
+    const maxImages = this.options.maxImagesPerRequest ?? 20;
+    const maxRequestBytes = this.options.maxImageBytesPerRequest ?? 50 * 1024 * 1024;
+    let images = 0;
+    let fetched = 0;
     const { body, stream, adjustments } = await convertToGeminiRequest(call, {
-      fetchImage: (url) =>
-        fetchRemoteImage(url, {
-          allowPrivateAddresses: this.options.allowPrivateImageUrls ?? false,
-          maxBytes: this.options.maxImageBytes ?? 10 * 1024 * 1024,
-          timeoutMs: this.options.imageTimeoutMs ?? 10_000,
-          signal: call.signal,
-        }),
+      fetchImage: async (url) => {
+        images += 1;
+        if (images > maxImages) throw GATEWAY_ERRORS.tooManyImageUrls(maxImages);
+        const maxBytes = this.options.maxImageBytes ?? 10 * 1024 * 1024;
+        const image = await fetchRemoteImage(url, { allowPrivateAddresses: this.options.allowPrivateImageUrls ?? false, maxBytes, timeoutMs: this.options.imageTimeoutMs ?? 10_000, signal: call.signal });
+        // At most one image past the budget is ever downloaded.
+        fetched += image.data.length;
+        if (fetched > maxRequestBytes) throw GATEWAY_ERRORS.imageBytesExhausted(maxRequestBytes);
+        return image;
+      },
     });
     const model = encodeURIComponent(call.model.upstreamId.replace(/^models\//, ''));
     const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';

@@ -83,6 +83,19 @@ describe('fetchRemoteImage', () => {
     assert.deepEqual(allowed.filter((address) => isRefusedAddress(address)), []);
   });
 
+  it('judges IPv6 addresses that carry an IPv4 address by that address: compatible, NAT64 and 6to4 forms too', () => {
+    const refused = ['::127.0.0.1', '::7f00:1', '::a00:1', '64:ff9b::127.0.0.1', '64:ff9b::a9fe:a9fe', '64:ff9b::10.0.0.1', '2002:7f00:1::1', '2002:c0a8:101::', '::ffff:0:7f00:1'.replace('::ffff:0:', '::ffff:')];
+    const allowed = ['64:ff9b::8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', '::8.8.8.8'];
+    assert.deepEqual(refused.filter((address) => !isRefusedAddress(address)), []);
+    assert.deepEqual(allowed.filter((address) => isRefusedAddress(address)), []);
+  });
+
+  it('refuses the IPv4-compatible and NAT64 spellings of loopback in a URL, before connecting', async () => {
+    for (const host of ['[::127.0.0.1]', '[64:ff9b::127.0.0.1]', '[::ffff:169.254.169.254]']) {
+      assert.match((await refusal(`http://${host}:${new URL(origin).port}/cat.png`, { allowPrivateAddresses: false })).message, /private, loopback or link-local/, host);
+    }
+  });
+
   it('fetches an image when private addresses are allowed, following redirects', async () => {
     assert.deepEqual(await fetchRemoteImage(`${origin}/cat.png`, options()), { mimeType: 'image/png', data: PNG });
     assert.deepEqual(await fetchRemoteImage(`${origin}/moved`, options()), { mimeType: 'image/png', data: PNG });
