@@ -9,10 +9,13 @@ import { encodeOpenAIError } from '../dialects/openai-chat/encode-openai-error.t
  */
 export function renderError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const gatewayError = toGatewayError(error, request);
-  if (gatewayError.status >= 500) {
-    request.log.error({ err: error, upstream: gatewayError.upstream }, gatewayError.message);
-  } else if (gatewayError.upstream) {
-    request.log.warn({ upstream: gatewayError.upstream, code: gatewayError.code }, gatewayError.message);
+  // No prompt text in the logs: a provider's message or body may quote the request, so a provider
+  // failure is logged by provider, status and code only (the client still gets the message).
+  const upstream = gatewayError.upstream && { provider: gatewayError.upstream.provider, status: gatewayError.upstream.status };
+  if (upstream) {
+    request.log[gatewayError.status >= 500 ? 'error' : 'warn']({ upstream, code: gatewayError.code, status: gatewayError.status }, 'provider failure');
+  } else if (gatewayError.status >= 500) {
+    request.log.error({ err: error, code: gatewayError.code }, gatewayError.message);
   }
   if (reply.sent || reply.raw.headersSent) return;
   for (const [name, value] of Object.entries(gatewayError.headers ?? {})) reply.header(name, value);

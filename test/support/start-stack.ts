@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-descriptors.ts';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway.ts';
@@ -37,7 +37,7 @@ export interface Stack {
  * With SWITCHYARD_TEST_DATABASE_URL set, the gateway stores in PostgreSQL, in a schema of its own
  * dropped on close; otherwise in a temporary SQLite folder.
  */
-export async function startStack(environment: Record<string, string> = {}, options: { configYaml?: string } = {}): Promise<Stack> {
+export async function startStack(environment: Record<string, string> = {}, options: { configYaml?: string; logger?: Logger } = {}): Promise<Stack> {
   const simulators = await startSimulators({ port: 0 });
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const testDatabaseUrl = process.env.SWITCHYARD_TEST_DATABASE_URL;
@@ -69,7 +69,7 @@ export async function startStack(environment: Record<string, string> = {}, optio
     },
     providers: PROVIDER_DESCRIPTORS,
   });
-  const gateway = await startGateway(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const gateway = await startGateway(config, { logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   const organization = await gateway.switchyard.accounts.createOrganization('acme');
   // A new organization starts with no credit (402); the tests' organization gets plenty.
   await gateway.switchyard.credits.topUp(organization.id, STACK_CREDITS, 'test stack');
