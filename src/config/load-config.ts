@@ -63,6 +63,8 @@ export interface SwitchyardConfig {
   maxImageUrlsPerRequest: number;
   /** Bytes one request may make the gateway download, its images together. */
   maxImageBytesPerRequest: number;
+  /** Origins whose browser pages may call the gateway (CORS); empty: none, `*`: any. */
+  corsOrigins: string[];
   /** Bearer token of the admin API (`/admin/v1/…`); absent means no admin API. A secret: never logged or echoed. */
   adminToken?: string;
   /**
@@ -128,6 +130,7 @@ export function loadConfig(options: {
     allowPrivateImageUrls: environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS ? /^(1|true|yes)$/i.test(environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS) : file.allowPrivateImageUrls === true,
     maxImageUrlsPerRequest: integerSetting(environment.SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST, 'SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST', file.maxImageUrlsPerRequest, 'maxImageUrlsPerRequest', 20, 0, 10_000),
     maxImageBytesPerRequest: integerSetting(environment.SWITCHYARD_MAX_IMAGE_BYTES_PER_REQUEST, 'SWITCHYARD_MAX_IMAGE_BYTES_PER_REQUEST', file.maxImageBytesPerRequest, 'maxImageBytesPerRequest', 50 * 1024 * 1024, 0, 1024 ** 3),
+    corsOrigins: corsOriginsSetting(environment.SWITCHYARD_CORS_ORIGINS, file.corsOrigins),
     adminToken: adminTokenSetting(environment.SWITCHYARD_ADMIN_TOKEN || optionalString(file.adminToken, 'adminToken'), environment.SWITCHYARD_ADMIN_TOKEN ? 'SWITCHYARD_ADMIN_TOKEN' : 'adminToken'),
     metering: booleanSetting(environment.SWITCHYARD_METERING, 'SWITCHYARD_METERING', file.metering, 'metering', true),
     redisUrl: parseRedisUrl(environment.REDIS_URL || optionalString(file.redisUrl, 'redisUrl'), environment.REDIS_URL ? 'REDIS_URL' : 'redisUrl'),
@@ -165,6 +168,17 @@ function clientTimeouts(environment: NodeJS.ProcessEnv, file: Record<string, unk
   }
   const clientIdleTimeoutMs = integerSetting(environment.SWITCHYARD_CLIENT_IDLE_TIMEOUT_MS, 'SWITCHYARD_CLIENT_IDLE_TIMEOUT_MS', file.clientIdleTimeoutMs, 'clientIdleTimeoutMs', 72_000, 100, 3_600_000);
   return { clientHeadersTimeoutMs, clientRequestTimeoutMs, clientIdleTimeoutMs };
+}
+
+/** A comma-separated list (environment) or a YAML list of origins (`https://app.example.com`), or `*`. */
+function corsOriginsSetting(environmentValue: string | undefined, fileValue: unknown): string[] {
+  const [raw, field] = environmentValue ? [environmentValue.split(','), 'SWITCHYARD_CORS_ORIGINS'] : [fileValue ?? [], 'corsOrigins'];
+  if (!Array.isArray(raw)) throw new ConfigError(field, 'must be a list of origins');
+  return raw.map((origin) => {
+    const value = String(origin).trim().replace(/\/+$/, '');
+    if (value !== '*' && !/^https?:\/\/[^/\s]+$/.test(value)) throw new ConfigError(field, `must list origins like https://app.example.com, or * (got ${JSON.stringify(origin)})`);
+    return value;
+  });
 }
 
 function readYamlFile(path: string): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { GATEWAY_ERRORS, type GatewayError } from '../core/gateway-error.ts';
 import type { Switchyard } from '../switchyard.ts';
@@ -63,10 +64,22 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
     frameworkErrors: (error, request, reply) => renderError(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? GATEWAY_ERRORS.uriTooLong() : GATEWAY_ERRORS.invalidUrl(), request, reply),
   });
 
+  // Browsers' cross-origin calls, only from the configured origins (none by default). Preflights
+  // are answered before authentication: a browser sends them without the key.
+  if (switchyard.config.corsOrigins.length > 0) {
+    void app.register(cors, {
+      origin: switchyard.config.corsOrigins.includes('*') ? '*' : switchyard.config.corsOrigins,
+      methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['authorization', 'x-api-key', 'content-type', 'anthropic-version', 'anthropic-beta', 'anthropic-dangerous-direct-browser-access', 'x-stainless-os', 'x-stainless-lang', 'x-stainless-package-version', 'x-stainless-runtime', 'x-stainless-runtime-version', 'x-stainless-arch', 'x-stainless-retry-count', 'x-stainless-timeout', 'openai-organization', 'openai-project'],
+      exposedHeaders: ['x-request-id', 'x-switchyard-credits-used', 'x-switchyard-adjustments', 'retry-after', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests', 'x-ratelimit-limit-tokens', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens'],
+      maxAge: 600,
+    });
+  }
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // Admin routes have their own guard (the admin token, routes/admin-routes.ts), never a tenant key.
-    if (request.routeOptions.config.public || request.routeOptions.config.admin || request.is404) return;
+    if (request.routeOptions.config.public || request.routeOptions.config.admin || request.is404 || request.method === 'OPTIONS') return;
     // The pipeline's authenticate phase, run here for every route so an unauthenticated body is never read.
     try {
       request.principal = await authenticateCredentials({ authorization: request.headers.authorization, apiKey: request.headers['x-api-key'] }, switchyard.keyCache);
