@@ -10,6 +10,7 @@ import type { AdmissionCounters } from './metering/admission-counters.ts';
 import { CreditService } from './metering/credit-service.ts';
 import { MemoryAdmissionCounters } from './metering/memory-admission-counters.ts';
 import { RedisAdmissionCounters } from './metering/redis-admission-counters.ts';
+import { RedisHealth } from './metering/redis-health.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { UsageRecorder } from './usage/usage-recorder.ts';
@@ -33,6 +34,8 @@ export interface AccountServices {
   counters: AdmissionCounters;
   /** Shared by every instance when REDIS_URL is set: balances, reservations, rate limits, key change announcements. */
   redis: Redis | undefined;
+  /** Whether Redis answers; while it does not, metering counts locally (metering/redis-health.ts). */
+  redisHealth: RedisHealth | undefined;
   /** Starts background work (key cache polling, usage flushing). The CLI's one-shot commands skip it. */
   start(): Promise<void>;
   /** Flushes usage and releases connections. */
@@ -53,12 +56,16 @@ export async function openAccountServices(config: SwitchyardConfig, logger: Logg
   // No auto-pipelining: rate-limiter-flexible's own Redis command breaks inside ioredis's automatic
   // pipelines under concurrency ("pipeline[functionName] is not a function"), and the follow-up
   // error escaped as an uncaught exception that ended the process (found by the two-instance scenario).
-  const redis = config.redisUrl ? new (await import('ioredis')).Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  // Every command has a deadline: a hung Redis must not hold requests (redis-health.ts takes over).
+  const redis = config.redisUrl
+    ? new (await import('ioredis')).Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: config.redisTimeoutMs, connectTimeout: config.redisTimeoutMs })
+    : undefined;
+  const redisHealth = redis ? new RedisHealth(redis, logger) : undefined;
   const keyChanges = redis ? new KeyChangeChannel(redis, config.redisPrefix, logger) : undefined;
   const keyCache = new KeyCache(store, keyChanges);
   const usage = new UsageRecorder(store, logger);
   const counters: AdmissionCounters = redis
-    ? new RedisAdmissionCounters(redis, config.redisPrefix, store, usage, logger)
+    ? new RedisAdmissionCounters(redis, config.redisPrefix, store, usage, redisHealth!)
     : new MemoryAdmissionCounters(store, usage, logger);
   const credits = new CreditService(store, counters);
   return {
@@ -73,6 +80,7 @@ export async function openAccountServices(config: SwitchyardConfig, logger: Logg
     credits,
     counters,
     redis,
+    redisHealth,
     async start() {
       await keyCache.start();
       await counters.start();

@@ -40,11 +40,11 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const destination = options.logger ? undefined : pino.destination({ dest: 1, sync: false });
   const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS }, destination);
   const accountServices = await openAccountServices(config, logger);
-  const { catalog, store, usage, counters, redis } = accountServices;
+  const { catalog, store, usage, counters, redis, redisHealth } = accountServices;
   const upstreamClient = new UpstreamClient({ ...config.timeouts, maxResponseBytes: config.maxUpstreamResponseBytes });
   const adapters = createProviderAdapters(config, upstreamClient);
   const chat = new ChatService(catalog, adapters);
-  const admission = new AdmissionService(counters, new RateWindows({ redis, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });
+  const admission = new AdmissionService(counters, new RateWindows({ redis, redisHealth, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });
   return {
     ...accountServices,
     adapters,

@@ -74,6 +74,8 @@ export interface SwitchyardConfig {
   metering: boolean;
   /** Redis shared by every instance (balances, reservations, rate limits, key revocations); absent for a single instance. */
   redisUrl?: string;
+  /** Deadline of each Redis command and of connecting to it; past it, metering counts locally until Redis answers again. */
+  redisTimeoutMs: number;
   /** Prefix of every Redis key and channel the gateway uses, so several deployments (or test runs) can share one Redis. */
   redisPrefix: string;
   providers: Record<string, ProviderSettings>;
@@ -134,6 +136,7 @@ export function loadConfig(options: {
     adminToken: adminTokenSetting(environment.SWITCHYARD_ADMIN_TOKEN || optionalString(file.adminToken, 'adminToken'), environment.SWITCHYARD_ADMIN_TOKEN ? 'SWITCHYARD_ADMIN_TOKEN' : 'adminToken'),
     metering: booleanSetting(environment.SWITCHYARD_METERING, 'SWITCHYARD_METERING', file.metering, 'metering', true),
     redisUrl: parseRedisUrl(environment.REDIS_URL || optionalString(file.redisUrl, 'redisUrl'), environment.REDIS_URL ? 'REDIS_URL' : 'redisUrl'),
+    redisTimeoutMs: integerSetting(environment.SWITCHYARD_REDIS_TIMEOUT_MS, 'SWITCHYARD_REDIS_TIMEOUT_MS', file.redisTimeoutMs, 'redisTimeoutMs', 1_000, 50, 60_000),
     redisPrefix: environment.SWITCHYARD_REDIS_PREFIX || (optionalString(file.redisPrefix, 'redisPrefix') ?? 'switchyard:'),
     providers: providerSettings,
     models: parseModelEntries(file.models, providers.map((provider) => provider.id)),

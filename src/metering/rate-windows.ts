@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisHealth } from './redis-health.ts';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 
 /**
@@ -52,12 +53,13 @@ interface WindowReading {
  * A request takes one request point as it is admitted. Tokens are known only once it finishes, so
  * a request is admitted while the window's tokens are under the limit and its own tokens are added
  * when it ends: a window can pass its token limit by the tokens of the requests then in flight.
- * When Redis cannot be reached the request is let through and the failure logged.
+ * When Redis cannot be reached (redis-health.ts), the windows are counted in this instance's
+ * memory until it answers again.
  */
 export class RateWindows {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
 
-  constructor(private readonly options: { redis?: Redis; prefix: string; logger: Logger }) {}
+  constructor(private readonly options: { redis?: Redis; redisHealth?: RedisHealth; prefix: string; logger: Logger }) {}
 
   async check(subjects: RateSubject[]): Promise<RateCheck> {
     const readings: Promise<WindowReading | undefined>[] = [];
@@ -115,21 +117,24 @@ export class RateWindows {
    * share their counters, so a changed limit applies to the current window.
    */
   private limiter(unit: RateRefusal['unit'], points: number): RateLimiterAbstract {
-    const name = `${unit}:${points}`;
+    // While Redis is down, this instance's own windows count (each instance limits on its own meanwhile).
+    const local = !this.options.redis || this.options.redisHealth?.down === true;
+    const name = `${local ? 'local' : 'shared'}:${unit}:${points}`;
     let limiter = this.limiters.get(name);
     if (!limiter) {
       const { redis, prefix } = this.options;
       const { RateLimiterMemory, RateLimiterRedis } = rateLimiters();
-      limiter = redis
-        ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rate-${unit}`, points, duration: WINDOW_SECONDS })
-        : new RateLimiterMemory({ keyPrefix: name, points, duration: WINDOW_SECONDS });
+      limiter = local
+        ? new RateLimiterMemory({ keyPrefix: `${unit}:${points}`, points, duration: WINDOW_SECONDS })
+        : new RateLimiterRedis({ storeClient: redis!, keyPrefix: `${prefix}rate-${unit}`, points, duration: WINDOW_SECONDS });
       this.limiters.set(name, limiter);
     }
     return limiter;
   }
 
   private failed(error: unknown): undefined {
-    this.options.logger.error({ err: error }, 'rate limit counters unavailable; request let through');
+    if (this.options.redisHealth) this.options.redisHealth.failed(error);
+    else this.options.logger.error({ err: error }, 'rate limit counters unavailable; request let through');
     return undefined;
   }
 }

@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.ts';
 import type { UsageRecorder } from '../usage/usage-recorder.ts';
 import type { AdmissionCounters, AdmissionRefusal, AdmissionTicket } from './admission-counters.ts';
+import { LocalShareCounters } from './local-share-counters.ts';
 import { monthStart } from './month-of.ts';
+import type { RedisHealth } from './redis-health.ts';
 
 /** A request in flight holds its slot and reservation this long unless its instance renews it: a crashed instance's requests free theirs by then. */
 const IN_FLIGHT_TTL_MS = 120_000;
@@ -98,14 +100,22 @@ export class RedisAdmissionCounters implements AdmissionCounters {
   private readonly commands: AdmissionCommands;
   private readonly inFlight = new Map<string, AdmissionTicket>();
   private timer: NodeJS.Timeout | undefined;
+  /** Admission while Redis is down, on a share of each balance; the tickets it admitted settle there. */
+  private readonly local: LocalShareCounters;
+  private readonly localTickets = new Set<string>();
+  private readonly instanceId = randomUUID();
+  /** Instances seen alive through Redis (the heartbeat set), for the share each gets while it is down. */
+  private instances = 1;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly store: Store,
     private readonly usage: UsageRecorder,
-    private readonly logger: Logger,
+    private readonly health: RedisHealth,
   ) {
+    this.local = new LocalShareCounters(store, usage, () => this.instances);
+    health.onRecovery(() => this.rebuild());
     redis.defineCommand('switchyardAdmit', { numberOfKeys: 5, lua: ADMIT_SCRIPT });
     redis.defineCommand('switchyardSettle', { numberOfKeys: 5, lua: SETTLE_SCRIPT });
     redis.defineCommand('switchyardCredit', { numberOfKeys: 1, lua: CREDIT_SCRIPT });
@@ -113,15 +123,30 @@ export class RedisAdmissionCounters implements AdmissionCounters {
   }
 
   async start(): Promise<void> {
-    this.timer = setInterval(() => void this.renew().catch((error: unknown) => this.logger.error({ err: error }, 'could not renew requests in flight')), RENEW_INTERVAL_MS);
+    await this.renew().catch((error: unknown) => this.health.failed(error));
+    this.timer = setInterval(() => void this.renew().catch((error: unknown) => this.health.failed(error)), RENEW_INTERVAL_MS);
     this.timer.unref();
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.health.close();
   }
 
   async admit(ticket: AdmissionTicket): Promise<AdmissionRefusal | undefined> {
+    if (!this.health.down) {
+      try {
+        return await this.admitShared(ticket);
+      } catch (error) {
+        this.health.failed(error);
+      }
+    }
+    const refusal = await this.local.admit(ticket);
+    if (!refusal) this.localTickets.add(ticket.requestId);
+    return refusal;
+  }
+
+  private async admitShared(ticket: AdmissionTicket): Promise<AdmissionRefusal | undefined> {
     let answer = await this.runAdmit(ticket);
     if (answer === 'seed') {
       await this.seed(ticket);
@@ -136,12 +161,43 @@ export class RedisAdmissionCounters implements AdmissionCounters {
   }
 
   async settle(ticket: AdmissionTicket, cost: number): Promise<void> {
+    if (this.localTickets.delete(ticket.requestId)) return this.local.settle(ticket, cost);
     this.inFlight.delete(ticket.requestId);
-    await this.commands.switchyardSettle(...this.keysOf(ticket.organizationId, ticket.apiKeyId, ticket.month), member(ticket), cost);
+    if (this.health.down) return this.local.settle(ticket, cost);
+    try {
+      await this.commands.switchyardSettle(...this.keysOf(ticket.organizationId, ticket.apiKeyId, ticket.month), member(ticket), cost);
+    } catch (error) {
+      // The debit is in the ledger (the usage recorder writes it); the shared balance is rebuilt from it when Redis is back.
+      this.health.failed(error);
+      await this.local.settle(ticket, cost);
+    }
   }
 
   async charge(organizationId: string, apiKeyId: string, month: string, cost: number): Promise<void> {
-    if (cost > 0) await this.commands.switchyardSettle(...this.keysOf(organizationId, apiKeyId, month), '', cost);
+    if (cost <= 0 || this.health.down) return;
+    try {
+      await this.commands.switchyardSettle(...this.keysOf(organizationId, apiKeyId, month), '', cost);
+    } catch (error) {
+      this.health.failed(error);
+    }
+  }
+
+  /**
+   * After an outage the shared balances and key spend may disagree with the ledger (debits that
+   * never reached Redis, or a Redis that came back with old data): they are dropped, and each is
+   * loaded again from the store by the next request that needs it, the ledger being the truth.
+   */
+  private async rebuild(): Promise<void> {
+    await this.usage.flush();
+    for (const pattern of [`${this.prefix}balance:*`, `${this.prefix}spend:*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        if (keys.length > 0) await this.redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+    this.local.reset();
   }
 
   async credit(organizationId: string, amount: number): Promise<void> {
@@ -149,12 +205,20 @@ export class RedisAdmissionCounters implements AdmissionCounters {
   }
 
   async balance(organizationId: string): Promise<number> {
-    let balance = await this.redis.get(this.balanceKey(organizationId));
-    if (balance === null) {
-      await this.seedBalance(organizationId);
-      balance = await this.redis.get(this.balanceKey(organizationId));
+    if (!this.health.down) {
+      try {
+        let balance = await this.redis.get(this.balanceKey(organizationId));
+        if (balance === null) {
+          await this.seedBalance(organizationId);
+          balance = await this.redis.get(this.balanceKey(organizationId));
+        }
+        return Number(balance ?? 0);
+      } catch (error) {
+        this.health.failed(error);
+      }
     }
-    return Number(balance ?? 0);
+    // Redis down: the ledger, with this instance's debits still queued for it.
+    return this.usage.exclusive(async () => ((await this.store.listBalances()).get(organizationId) ?? 0) + (this.usage.unflushedDebits().get(organizationId) ?? 0));
   }
 
   private runAdmit(ticket: AdmissionTicket): Promise<string> {
@@ -194,10 +258,23 @@ export class RedisAdmissionCounters implements AdmissionCounters {
     });
   }
 
-  /** Pushes back the expiry of this instance's requests in flight, so a long stream keeps its slot. */
+  /**
+   * Pushes back the expiry of this instance's requests in flight, so a long stream keeps its slot,
+   * and of this instance in the heartbeat set, whose size is the share each gets while Redis is down.
+   */
   private async renew(): Promise<void> {
+    if (this.health.down) return;
+    const now = Date.now();
+    const instancesKey = `${this.prefix}instances`;
+    const [, , counted] = (await this.redis
+      .multi()
+      .zadd(instancesKey, now + IN_FLIGHT_TTL_MS, this.instanceId)
+      .zremrangebyscore(instancesKey, '-inf', now)
+      .zcard(instancesKey)
+      .exec()) as [unknown, unknown, [Error | null, number]];
+    this.instances = Math.max(1, Number(counted?.[1] ?? 1));
     if (this.inFlight.size === 0) return;
-    const expiry = Date.now() + IN_FLIGHT_TTL_MS;
+    const expiry = now + IN_FLIGHT_TTL_MS;
     const pipeline = this.redis.pipeline();
     for (const ticket of this.inFlight.values()) {
       const [, organizationSet, keySet] = this.keysOf(ticket.organizationId, ticket.apiKeyId, ticket.month);
