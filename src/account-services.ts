@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service.ts';
@@ -13,6 +14,7 @@ import { RedisAdmissionCounters } from './metering/redis-admission-counters.ts';
 import { RedisHealth } from './metering/redis-health.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
+import { UsageJournal } from './usage/usage-journal.ts';
 import { UsageRecorder } from './usage/usage-recorder.ts';
 
 /**
@@ -63,7 +65,8 @@ export async function openAccountServices(config: SwitchyardConfig, logger: Logg
   const redisHealth = redis ? new RedisHealth(redis, logger) : undefined;
   const keyChanges = redis ? new KeyChangeChannel(redis, config.redisPrefix, logger) : undefined;
   const keyCache = new KeyCache(store, keyChanges);
-  const usage = new UsageRecorder(store, logger);
+  // Usage the store could not take waits on local disk (the data folder), across crashes too.
+  const usage = new UsageRecorder(store, logger, new UsageJournal(join(config.dataDir, 'usage-journal.jsonl')));
   const counters: AdmissionCounters = redis
     ? new RedisAdmissionCounters(redis, config.redisPrefix, store, usage, redisHealth!)
     : new MemoryAdmissionCounters(store, usage, logger);
