@@ -261,8 +261,6 @@ export const GATEWAY_ERRORS = {
       message: `Provider '${provider}' stream ended abnormally: ${reason}`,
       upstream: { provider },
     }),
-  notReady: (reason: string) =>
-    new GatewayError({ status: 503, type: 'api_error', code: 'not_ready', message: `Gateway is not ready: ${reason}` }),
   internal: () =>
     new GatewayError({ status: 500, type: 'api_error', code: 'internal_error', message: 'Internal gateway error' }),
 } as const;

@@ -123,6 +123,11 @@ describe('PostgreSQL resets and blackholes: the instance lives, nothing answered
     const before = traffic.answered.size;
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     assert.ok(traffic.answered.size > before + 20, 'answered from caches while the database was unreachable');
+    const started = performance.now();
+    const readiness = await fetch(`${serve.url}/readyz`);
+    assert.equal(readiness.status, 200, 'still serving: a load balancer must not drain it');
+    assert.deepEqual(((await readiness.json()) as { status: string; checks: unknown }).checks, { store: 'unavailable' });
+    assert.ok(performance.now() - started < 5_000, '/readyz does not hang on the database');
     proxy.setMode('pass');
     // A key revoked (directly in the database) after the outage is refused by the instance within its bound.
     const switchyard = await createSwitchyard(loadConfig({ environment: { ...environment, DATABASE_URL }, providers: PROVIDER_DESCRIPTORS }), { logger: pino({ level: 'silent' }) });

@@ -66,6 +66,8 @@ describe('a Redis blackhole: requests go on, within the balance, and Redis is re
     assert.ok(Math.max(...latencies.slice(1)) < 1_000, `after the first, no request waits on Redis: ${latencies.map(Math.round).join(', ')} ms`);
     const credits = await fetch(`${stack.gateway.url}/v1/credits`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
     assert.equal(credits.status, 200, '/credits answers from the ledger meanwhile');
+    const readiness = (await (await fetch(`${stack.gateway.url}/readyz`)).json()) as { status: string; checks: Record<string, string> };
+    assert.deepEqual([readiness.status, readiness.checks.redis], ['degraded', 'unavailable']);
 
     let served = 0;
     let refused = 0;
