@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { Agent, request } from 'undici';
+import { startStack, type Stack } from '../support/start-stack.ts';
+
+/** Cases per CI run, split across the routes; FUZZ_CASES overrides it (a longer local run). */
+const CASES = Number(process.env.FUZZ_CASES ?? 100_000);
+const IN_FLIGHT = 32;
+
+type Dialect = 'openai' | 'anthropic';
+interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  dialect: Dialect;
+  /** Its share of the cases: model routes take most. */
+  weight: number;
+}
+
+const ROUTES: Route[] = [
+  { method: 'POST', path: '/v1/chat/completions', dialect: 'openai', weight: 10 },
+  { method: 'POST', path: '/v1/api/openai/chat/completions', dialect: 'openai', weight: 6 },
+  { method: 'POST', path: '/v1/responses', dialect: 'openai', weight: 10 },
+  { method: 'POST', path: '/v1/messages', dialect: 'anthropic', weight: 10 },
+  { method: 'POST', path: '/v1/messages/count_tokens', dialect: 'anthropic', weight: 3 },
+  { method: 'GET', path: '/v1/models', dialect: 'openai', weight: 1 },
+  { method: 'GET', path: '/v1/gateway/credits', dialect: 'openai', weight: 1 },
+  { method: 'GET', path: '/v1/responses/resp_fuzz', dialect: 'openai', weight: 1 },
+];
+
+const MODELS = ['gpt-5-mini', 'gpt-5.1', 'grok-4', 'grok-3-mini', 'accounts/fireworks/models/gpt-oss-120b', 'sonar-pro', 'google/gemma-3-27b-it', 'claude-sonnet-4-6', 'gemini-2.5-flash', 'no-such-model', ''];
+
+/** Values of every JSON type, with the edge cases numbers and strings have. */
+const anyValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.constantFrom(0, -1, 1e308, -1e308, 2 ** 53, 0.5, '', 'null', '\u0000', '💥'.repeat(50), [], {}, null, true),
+);
+
+/** Mostly a valid value, sometimes anything: enough cases reach the providers, the rest probe the edges. */
+const mostly = <T,>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 6, arbitrary: valid }, { weight: 1, arbitrary: anyValue });
+
+const textContent = fc.oneof(fc.string({ maxLength: 40 }), anyValue);
+const chatMessage = fc.record(
+  {
+    role: mostly(fc.constantFrom('user', 'user', 'user', 'assistant', 'system', 'developer', 'tool')),
+    content: fc.oneof({ weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 40 }) }, { weight: 1, arbitrary: textContent }, { weight: 1, arbitrary:  fc.array(fc.record({ type: fc.constantFrom('text', 'image_url', 'input_audio', 'file', 'weird'), text: textContent, image_url: fc.oneof(fc.record({ url: fc.constantFrom('data:image/png;base64,iVBORw0KGgo=', 'data:,', 'not a url') }), anyValue) }, { requiredKeys: ['type'] }), { maxLength: 3 }) }),
+    tool_calls: fc.array(fc.record({ id: fc.string({ maxLength: 8 }), type: fc.constant('function'), function: fc.record({ name: fc.string({ maxLength: 8 }), arguments: fc.oneof(fc.string({ maxLength: 20 }), anyValue) }) }), { maxLength: 2 }),
+    tool_call_id: fc.string({ maxLength: 8 }),
+  },
+  { requiredKeys: ['role', 'content'] },
+);
+const tool = fc.record({ type: fc.constantFrom('function', 'web_search', 'custom'), function: fc.record({ name: fc.stringMatching(/^[a-z_]{1,12}$/), parameters: fc.oneof(fc.constant({ type: 'object', properties: {} }), anyValue) }) }, { requiredKeys: ['type'] });
+
+/**
+ * Request bodies of each surface: `valid` ones have every field of a valid type (the providers
+ * still refuse some: an unknown model, a tool message without its call); the others are near-valid,
+ * each field sometimes of any type, sometimes missing.
+ */
+function bodies(valid: boolean) {
+  const field = <T,>(arbitrary: fc.Arbitrary<T>) => (valid ? arbitrary : mostly(arbitrary));
+  const models = valid ? fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...MODELS.filter((model) => model !== '' && model !== 'no-such-model')) }, { weight: 1, arbitrary: fc.constant('no-such-model') }) : fc.constantFrom(...MODELS);
+  const validTool = fc.record({ type: fc.constant('function'), function: fc.record({ name: fc.stringMatching(/^[a-z_]{1,12}$/), parameters: fc.constant({ type: 'object', properties: {} }) }) });
+  const text = valid ? fc.string({ minLength: 1, maxLength: 40 }) : textContent;
+  const required = (keys: string[]) => ({ requiredKeys: valid ? keys : [] }) as { requiredKeys: never[] };
+  const chat = fc.record(
+    {
+      model: field(models),
+      messages: field(fc.array(fc.record({ role: field(fc.constantFrom('user', 'user', 'user', 'assistant', 'system', 'developer')), content: valid ? text : fc.oneof(text, chatMessage.map((message) => message.content)) }), { minLength: 1, maxLength: 3 })),
+      stream: field(fc.boolean()),
+      max_tokens: field(fc.integer({ min: 1, max: 64 })),
+      temperature: field(fc.double({ min: 0, max: 2, noNaN: true })),
+      tools: valid ? fc.array(validTool, { maxLength: 2 }) : mostly(fc.array(tool, { maxLength: 2 })),
+      stream_options: field(fc.constant({ include_usage: true })),
+    },
+    required(['model', 'messages']),
+  );
+  const messages = fc.record(
+    {
+      model: field(models),
+      max_tokens: field(fc.integer({ min: 1, max: 64 })),
+      messages: field(fc.array(fc.record({ role: field(fc.constant('user')), content: text }), { minLength: 1, maxLength: 2 })),
+      system: field(fc.string({ maxLength: 20 })),
+      stream: field(fc.boolean()),
+      temperature: field(fc.double({ min: 0, max: 1, noNaN: true })),
+      ...(valid ? {} : { tools: anyValue, thinking: anyValue, tool_choice: anyValue }),
+    },
+    required(['model', 'max_tokens', 'messages']),
+  );
+  const responses = fc.record(
+    {
+      model: field(models),
+      input: field(fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.array(fc.record({ role: fc.constantFrom('user', 'developer'), content: fc.string({ minLength: 1, maxLength: 20 }) }), { minLength: 1, maxLength: 2 }))),
+      instructions: field(fc.string({ maxLength: 20 })),
+      stream: field(fc.boolean()),
+      max_output_tokens: field(fc.integer({ min: 16, max: 64 })),
+      ...(valid ? {} : { tools: anyValue, previous_response_id: anyValue, reasoning: anyValue }),
+    },
+    required(['model', 'input']),
+  );
+  return { chat, messages, responses };
+}
+const VALID = bodies(true);
+const NEAR_VALID = bodies(false);
+const bodyOf = (route: Route, kind: ReturnType<typeof bodies>) => (route.path.includes('messages') ? kind.messages : route.path.includes('responses') ? kind.responses : kind.chat);
+
+/** What goes on the wire: a JSON body (mostly near-valid, sometimes anything), or raw bytes that are not JSON at all. */
+const payload = (route: Route) =>
+  fc.oneof(
+    { weight: 9, arbitrary: bodyOf(route, VALID).map((body) => JSON.stringify(body)) },
+    { weight: 4, arbitrary: bodyOf(route, NEAR_VALID).map((body) => JSON.stringify(body)) },
+    { weight: 1, arbitrary: anyValue.map((value) => JSON.stringify(value)) },
+    { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('{', '{"model":', '[[[[', '{"model":"gpt-5-mini","messages":[{"role":"user","content":"hi"}]', 'nul', '\uFEFF{}')) },
+  );
+
+const headerVariants = fc.record({
+  contentType: fc.oneof({ weight: 16, arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8') }, { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', undefined) }),
+  auth: fc.oneof({ weight: 16, arbitrary: fc.constantFrom('bearer', 'x-api-key') }, { weight: 1, arbitrary: fc.constantFrom('none', 'wrong', 'malformed') }),
+  anthropicVersion: fc.constantFrom('2023-06-01', '2026-10-21', 'nonsense', undefined),
+});
+
+describe('fuzzing every route: no answer of the gateway\'s own fault is a 5xx, every refusal is in its surface\'s envelope', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ LOG_LEVEL: 'silent' });
+  });
+  after(() => stack.close());
+
+  test(`${CASES} generated requests`, { timeout: 900_000 }, async (t) => {
+    const agent = new Agent({ connections: IN_FLIGHT, pipelining: 1 });
+    const totalWeight = ROUTES.reduce((total, route) => total + route.weight, 0);
+    const cases = ROUTES.flatMap((route, index) =>
+      fc.sample(fc.tuple(payload(route), headerVariants), { numRuns: Math.ceil((CASES * route.weight) / totalWeight), seed: 20261130 + index }).map(([body, headers]) => ({ route, body, headers })),
+    );
+    stack.simulators.reset();
+    const failures: string[] = [];
+    const envelopeMisses: string[] = [];
+    const statuses = new Map<number, number>();
+    let next = 0;
+    const worker = async () => {
+      while (next < cases.length) {
+        const { route, body, headers } = cases[next++]!;
+        const requestHeaders: Record<string, string> = {};
+        if (headers.contentType && route.method !== 'GET') requestHeaders['content-type'] = headers.contentType;
+        if (headers.auth === 'bearer') requestHeaders.authorization = `Bearer ${stack.apiKey}`;
+        if (headers.auth === 'x-api-key') requestHeaders['x-api-key'] = stack.apiKey;
+        if (headers.auth === 'wrong') requestHeaders.authorization = 'Bearer sy_wrong';
+        if (headers.auth === 'malformed') requestHeaders.authorization = 'Basic abc';
+        if (headers.anthropicVersion) requestHeaders['anthropic-version'] = headers.anthropicVersion;
+        const response = await request(`${stack.gateway.url}${route.path}`, { method: route.method, headers: requestHeaders, body: route.method === 'GET' ? undefined : body, dispatcher: agent });
+        const text = await response.body.text();
+        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+        if (response.statusCode >= 500) {
+          if (failures.length < 20) failures.push(`${route.method} ${route.path} ${response.statusCode}: ${text.slice(0, 300)} <- ${body.slice(0, 300)}`);
+          continue;
+        }
+        if (response.statusCode >= 400 && !hasEnvelope(text, route.dialect) && envelopeMisses.length < 20) envelopeMisses.push(`${route.path} ${response.statusCode}: ${text.slice(0, 200)}`);
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    await agent.close();
+    const reached = stack.simulators.requests.length;
+    t.diagnostic(`${cases.length} cases; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}; ${reached} reached a simulator (${Math.round((reached / cases.length) * 100)} %)`);
+    assert.deepEqual(failures, [], 'no 5xx');
+    assert.deepEqual(envelopeMisses, [], 'every 4xx in its surface\'s error envelope');
+    assert.ok(cases.length >= CASES);
+    assert.ok(reached / cases.length >= 0.3, 'at least 30 % of the cases were valid enough to reach a provider');
+  });
+});
+
+function hasEnvelope(text: string, dialect: Dialect): boolean {
+  try {
+    const body = JSON.parse(text) as { type?: string; error?: { message?: unknown; type?: unknown } };
+    if (typeof body.error?.message !== 'string') return false;
+    return dialect === 'anthropic' ? body.type === 'error' && typeof body.error.type === 'string' : typeof body.error.type === 'string';
+  } catch {
+    return false;
+  }
+}
