@@ -3,6 +3,7 @@ import { openAccountServices, type AccountServices } from './account-services.ts
 import type { SwitchyardConfig } from './config/load-config.ts';
 import { ChatService } from './gateway/chat-service.ts';
 import { ModelRequestPipeline } from './gateway/model-request-pipeline.ts';
+import { ProviderShares } from './gateway/provider-shares.ts';
 import { ResponseOwnership } from './gateway/response-ownership.ts';
 import { AdmissionService } from './metering/admission-service.ts';
 import { RateWindows } from './metering/rate-windows.ts';
@@ -41,7 +42,7 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS }, destination);
   const accountServices = await openAccountServices(config, logger);
   const { catalog, store, usage, counters, redis, redisHealth } = accountServices;
-  const upstreamClient = new UpstreamClient({ ...config.timeouts, maxResponseBytes: config.maxUpstreamResponseBytes });
+  const upstreamClient = new UpstreamClient({ ...config.timeouts, maxResponseBytes: config.maxUpstreamResponseBytes, connectionsPerOrigin: config.connectionsPerProvider });
   const adapters = createProviderAdapters(config, upstreamClient);
   const chat = new ChatService(catalog, adapters);
   const admission = new AdmissionService(counters, new RateWindows({ redis, redisHealth, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });
@@ -49,7 +50,7 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
     ...accountServices,
     adapters,
     chat,
-    pipeline: new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs }),
+    pipeline: new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs, providerShares: new ProviderShares({ connectionsPerProvider: config.connectionsPerProvider, share: config.organizationShareOfProvider }) }),
     responseOwnership: new ResponseOwnership(store, logger),
     admission,
     async close() {

@@ -55,6 +55,10 @@ export interface SwitchyardConfig {
   shutdownTimeoutMs: number;
   /** The largest answer (and stream event) read from a provider; a larger one is a 502, never held whole. */
   maxUpstreamResponseBytes: number;
+  /** Connections to each provider (its pool), shared by every organization. */
+  connectionsPerProvider: number;
+  /** The share of a provider's connections one organization's requests may hold at once (0–1]. */
+  organizationShareOfProvider: number;
   /** Extra attempts on transient upstream failures before any byte reached the client. */
   maxRetries: number;
   /** Let clients' image URLs (fetched by the gateway for providers that take only inline images) reach loopback, private and link-local addresses. Off by default. */
@@ -128,6 +132,8 @@ export function loadConfig(options: {
     timeouts: upstreamTimeouts(environment, file),
     shutdownTimeoutMs: integerSetting(environment.SWITCHYARD_SHUTDOWN_TIMEOUT_MS, 'SWITCHYARD_SHUTDOWN_TIMEOUT_MS', file.shutdownTimeoutMs, 'shutdownTimeoutMs', 30_000, 0, 3_600_000),
     maxUpstreamResponseBytes: integerSetting(environment.SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES, 'SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES', file.maxUpstreamResponseBytes, 'maxUpstreamResponseBytes', 8 * 1024 * 1024, 64 * 1024, 1024 ** 3),
+    connectionsPerProvider: integerSetting(environment.SWITCHYARD_PROVIDER_CONNECTIONS, 'SWITCHYARD_PROVIDER_CONNECTIONS', file.connectionsPerProvider, 'connectionsPerProvider', 256, 1, 100_000),
+    organizationShareOfProvider: integerSetting(environment.SWITCHYARD_ORGANIZATION_SHARE_PERCENT, 'SWITCHYARD_ORGANIZATION_SHARE_PERCENT', file.organizationSharePercent, 'organizationSharePercent', 50, 1, 100) / 100,
     maxRetries: integerSetting(environment.SWITCHYARD_MAX_RETRIES, 'SWITCHYARD_MAX_RETRIES', file.maxRetries, 'maxRetries', 2, 0, 10),
     allowPrivateImageUrls: environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS ? /^(1|true|yes)$/i.test(environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS) : file.allowPrivateImageUrls === true,
     maxImageUrlsPerRequest: integerSetting(environment.SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST, 'SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST', file.maxImageUrlsPerRequest, 'maxImageUrlsPerRequest', 20, 0, 10_000),

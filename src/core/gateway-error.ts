@@ -212,6 +212,14 @@ export const GATEWAY_ERRORS = {
       retryable: true,
       upstream: { provider },
     }),
+  providerShareExceeded: (provider: string, limit: number) =>
+    new GatewayError({
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'provider_share_exceeded',
+      message: `Your organization already has ${limit} requests in flight to provider '${provider}', its share of the gateway's connections; retry when one ends`,
+      headers: { 'retry-after': '1' },
+    }),
   /** The request's total deadline passed (retries and streaming included): not retried. */
   deadlineExceeded: (totalMs: number) =>
     new GatewayError({ status: 504, type: 'upstream_error', code: 'deadline_exceeded', message: `The request did not complete within the gateway's deadline of ${totalMs} ms` }),

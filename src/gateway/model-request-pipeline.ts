@@ -15,6 +15,7 @@ import type { ClientConnection, WholeAnswer } from './client-connection.ts';
 import { dispatchChat } from './dispatch-chat.ts';
 import { forwardWithRetries } from './forward-with-retries.ts';
 import { relayNativeAnswer } from './relay-native-answer.ts';
+import type { ProviderShares } from './provider-shares.ts';
 import type { ModelCall, StoredOperation, Surface } from './surface.ts';
 
 /** The response header that reports what a request cost, in credits (a decimal string). */
@@ -51,6 +52,8 @@ export class ModelRequestPipeline {
       maxRetries: number;
       /** A request's total deadline, retries and streaming included. */
       totalTimeoutMs: number;
+      /** Each organization's share of a provider's connections. */
+      providerShares: ProviderShares;
     },
   ) {}
 
@@ -77,14 +80,24 @@ export class ModelRequestPipeline {
       if (native) {
         await native.check?.(call, model); // check
         await this.admit(tracked, connection, model, call.body); // admit
-        const upstream = await forwardWithRetries(adapter, { ...native.request(call, model), signal: connection.signal }, options); // dispatch
-        return relayNativeAnswer(connection, tracked, adapter, upstream, native.exchange(call, model)); // encode, settle
+        const release = this.takeShare(model.provider, call.principal.organizationId);
+        try {
+          const upstream = await forwardWithRetries(adapter, { ...native.request(call, model), signal: connection.signal }, options); // dispatch
+          return await relayNativeAnswer(connection, tracked, adapter, upstream, native.exchange(call, model)); // encode, settle
+        } finally {
+          release();
+        }
       }
       const decoded = surface.decode(call.body); // decode
       this.services.chat.checkCapabilities(model, decoded.request); // check
       await this.admit(tracked, connection, model, call.body); // admit
-      const dispatched = await dispatchChat(adapter, { request: decoded.request, model, signal: connection.signal, requestId: call.requestId }, options); // dispatch
-      return answerTranslatedChat(connection, tracked, dispatched, adapter, { ...decoded, encoders: surface.encoders(call.body) }); // encode, settle
+      const release = this.takeShare(model.provider, call.principal.organizationId);
+      try {
+        const dispatched = await dispatchChat(adapter, { request: decoded.request, model, signal: connection.signal, requestId: call.requestId }, options); // dispatch
+        return await answerTranslatedChat(connection, tracked, dispatched, adapter, { ...decoded, encoders: surface.encoders(call.body) }); // encode, settle
+      } finally {
+        release();
+      }
     });
   }
 
@@ -125,6 +138,13 @@ export class ModelRequestPipeline {
       throw mapUpstreamError({ provider: model.provider, status: upstream.status, message: error.message, param: error.param, rawBody: scrubbed, secrets: [] });
     }
     return { status: 200, contentType: 'application/json', body: text };
+  }
+
+  /** The organization's place among the provider's connections, held until the answer is relayed; a 429 when it holds its whole share. */
+  private takeShare(provider: string, organizationId: string): () => void {
+    const release = this.services.providerShares.take(provider, organizationId);
+    if (!release) throw GATEWAY_ERRORS.providerShareExceeded(provider, this.services.providerShares.limit);
+    return release;
   }
 
   private async admit(tracked: TrackedRequest, connection: ClientConnection, model: CatalogModel, body: unknown): Promise<void> {
