@@ -18,7 +18,7 @@ export function registerUsageCommand(program: Command, configOption: Option): vo
       withAccountServices(options, async (services) => {
         const rows = await services.accounts.summarizeUsage({ organizationName: options.org, groupBy: options.groupBy, from: options.from, to: options.to });
         const names = new Map((await services.accounts.listOrganizations()).map((organization) => [organization.id, organization.name]));
-        console.log([...options.groupBy, 'requests', 'prompt_tokens', 'completion_tokens', 'credits'].join('\t'));
+        console.log([...options.groupBy, 'requests', 'prompt_tokens', 'completion_tokens', 'credits', 'flagged'].join('\t'));
         for (const row of rows) {
           const groups = options.groupBy.map((group) => {
             switch (group) {
@@ -32,7 +32,7 @@ export function registerUsageCommand(program: Command, configOption: Option): vo
                 return names.get(row.organizationId ?? '') ?? row.organizationId;
             }
           });
-          console.log([...groups, row.requests, row.promptTokens, row.completionTokens, formatMicros(row.cost)].join('\t'));
+          console.log([...groups, row.requests, row.promptTokens, row.completionTokens, formatMicros(row.cost), row.flaggedRequests].join('\t'));
         }
       }),
     );

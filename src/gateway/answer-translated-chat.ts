@@ -3,6 +3,7 @@ import type { ChatRequest } from '../core/chat-types.ts';
 import type { TrackedRequest } from '../metering/track-request.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
 import { relayChatStream } from '../streaming/relay-chat-stream.ts';
+import { completionOutputText } from '../usage/completion-output-text.ts';
 import { estimateAbortedUsage } from '../usage/estimate-aborted-usage.ts';
 import { estimatePromptTokens } from '../usage/estimate-prompt-tokens.ts';
 import type { ClientConnection, WholeAnswer } from './client-connection.ts';
@@ -33,8 +34,10 @@ export async function answerTranslatedChat(
   const adjustments = [...translation.adjustments, ...dispatched.adjustments];
   if (adjustments.length > 0) connection.setHeader(ADJUSTMENTS_HEADER, adjustments.map((adjustment) => `${adjustment.parameter} ${adjustment.action}: ${adjustment.reason}`).join('; '));
   if (dispatched.kind === 'completion') {
-    const usage = adapter.readUsage(dispatched.completion.usage);
-    const cost = tracked.finish(200, { usage, timeToFirstTokenMs: performance.now() - tracked.startedAt });
+    const reported = adapter.readUsage(dispatched.completion.usage);
+    // A provider that reports no usage is billed for what it answered, counted with the tokenizer, and the record flagged.
+    const usage = reported ?? estimateAbortedUsage(undefined, completionOutputText(dispatched.completion), () => estimatePromptTokens(translation.request));
+    const cost = tracked.finish(200, { usage, usageEstimated: reported === undefined, timeToFirstTokenMs: performance.now() - tracked.startedAt });
     return { status: 200, body: translation.encoders.completion(dispatched.completion, usage, cost) };
   }
   const outcome = await relayChatStream({
@@ -47,7 +50,8 @@ export async function answerTranslatedChat(
     price: (usage) => tracked.price(usage),
   });
   const status = outcome.status === 'completed' ? 200 : outcome.status === 'client_aborted' ? 499 : outcome.error!.status;
-  const usage = outcome.status === 'completed' ? outcome.usage : estimateAbortedUsage(outcome.usage, outcome.relayedOutput, () => estimatePromptTokens(translation.request));
-  tracked.finish(status, { usage, errorCode: outcome.error?.code, timeToFirstTokenMs: outcome.timeToFirstTokenMs });
+  const usage =
+    outcome.status === 'completed' && outcome.usage ? outcome.usage : estimateAbortedUsage(outcome.usage, outcome.relayedOutput, () => estimatePromptTokens(translation.request));
+  tracked.finish(status, { usage, usageEstimated: outcome.usage === undefined, errorCode: outcome.error?.code, timeToFirstTokenMs: outcome.timeToFirstTokenMs });
   return undefined;
 }

@@ -43,17 +43,18 @@ export async function relayNativeAnswer(
       failureEvent: () => exchange.encodeStreamError(stopReason(connection) ?? GATEWAY_ERRORS.upstreamStreamInterrupted(adapter.descriptor.id, 'the connection closed before the answer finished')),
     });
     const background = tap.background === true;
+    const reported = tap.usage();
     let usage;
-    if (tap.complete(outcome)) {
-      const reported = tap.usage();
-      usage = reported && (await claim(tap.objectId, background)) ? reported : undefined;
+    if (tap.complete(outcome) && reported) {
+      usage = (await claim(tap.objectId, background)) ? reported : undefined;
     } else if (!background && exchange.estimatePrompt) {
-      // Ended early: billed for what was relayed. A background response runs on; a poll bills it.
-      usage = estimateAbortedUsage(tap.usage(), tap.relayedOutput(), exchange.estimatePrompt);
+      // Ended early, or whole without usage: billed for what was relayed. A background response runs on; a poll bills it.
+      usage = estimateAbortedUsage(reported, tap.relayedOutput(), exchange.estimatePrompt);
     }
     const stopped = outcome === 'failed' ? stopReason(connection) : undefined;
     tracked.finish(tap.failure?.status ?? stopped?.status ?? (outcome === 'completed' ? 200 : outcome === 'client_aborted' ? 499 : 502), {
       usage,
+      usageEstimated: usage !== undefined && reported === undefined,
       errorCode: tap.failure?.code ?? stopped?.code ?? (outcome === 'failed' ? 'upstream_stream_interrupted' : undefined),
       timeToFirstTokenMs: tap.firstOutputAt === undefined ? undefined : tap.firstOutputAt - tracked.startedAt,
     });

@@ -25,13 +25,17 @@ const MOST_CHOICES = 128;
  * Works on the body of any surface (chat, Messages, Responses), translated or passed through.
  */
 export function boundRequestCost(body: unknown, model: CatalogModel): number {
+  const { promptTokens, completionTokens } = boundRequestUsage(body, model);
+  const writesCost = (model.pricing.cacheWritePerMillion ?? 0) > model.pricing.inputPerMillion;
+  return computeCost({ promptTokens, cacheWriteTokens: writesCost ? promptTokens : undefined, completionTokens }, model.pricing);
+}
+
+/** The most tokens a request can use: its prompt's bound and its output's (the reservation's terms), and how many choices it asked for. */
+export function boundRequestUsage(body: unknown, model: CatalogModel): { promptTokens: number; completionTokens: number; choices: number } {
   const request = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const promptTokens = boundPromptTokens(request);
   const requestedLimit = OUTPUT_LIMIT_FIELDS.map((field) => request[field]).find((value): value is number => typeof value === 'number' && value > 0);
   const choices = typeof request.n === 'number' && request.n > 1 ? Math.min(Math.trunc(request.n), MOST_CHOICES) : 1;
-  const outputTokens = Math.ceil(Math.min(requestedLimit ?? model.maxOutputTokens, model.maxOutputTokens)) * choices;
-  const writesCost = (model.pricing.cacheWritePerMillion ?? 0) > model.pricing.inputPerMillion;
-  return computeCost({ promptTokens, cacheWriteTokens: writesCost ? promptTokens : undefined, completionTokens: outputTokens }, model.pricing);
+  return { promptTokens: boundPromptTokens(request), completionTokens: Math.ceil(Math.min(requestedLimit ?? model.maxOutputTokens, model.maxOutputTokens)) * choices, choices };
 }
 
 /** An upper bound of the prompt's tokens: the UTF-8 bytes of every string, images at a fixed price, a few tokens per object. */

@@ -5,6 +5,8 @@ import type { AuthenticatedKey, LedgerEntry } from '../store/store.ts';
 import { buildUsageRecord } from '../usage/build-usage-record.ts';
 import type { UsageRecorder } from '../usage/usage-recorder.ts';
 import type { AdmissionService, Admission } from './admission-service.ts';
+import { boundRequestUsage } from './bound-request-cost.ts';
+import { checkReportedUsage } from './check-reported-usage.ts';
 import { computeCost } from './compute-cost.ts';
 
 /**
@@ -28,7 +30,7 @@ export interface TrackedRequest {
    * The settle phase (once): prices the usage, queues the usage record with its debit, releases
    * the admission (the reservation becomes the cost), logs one line. Returns the cost in micro-credits.
    */
-  finish(status: number, outcome?: { usage?: TokenUsage; errorCode?: string; timeToFirstTokenMs?: number }): number;
+  finish(status: number, outcome?: { usage?: TokenUsage; errorCode?: string; timeToFirstTokenMs?: number; usageEstimated?: boolean }): number;
   /** Releases an admission that `finish` did not: a bug cannot leak a reservation. */
   dispose(): void;
 }
@@ -61,34 +63,41 @@ export function trackRequest(
   const { principal } = facts;
   let finished = false;
   let admission: Admission | undefined;
+  let usageBound: ReturnType<typeof boundRequestUsage> | undefined;
   const tracked: TrackedRequest = {
     startedAt: performance.now(),
     provider: '',
     model: undefined,
     async admit(model, body) {
       tracked.model = model;
+      usageBound = boundRequestUsage(body, model);
       admission = await services.admission.admit(principal, model, { requestId: facts.requestId, requestedModel: facts.model, body });
       return admission.headers;
     },
-    price: (usage) => (usage && tracked.model ? computeCost(usage, tracked.model.pricing) : 0),
+    // Priced as settled: the cost a stream's final event shows is the one debited, capped usage included.
+    price: (usage) => (usage && tracked.model ? computeCost(usageBound ? checkReportedUsage(usage, usageBound, tracked.model).usage : usage, tracked.model.pricing) : 0),
     finish(status, outcome = {}) {
       if (finished) return 0;
       finished = true;
-      const cost = tracked.price(outcome.usage);
+      // Every number from a provider is checked before it touches money.
+      const checked = outcome.usage && usageBound && tracked.model ? checkReportedUsage(outcome.usage, usageBound, tracked.model) : undefined;
+      const usage = checked?.usage ?? outcome.usage;
+      const usageFlag = checked?.capped ? 'usage_capped' : outcome.usageEstimated && usage ? 'usage_estimated' : null;
+      const cost = tracked.price(usage);
       const { requestId, surface, model, streamed } = facts;
-      const record = buildUsageRecord({ requestId, principal, surface, model, streamed, provider: tracked.provider, status, startedAt: tracked.startedAt, ...outcome, cost });
+      const record = buildUsageRecord({ requestId, principal, surface, model, streamed, provider: tracked.provider, status, startedAt: tracked.startedAt, ...outcome, usage, cost, usageFlag });
       const debit: LedgerEntry | undefined =
         cost > 0
           ? // The request id is already unique across instances: the debit id needs no random bytes on the hot path.
             { id: `led_${requestId}`, organizationId: principal.organizationId, apiKeyId: principal.id, amount: -cost, kind: 'debit', reason: null, requestId, createdAt: new Date(record.createdAt).toISOString() }
           : undefined;
       services.usage.record(record, debit);
-      const tokens = (outcome.usage?.promptTokens ?? 0) + (outcome.usage?.completionTokens ?? 0);
+      const tokens = (usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0);
       if (admission) admission.settle(cost, tokens);
       else if (cost > 0) services.admission.charge(principal, cost);
       onSettled?.(cost, tracked);
       facts.logger.info(
-        { organization: principal.organizationName, surface, model, provider: tracked.provider, status, streamed, latencyMs: record.latencyMs, cost },
+        { organization: principal.organizationName, surface, model, provider: tracked.provider, status, streamed, latencyMs: record.latencyMs, cost, ...(usageFlag && { usageFlag }) },
         'model request',
       );
       return cost;

@@ -133,6 +133,8 @@ export interface UsageSummaryRow {
   completionTokens: number;
   /** Micro-credits debited. */
   cost: number;
+  /** Requests whose usage was capped or estimated (UsageRecord.usageFlag): worth a look. */
+  flaggedRequests: number;
 }
 
 export interface ApiKeyRecord {
@@ -160,6 +162,8 @@ export interface AuthenticatedKey extends ApiKeyRecord {
   organizationLimits: OrganizationLimits;
 }
 
+export type UsageFlag = 'usage_capped' | 'usage_estimated';
+
 /** One request, as the gateway saw it. Token counts are undefined when the provider reported none. */
 export interface UsageRecord {
   requestId: string;
@@ -184,4 +188,10 @@ export interface UsageRecord {
   cost: number;
   /** Unix milliseconds. */
   createdAt: number;
+  /**
+   * Set when the tokens billed are not the provider's word: `usage_capped` (it reported more than
+   * the request could produce: billed at that bound), `usage_estimated` (it reported none: counted
+   * with the tokenizer). Null otherwise.
+   */
+  usageFlag?: UsageFlag | null;
 }

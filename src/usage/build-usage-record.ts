@@ -1,5 +1,5 @@
 import type { TokenUsage } from '../core/usage.ts';
-import type { AuthenticatedKey, UsageRecord } from '../store/store.ts';
+import type { AuthenticatedKey, UsageFlag, UsageRecord } from '../store/store.ts';
 import type { SurfaceId } from '../core/surface-id.ts';
 
 /** The usage record of one finished request, from what the route knows about it. */
@@ -17,6 +17,7 @@ export function buildUsageRecord(fields: {
   timeToFirstTokenMs?: number;
   /** Micro-credits charged. */
   cost?: number;
+  usageFlag?: UsageFlag | null;
 }): UsageRecord {
   const { usage } = fields;
   return {
@@ -38,5 +39,6 @@ export function buildUsageRecord(fields: {
     timeToFirstTokenMs: fields.timeToFirstTokenMs === undefined ? null : Math.round(fields.timeToFirstTokenMs),
     cost: fields.cost ?? 0,
     createdAt: Date.now(),
+    usageFlag: fields.usageFlag ?? null,
   };
 }

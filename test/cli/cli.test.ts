@@ -320,7 +320,7 @@ describe('switchyard credits, organization switches and limits, key settings, us
   it('usage prints a header of the chosen groups, and refuses an unknown group', async () => {
     const result = await runCli(['usage', '--org', 'globex', '--group-by', 'day,model'], environment);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout.split('\n')[0], 'day\tmodel\trequests\tprompt_tokens\tcompletion_tokens\tcredits');
+    assert.equal(result.stdout.split('\n')[0], 'day\tmodel\trequests\tprompt_tokens\tcompletion_tokens\tcredits\tflagged');
     const refused = await runCli(['usage', '--group-by', 'week'], environment);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /--group-by/);

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { startStack, type Stack } from '../support/start-stack.ts';
 
 const SLOW_CONNECTIONS = 2_000;
-const REQUEST_TIMEOUT_MS = 8_000;
+const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
  * Clients that trickle their request are cut, and do not starve the others: once 2,100

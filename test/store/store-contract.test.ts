@@ -94,6 +94,7 @@ function usageRecord(requestId: string, overrides: Partial<UsageRecord> = {}): U
     timeToFirstTokenMs: null,
     cost: 100,
     createdAt: Date.UTC(2025, 2, 1, 12),
+    usageFlag: null,
     ...overrides,
   };
 }
@@ -344,6 +345,7 @@ for (const target of TARGETS) {
           timeToFirstTokenMs: 800,
           cost: 5_000_000_000_000,
           createdAt: Date.UTC(2025, 2, 2),
+          usageFlag: 'usage_capped',
         });
         const unreported = usageRecord('req_none', { promptTokens: null, completionTokens: null, cost: 0, createdAt: Date.UTC(2025, 2, 1) });
         await store.insertUsageRecords([unreported, large]);
@@ -423,7 +425,7 @@ for (const target of TARGETS) {
         beforeEach(async () => {
           await store.insertUsageRecords([
             usageRecord('req_1', { createdAt: Date.parse('2025-03-01T23:59:59.999Z'), promptTokens: 10, completionTokens: 1, cost: 100 }),
-            usageRecord('req_2', { createdAt: Date.parse('2025-03-02T00:00:00.000Z'), apiKeyId: 'key_a2', model: 'claude-sonnet-4', promptTokens: 20, completionTokens: 2, cost: 200 }),
+            usageRecord('req_2', { createdAt: Date.parse('2025-03-02T00:00:00.000Z'), apiKeyId: 'key_a2', model: 'claude-sonnet-4', promptTokens: 20, completionTokens: 2, cost: 200, usageFlag: 'usage_estimated' }),
             usageRecord('req_3', { createdAt: Date.parse('2025-03-02T12:00:00.000Z'), promptTokens: null, completionTokens: null, cost: 0 }),
             usageRecord('req_4', { createdAt: Date.parse('2025-03-02T13:00:00.000Z'), organizationId: 'org_b', apiKeyId: 'key_b1', promptTokens: 3_000_000_000, completionTokens: 4, cost: 400 }),
           ]);
@@ -431,15 +433,15 @@ for (const target of TARGETS) {
 
         it('groups by UTC day, newest day first', async () => {
           assert.deepEqual(await store.summarizeUsage({ groupBy: ['day'] }), [
-            { day: '2025-03-02', requests: 3, promptTokens: 3_000_000_020, completionTokens: 6, cost: 600 },
-            { day: '2025-03-01', requests: 1, promptTokens: 10, completionTokens: 1, cost: 100 },
+            { day: '2025-03-02', requests: 3, promptTokens: 3_000_000_020, completionTokens: 6, cost: 600, flaggedRequests: 1 },
+            { day: '2025-03-01', requests: 1, promptTokens: 10, completionTokens: 1, cost: 100, flaggedRequests: 0 },
           ]);
         });
 
         it('groups by organization and model, busiest first, within one organization', async () => {
           assert.deepEqual(await store.summarizeUsage({ organizationId: 'org_a', groupBy: ['organization', 'model'] }), [
-            { organizationId: 'org_a', model: 'gpt-4o-mini', requests: 2, promptTokens: 10, completionTokens: 1, cost: 100 },
-            { organizationId: 'org_a', model: 'claude-sonnet-4', requests: 1, promptTokens: 20, completionTokens: 2, cost: 200 },
+            { organizationId: 'org_a', model: 'gpt-4o-mini', requests: 2, promptTokens: 10, completionTokens: 1, cost: 100, flaggedRequests: 0 },
+            { organizationId: 'org_a', model: 'claude-sonnet-4', requests: 1, promptTokens: 20, completionTokens: 2, cost: 200, flaggedRequests: 1 },
           ]);
         });
 
@@ -448,16 +450,16 @@ for (const target of TARGETS) {
           assert.deepEqual(rows.map((row) => row.day), ['2025-03-02', '2025-03-02', '2025-03-01']);
           // Both keys made one request on 2 March: their order within the day is not part of the contract.
           assert.deepEqual([...rows.slice(0, 2).sort((left, right) => left.apiKeyId!.localeCompare(right.apiKeyId!)), rows[2]], [
-            { day: '2025-03-02', apiKeyId: 'key_a1', requests: 1, promptTokens: 0, completionTokens: 0, cost: 0 },
-            { day: '2025-03-02', apiKeyId: 'key_a2', requests: 1, promptTokens: 20, completionTokens: 2, cost: 200 },
-            { day: '2025-03-01', apiKeyId: 'key_a1', requests: 1, promptTokens: 10, completionTokens: 1, cost: 100 },
+            { day: '2025-03-02', apiKeyId: 'key_a1', requests: 1, promptTokens: 0, completionTokens: 0, cost: 0, flaggedRequests: 0 },
+            { day: '2025-03-02', apiKeyId: 'key_a2', requests: 1, promptTokens: 20, completionTokens: 2, cost: 200, flaggedRequests: 1 },
+            { day: '2025-03-01', apiKeyId: 'key_a1', requests: 1, promptTokens: 10, completionTokens: 1, cost: 100, flaggedRequests: 0 },
           ]);
         });
 
         it('totals everything without grouping, within an inclusive start and exclusive end', async () => {
-          assert.deepEqual(await store.summarizeUsage({ groupBy: [] }), [{ requests: 4, promptTokens: 3_000_000_030, completionTokens: 7, cost: 700 }]);
+          assert.deepEqual(await store.summarizeUsage({ groupBy: [] }), [{ requests: 4, promptTokens: 3_000_000_030, completionTokens: 7, cost: 700, flaggedRequests: 1 }]);
           assert.deepEqual(await store.summarizeUsage({ from: '2025-03-02T00:00:00.000Z', to: '2025-03-02T12:00:00.000Z', groupBy: [] }), [
-            { requests: 1, promptTokens: 20, completionTokens: 2, cost: 200 },
+            { requests: 1, promptTokens: 20, completionTokens: 2, cost: 200, flaggedRequests: 1 },
           ]);
         });
       });
@@ -526,11 +528,15 @@ describe('SQLite data folders of the earlier store', () => {
     const connection = new Database(join(dataDir, 'switchyard.db'), { readonly: true });
     const versions = (connection.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version);
     connection.close();
-    assert.deepEqual(versions, [1, 2, 3, 4, 5]);
+    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6]);
   });
 
-  it('the Kysely migrations build the same SQLite schema as the earlier ones', async () => {
-    const earlier = join(folderWithFixture(), 'switchyard.db');
+  it('the Kysely migrations build the same SQLite schema as the earlier ones (and the later migrations apply alike to both)', async () => {
+    const earlierDir = folderWithFixture();
+    const earlier = join(earlierDir, 'switchyard.db');
+    const upgraded = openStore({ dataDir: earlierDir });
+    await upgraded.migrate();
+    await upgraded.close();
     const freshDir = mkdtempSync(join(tmpdir(), 'switchyard-store-'));
     folders.push(freshDir);
     const store = openStore({ dataDir: freshDir });

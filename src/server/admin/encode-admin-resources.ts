@@ -80,6 +80,8 @@ export function encodeUsageRow(row: UsageSummaryRow, organizationNames: Map<stri
     completion_tokens: row.completionTokens,
     cost: formatMicros(row.cost),
     cost_micros: row.cost,
+    /** Requests whose usage was capped at what they could produce, or estimated because the provider reported none. */
+    flagged_requests: row.flaggedRequests,
   };
 }
 

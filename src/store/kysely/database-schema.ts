@@ -59,6 +59,7 @@ export interface UsageRecordsTable {
   cost: number;
   /** Unix milliseconds. */
   created_at: number;
+  usage_flag: string | null;
 }
 
 export interface LedgerEntriesTable {

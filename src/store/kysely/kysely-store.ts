@@ -8,6 +8,7 @@ import type {
   OrganizationLimits,
   ResponseRecord,
   Store,
+  UsageFlag,
   UsageRecord,
   UsageSummaryFilter,
   UsageSummaryRow,
@@ -180,6 +181,7 @@ export class KyselyStore implements Store {
         sql<number>`coalesce(sum(prompt_tokens), 0)`.as('promptTokens'),
         sql<number>`coalesce(sum(completion_tokens), 0)`.as('completionTokens'),
         sql<number>`coalesce(sum(cost), 0)`.as('cost'),
+        sql<number>`coalesce(sum(case when usage_flag is null then 0 else 1 end), 0)`.as('flaggedRequests'),
       ]);
     if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
     if (filter.from) query = query.where('created_at', '>=', Date.parse(filter.from));
@@ -347,6 +349,7 @@ function toUsageRow(record: UsageRecord): UsageRecordsTable {
     time_to_first_token_ms: record.timeToFirstTokenMs,
     cost: record.cost,
     created_at: record.createdAt,
+    usage_flag: record.usageFlag ?? null,
   };
 }
 
@@ -370,6 +373,7 @@ function toUsageRecord(row: Selectable<UsageRecordsTable>): UsageRecord {
     timeToFirstTokenMs: row.time_to_first_token_ms,
     cost: row.cost,
     createdAt: row.created_at,
+    usageFlag: (row.usage_flag as UsageFlag | null) ?? null,
   };
 }
 
