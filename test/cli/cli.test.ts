@@ -454,7 +454,7 @@ describe('switchyard serve with the CLI changing things while it runs', () => {
     await eventually('a chat answer for the topped-up organization', async () => (await chatStatus(serve.url, secret, 'gpt-5-mini')) === 200, 10_000);
     await eventually(
       'the request in usage',
-      async () => /^\d{4}-\d{2}-\d{2}\tgpt-5-mini\t[1-9]\d*\t[1-9]\d*\t\d+\t[\d.]+$/m.test((await runCli(['usage', '--org', 'ops', '--group-by', 'day,model'], environment)).stdout),
+      async () => /^\d{4}-\d{2}-\d{2}\tgpt-5-mini\t[1-9]\d*\t[1-9]\d*\t\d+\t[\d.]+\t0$/m.test((await runCli(['usage', '--org', 'ops', '--group-by', 'day,model'], environment)).stdout),
       10_000,
     );
     const shown = await runCli(['credits', 'show', '--org', 'ops'], environment);
