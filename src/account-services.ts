@@ -66,7 +66,7 @@ export async function openAccountServices(config: SwitchyardConfig, logger: Logg
   const keyChanges = redis ? new KeyChangeChannel(redis, config.redisPrefix, logger) : undefined;
   const keyCache = new KeyCache(store, keyChanges);
   // Usage the store could not take waits on local disk (the data folder), across crashes too.
-  const usage = new UsageRecorder(store, logger, new UsageJournal(join(config.dataDir, 'usage-journal.jsonl')));
+  const usage = new UsageRecorder(store, logger, new UsageJournal(join(config.dataDir, 'usage-journal')));
   const counters: AdmissionCounters = redis
     ? new RedisAdmissionCounters(redis, config.redisPrefix, store, usage, redisHealth!)
     : new MemoryAdmissionCounters(store, usage, logger);

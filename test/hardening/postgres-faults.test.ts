@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import pino from 'pino';
@@ -27,6 +30,8 @@ describe('PostgreSQL resets and blackholes: the instance lives, nothing answered
   let apiKey: string;
   let organizationId: string;
   const startingBalance = 1_000_000_000;
+  /** The instances' own data folder (their usage journal), never shared with another test. */
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-faults-'));
 
   before(async () => {
     simulators = await startSimulators({ port: 0 });
@@ -46,13 +51,14 @@ describe('PostgreSQL resets and blackholes: the instance lives, nothing answered
     const proxied = new URL(DATABASE_URL);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
-    environment = { ...direct, DATABASE_URL: proxied.toString(), PORT: '0', LOG_LEVEL: 'info', SWITCHYARD_DATABASE_TIMEOUT_MS: '1500' };
+    environment = { ...direct, DATABASE_URL: proxied.toString(), PORT: '0', LOG_LEVEL: 'info', SWITCHYARD_DATABASE_TIMEOUT_MS: '1500', SWITCHYARD_DATA_DIR: dataDir };
   });
 
   after(async () => {
     await proxy.close();
     await simulators.close();
     await schema.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** Clients that keep sending until `stop()`, keeping the request id and cost of every answer they got whole. */

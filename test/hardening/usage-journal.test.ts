@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -70,7 +70,7 @@ describe('the usage journal outlives a crash during a database outage', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     proxy.setMode('blackhole');
     await new Promise((resolve) => setTimeout(resolve, 4_000));
-    assert.ok(existsSync(join(dataDir, 'usage-journal.jsonl')), 'the usage that could not be written was journaled');
+    assert.ok(readdirSync(join(dataDir, 'usage-journal')).length > 0, 'the usage that could not be written was journaled');
     const killedAt = performance.now();
     first.child.kill('SIGKILL');
     stopping = true;
@@ -82,7 +82,7 @@ describe('the usage journal outlives a crash during a database outage', () => {
     const second = await startServeProcess({ ...direct, PORT: '0', LOG_LEVEL: 'info' });
     second.child.kill('SIGTERM');
     await second.exited;
-    assert.ok(!existsSync(join(dataDir, 'usage-journal.jsonl')), 'the journal is removed once written');
+    assert.deepEqual(readdirSync(join(dataDir, 'usage-journal')), [], 'the journal is removed once written');
 
     const store = openStore({ dataDir, databaseUrl: DATABASE_URL, databaseSchema: schema.schema });
     try {
