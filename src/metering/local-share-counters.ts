@@ -1,4 +1,3 @@
-import type { Store } from '../store/store.ts';
 import type { UsageRecorder } from '../usage/usage-recorder.ts';
 import type { AdmissionRefusal, AdmissionTicket } from './admission-counters.ts';
 
@@ -23,7 +22,6 @@ export class LocalShareCounters {
   private readonly organizations = new Map<string, Promise<OrganizationShare>>();
 
   constructor(
-    private readonly store: Store,
     private readonly usage: UsageRecorder,
     /** How many instances share the balances (last seen through Redis); at least 1. */
     private readonly instances: () => number,
@@ -52,10 +50,7 @@ export class LocalShareCounters {
   private shareOf(organizationId: string): Promise<OrganizationShare> {
     let share = this.organizations.get(organizationId);
     if (!share) {
-      share = this.usage.exclusive(async () => {
-        const balance = ((await this.store.listBalances()).get(organizationId) ?? 0) + (this.usage.unflushedDebits().get(organizationId) ?? 0);
-        return { budget: Math.floor(Math.max(0, balance) / Math.max(1, this.instances())), spent: 0, reserved: 0 };
-      });
+      share = this.usage.ledgerBalance(organizationId).then((balance) => ({ budget: Math.floor(Math.max(0, balance) / Math.max(1, this.instances())), spent: 0, reserved: 0 }));
       this.organizations.set(organizationId, share);
       share.catch(() => this.organizations.delete(organizationId));
     }

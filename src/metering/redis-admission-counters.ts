@@ -114,7 +114,7 @@ export class RedisAdmissionCounters implements AdmissionCounters {
     private readonly usage: UsageRecorder,
     private readonly health: RedisHealth,
   ) {
-    this.local = new LocalShareCounters(store, usage, () => this.instances);
+    this.local = new LocalShareCounters(usage, () => this.instances);
     health.onRecovery(() => this.rebuild());
     redis.defineCommand('switchyardAdmit', { numberOfKeys: 5, lua: ADMIT_SCRIPT });
     redis.defineCommand('switchyardSettle', { numberOfKeys: 5, lua: SETTLE_SCRIPT });
@@ -218,7 +218,7 @@ export class RedisAdmissionCounters implements AdmissionCounters {
       }
     }
     // Redis down: the ledger, with this instance's debits still queued for it.
-    return this.usage.exclusive(async () => ((await this.store.listBalances()).get(organizationId) ?? 0) + (this.usage.unflushedDebits().get(organizationId) ?? 0));
+    return this.usage.ledgerBalance(organizationId);
   }
 
   private runAdmit(ticket: AdmissionTicket): Promise<string> {

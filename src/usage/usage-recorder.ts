@@ -81,6 +81,14 @@ export class UsageRecorder {
     return run;
   }
 
+  /**
+   * The organization's balance as the ledger will have it: the store's, with this instance's debits
+   * still queued. Read while no flush runs, so each debit counts once.
+   */
+  ledgerBalance(organizationId: string): Promise<number> {
+    return this.exclusive(async () => ((await this.store.listBalances()).get(organizationId) ?? 0) + (this.unflushedDebits().get(organizationId) ?? 0));
+  }
+
   /** Per organization, the micro-credits debited by requests whose records are still queued (negative sums). */
   unflushedDebits(): Map<string, number> {
     const sums = new Map<string, number>();

@@ -10,6 +10,7 @@ import { decodeResponsesRequest } from './decode-responses-request.ts';
 import { encodeResponsesResponse } from './encode-responses-response.ts';
 import { newResponsesId } from './new-responses-id.ts';
 import { readResponsesUsage } from './read-responses-usage.ts';
+import { responsesStreamErrorFields } from './responses-stream-error-fields.ts';
 import type { ResponseObject, ResponsesRequest } from './responses-api.ts';
 import { createResponsesStreamEncoder } from './responses-stream-encoder.ts';
 import { createResponsesStreamTap } from './tap-responses-stream.ts';
@@ -99,12 +100,7 @@ const responsesExchange: Pick<NativeExchange, 'errors' | 'readError' | 'readAnsw
   },
   addCost: addResponsesUsageCost,
   createStreamTap: createResponsesStreamTap,
-  // Code, message and param on the event (the reference types), and under `error` (recorded streams; the SDKs raise it).
-  // @see https://platform.openai.com/docs/api-reference/responses-streaming/error
-  encodeStreamError: (error) => {
-    const details = { code: error.code, message: error.message, param: error.param };
-    return formatSseEvent(JSON.stringify({ type: 'error', ...details, error: { type: error.type, ...details } }), 'error');
-  },
+  encodeStreamError: (error) => formatSseEvent(JSON.stringify({ type: 'error', ...responsesStreamErrorFields(error) }), 'error'),
 };
 
 /**

@@ -6,6 +6,7 @@ import { encodeResponsesUsage } from './encode-responses-usage.ts';
 import { mapFinishReasonToResponseStatus } from './map-finish-reason-to-response-status.ts';
 import { newResponsesId } from './new-responses-id.ts';
 import type { ResponsesFunctionCallItem, ResponsesOutputItem, ResponsesRequest } from './responses-api.ts';
+import { responsesStreamErrorFields } from './responses-stream-error-fields.ts';
 
 /** What one hub chunk says, in the order a Responses stream shows it. */
 type HubStreamPart =
@@ -175,12 +176,8 @@ export function createResponsesStreamEncoder(options: { id: string; createdAt: n
       return text + event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
     },
     error(error) {
-      const details = { code: error.code, message: error.message, param: error.param };
-      // The reference types put code/message/param on the event; recorded streams nest them under `error`,
-      // which is what the OpenAI SDKs raise. Both are written so either kind of client sees the failure.
-      // @see https://platform.openai.com/docs/api-reference/responses-streaming/error
       const response = buildResponseObject({ ...options, status: 'failed', output: state.output, usage: null, error: { code: error.code, message: error.message } });
-      return start() + event('error', { ...details, error: { type: error.type, ...details } }) + event('response.failed', { response });
+      return start() + event('error', responsesStreamErrorFields(error)) + event('response.failed', { response });
     },
   };
 }
