@@ -57,11 +57,15 @@ redis.call('PEXPIRE', KEYS[3], ${IN_FLIGHT_TTL_MS})
 return 'ok'
 `;
 
+/** A balance is reconciled with the ledger only once nothing touched it for this long: every instance has flushed its debits by then (it flushes every 250 ms). */
+const QUIET_MS = 2_000;
+const RECONCILE_INTERVAL_MS = 1_000;
+
 /**
  * Ends a request: frees its slot and reservation (once: a member already expired is not freed
- * twice) and charges its cost to every counter that is loaded; a counter not loaded yet is seeded
- * later from the store, which will hold this debit.
- * KEYS: as ADMIT_SCRIPT. ARGV: member (empty for a charge without admission), cost.
+ * twice), charges its cost to every counter that is loaded (a counter not loaded yet is seeded
+ * later from the store, which will hold this debit) and notes when the balance last moved.
+ * KEYS: as ADMIT_SCRIPT, then the activity hash. ARGV: member (empty for a charge without admission), cost, organization id, now.
  */
 const SETTLE_SCRIPT = `
 if ARGV[1] ~= '' then
@@ -73,13 +77,38 @@ if cost > 0 then
   if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DECRBY', KEYS[1], cost) end
   if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('INCRBY', KEYS[4], cost) end
   if redis.call('EXISTS', KEYS[5]) == 1 then redis.call('INCRBY', KEYS[5], cost) end
+  redis.call('HSET', KEYS[6], ARGV[3], ARGV[4])
 end
 return 1
 `;
 
-/** Adds a top-up to a loaded balance; an unloaded one is seeded from the store, which already holds it. */
+/**
+ * Adds a top-up to a loaded balance (an unloaded one is seeded from the store, which already holds it) and notes the activity.
+ * KEYS: balance, activity hash. ARGV: amount, organization id, now.
+ */
 const CREDIT_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], ARGV[1]) end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1
+`;
+
+/**
+ * Sets a balance to the ledger's, read by the caller at `readAt`, if that reading is the whole
+ * truth: no request of the organization in flight, nothing settled or credited for QUIET_MS
+ * before the reading, and no live instance with debits of it still unflushed.
+ * KEYS: balance, organization in-flight set, activity hash, unreconciled set, instances set.
+ * ARGV: organization id, ledger balance, readAt, quiet ms, now, the unflushed-set key prefix.
+ * Answers 1 when reconciled, 0 when it must wait.
+ */
+const RECONCILE_SCRIPT = `
+if redis.call('ZCOUNT', KEYS[2], ARGV[5], '+inf') > 0 then return 0 end
+local last = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
+if tonumber(ARGV[3]) - last < tonumber(ARGV[4]) then return 0 end
+for _, instance in ipairs(redis.call('ZRANGEBYSCORE', KEYS[5], ARGV[5], '+inf')) do
+  if redis.call('SISMEMBER', ARGV[6] .. instance, ARGV[1]) == 1 then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SREM', KEYS[4], ARGV[1])
 return 1
 `;
 
@@ -87,6 +116,7 @@ interface AdmissionCommands {
   switchyardAdmit(...arguments_: (string | number)[]): Promise<string>;
   switchyardSettle(...arguments_: (string | number)[]): Promise<number>;
   switchyardCredit(...arguments_: (string | number)[]): Promise<number>;
+  switchyardReconcile(...arguments_: (string | number)[]): Promise<number>;
 }
 
 /**
@@ -95,11 +125,21 @@ interface AdmissionCommands {
  * store the first time an organization or key needs them (SET NX, so instances never overwrite
  * each other) and from then on kept by every instance's debits and top-ups. This instance renews
  * the expiry of its own requests in flight; a crashed instance's reservations lapse within two minutes.
+ *
+ * After Redis was unreachable the balances are rebuilt from the ledger (dropped, then loaded again
+ * on demand). A load can miss another instance's debits still queued for the store (at most one
+ * flush interval of them), so every organization is also marked unreconciled, and each instance's
+ * reconciler sets an unreconciled balance to the ledger's the first time the organization is quiet
+ * (see RECONCILE_SCRIPT): the shared balance ends equal to the ledger, not near it.
  */
 export class RedisAdmissionCounters implements AdmissionCounters {
   private readonly commands: AdmissionCommands;
   private readonly inFlight = new Map<string, AdmissionTicket>();
   private timer: NodeJS.Timeout | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private reconciling = false;
+  /** Requests that may hold a slot in Redis but were settled (or admitted) while it was unreachable: their slots are freed in Redis when it returns. */
+  private orphans: AdmissionTicket[] = [];
   /** Admission while Redis is down, on a share of each balance; the tickets it admitted settle there. */
   private readonly local: LocalShareCounters;
   private readonly localTickets = new Set<string>();
@@ -117,8 +157,9 @@ export class RedisAdmissionCounters implements AdmissionCounters {
     this.local = new LocalShareCounters(usage, () => this.instances);
     health.onRecovery(() => this.rebuild());
     redis.defineCommand('switchyardAdmit', { numberOfKeys: 5, lua: ADMIT_SCRIPT });
-    redis.defineCommand('switchyardSettle', { numberOfKeys: 5, lua: SETTLE_SCRIPT });
-    redis.defineCommand('switchyardCredit', { numberOfKeys: 1, lua: CREDIT_SCRIPT });
+    redis.defineCommand('switchyardSettle', { numberOfKeys: 6, lua: SETTLE_SCRIPT });
+    redis.defineCommand('switchyardCredit', { numberOfKeys: 2, lua: CREDIT_SCRIPT });
+    redis.defineCommand('switchyardReconcile', { numberOfKeys: 5, lua: RECONCILE_SCRIPT });
     this.commands = redis as unknown as AdmissionCommands;
   }
 
@@ -126,10 +167,13 @@ export class RedisAdmissionCounters implements AdmissionCounters {
     await this.renew().catch((error: unknown) => this.health.failed(error));
     this.timer = setInterval(() => void this.renew().catch((error: unknown) => this.health.failed(error)), RENEW_INTERVAL_MS);
     this.timer.unref();
+    this.reconcileTimer = setInterval(() => void this.reconcile().catch(() => undefined), RECONCILE_INTERVAL_MS);
+    this.reconcileTimer.unref();
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.reconcileTimer);
     this.health.close();
   }
 
@@ -138,6 +182,8 @@ export class RedisAdmissionCounters implements AdmissionCounters {
       try {
         return await this.admitShared(ticket);
       } catch (error) {
+        // The script may have run and only its answer been lost: whatever slot it took is freed when Redis returns.
+        this.orphans.push(ticket);
         this.health.failed(error);
       }
     }
@@ -163,12 +209,16 @@ export class RedisAdmissionCounters implements AdmissionCounters {
   async settle(ticket: AdmissionTicket, cost: number): Promise<void> {
     if (this.localTickets.delete(ticket.requestId)) return this.local.settle(ticket, cost);
     this.inFlight.delete(ticket.requestId);
-    if (this.health.down) return this.local.settle(ticket, cost);
+    if (this.health.down) {
+      this.orphans.push(ticket);
+      return this.local.settle(ticket, cost);
+    }
     try {
-      await this.commands.switchyardSettle(...this.keysOf(ticket.organizationId, ticket.apiKeyId, ticket.month), member(ticket), cost);
+      await this.commands.switchyardSettle(...this.keysOf(ticket.organizationId, ticket.apiKeyId, ticket.month), this.activityKey, member(ticket), cost, ticket.organizationId, Date.now());
     } catch (error) {
       // The debit is in the ledger (the usage recorder writes it); the shared balance is rebuilt from it when Redis is back.
       this.health.failed(error);
+      this.orphans.push(ticket);
       await this.local.settle(ticket, cost);
     }
   }
@@ -176,7 +226,7 @@ export class RedisAdmissionCounters implements AdmissionCounters {
   async charge(organizationId: string, apiKeyId: string, month: string, cost: number): Promise<void> {
     if (cost <= 0 || this.health.down) return;
     try {
-      await this.commands.switchyardSettle(...this.keysOf(organizationId, apiKeyId, month), '', cost);
+      await this.commands.switchyardSettle(...this.keysOf(organizationId, apiKeyId, month), this.activityKey, '', cost, organizationId, Date.now());
     } catch (error) {
       this.health.failed(error);
     }
@@ -186,9 +236,18 @@ export class RedisAdmissionCounters implements AdmissionCounters {
    * After an outage the shared balances and key spend may disagree with the ledger (debits that
    * never reached Redis, or a Redis that came back with old data): they are dropped, and each is
    * loaded again from the store by the next request that needs it, the ledger being the truth.
+   * Every organization is marked for reconciliation, which makes the balance exact once it is quiet.
    */
   private async rebuild(): Promise<void> {
     await this.usage.flush();
+    const orphans = this.orphans;
+    const freeing = this.redis.multi().set(this.reconcileAllKey, '1');
+    for (const ticket of orphans) {
+      const [, organizationSet, keySet] = this.keysOf(ticket.organizationId, ticket.apiKeyId, ticket.month);
+      freeing.zrem(organizationSet, member(ticket)).zrem(keySet, member(ticket));
+    }
+    await freeing.exec();
+    this.orphans = this.orphans.slice(orphans.length);
     for (const pattern of [`${this.prefix}balance:*`, `${this.prefix}spend:*`]) {
       let cursor = '0';
       do {
@@ -201,7 +260,7 @@ export class RedisAdmissionCounters implements AdmissionCounters {
   }
 
   async credit(organizationId: string, amount: number): Promise<void> {
-    await this.commands.switchyardCredit(this.balanceKey(organizationId), amount);
+    await this.commands.switchyardCredit(this.balanceKey(organizationId), this.activityKey, amount, organizationId, Date.now());
   }
 
   async balance(organizationId: string): Promise<number> {
@@ -265,12 +324,11 @@ export class RedisAdmissionCounters implements AdmissionCounters {
   private async renew(): Promise<void> {
     if (this.health.down) return;
     const now = Date.now();
-    const instancesKey = `${this.prefix}instances`;
     const [, , counted] = (await this.redis
       .multi()
-      .zadd(instancesKey, now + IN_FLIGHT_TTL_MS, this.instanceId)
-      .zremrangebyscore(instancesKey, '-inf', now)
-      .zcard(instancesKey)
+      .zadd(this.instancesKey, now + IN_FLIGHT_TTL_MS, this.instanceId)
+      .zremrangebyscore(this.instancesKey, '-inf', now)
+      .zcard(this.instancesKey)
       .exec()) as [unknown, unknown, [Error | null, number]];
     this.instances = Math.max(1, Number(counted?.[1] ?? 1));
     if (this.inFlight.size === 0) return;
@@ -282,6 +340,57 @@ export class RedisAdmissionCounters implements AdmissionCounters {
       pipeline.zadd(keySet, 'XX', expiry, member(ticket)).pexpire(keySet, IN_FLIGHT_TTL_MS);
     }
     await pipeline.exec();
+  }
+
+  /**
+   * Once a second: tells the other instances which organizations this one still has debits queued
+   * for, then sets each unreconciled balance that is quiet to the ledger's.
+   */
+  private async reconcile(): Promise<void> {
+    if (this.health.down || this.reconciling) return;
+    this.reconciling = true;
+    try {
+      const unflushedKey = this.unflushedKey(this.instanceId);
+      const queued = [...this.usage.unflushedDebits().keys()];
+      const publish = this.redis.multi().del(unflushedKey);
+      if (queued.length > 0) publish.sadd(unflushedKey, ...queued).pexpire(unflushedKey, QUIET_MS + RECONCILE_INTERVAL_MS);
+      await publish.exec();
+      if (await this.redis.get(this.reconcileAllKey)) {
+        const organizations = [...(await this.store.listBalances()).keys()];
+        if (organizations.length > 0) await this.redis.sadd(this.unreconciledKey, ...organizations);
+        await this.redis.del(this.reconcileAllKey);
+      }
+      const unreconciled = await this.redis.srandmember(this.unreconciledKey, 500);
+      if (unreconciled.length === 0) return;
+      const readAt = Date.now();
+      const balances = await this.store.listBalances();
+      for (const organizationId of unreconciled) {
+        const [balanceKey, organizationSet] = this.keysOf(organizationId, '', '');
+        await this.commands.switchyardReconcile(balanceKey, organizationSet, this.activityKey, this.unreconciledKey, this.instancesKey, organizationId, balances.get(organizationId) ?? 0, readAt, QUIET_MS, Date.now(), this.unflushedKey(''));
+      }
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  private get activityKey(): string {
+    return `${this.prefix}activity`;
+  }
+
+  private get unreconciledKey(): string {
+    return `${this.prefix}unreconciled`;
+  }
+
+  private get reconcileAllKey(): string {
+    return `${this.prefix}reconcile-all`;
+  }
+
+  private get instancesKey(): string {
+    return `${this.prefix}instances`;
+  }
+
+  private unflushedKey(instanceId: string): string {
+    return `${this.prefix}unflushed:${instanceId}`;
   }
 
   private balanceKey(organizationId: string): string {

@@ -4,14 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import pino from 'pino';
-import { loadConfig } from '../../src/config/load-config.ts';
-import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-descriptors.ts';
 import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
-import { openStore } from '../../src/store/open-store.ts';
-import { createSwitchyard } from '../../src/switchyard.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema, type PostgresTestSchema } from '../support/postgres-test-schema.ts';
+import { assertEveryAnswerRecordedOnce, provisionTenant, revokeKey, throughProxy, type FaultRunTenant } from '../support/postgres-fault-run.ts';
 import { startServeProcess, type ServeProcess } from '../support/start-serve-process.ts';
 
 const DATABASE_URL = process.env.SWITCHYARD_TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
@@ -27,9 +23,8 @@ describe('PostgreSQL resets and blackholes: the instance lives, nothing answered
   let proxy: FaultProxy;
   let schema: PostgresTestSchema;
   let environment: Record<string, string>;
-  let apiKey: string;
-  let organizationId: string;
-  const startingBalance = 1_000_000_000;
+  let direct: Record<string, string>;
+  let tenant: FaultRunTenant;
   /** The instances' own data folder (their usage journal), never shared with another test. */
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-faults-'));
 
@@ -38,20 +33,9 @@ describe('PostgreSQL resets and blackholes: the instance lives, nothing answered
     const target = new URL(DATABASE_URL);
     proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) });
     schema = postgresTestSchema(DATABASE_URL, 'faults');
-    const direct = { DATABASE_URL, SWITCHYARD_DATABASE_SCHEMA: schema.schema, OPENAI_API_KEY: 'sk-faults-provider-key', OPENAI_BASE_URL: simulators.baseUrls.openai, SWITCHYARD_DATA_DIR: '/tmp' };
-    const switchyard = await createSwitchyard(loadConfig({ environment: direct, providers: PROVIDER_DESCRIPTORS }), { logger: pino({ level: 'silent' }) });
-    try {
-      const organization = await switchyard.accounts.createOrganization('faulty');
-      organizationId = organization.id;
-      await switchyard.credits.topUp(organization.id, startingBalance);
-      apiKey = (await switchyard.accounts.createApiKey('faulty', 'load')).secret;
-    } finally {
-      await switchyard.close();
-    }
-    const proxied = new URL(DATABASE_URL);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
-    environment = { ...direct, DATABASE_URL: proxied.toString(), PORT: '0', LOG_LEVEL: 'info', SWITCHYARD_DATABASE_TIMEOUT_MS: '1500', SWITCHYARD_DATA_DIR: dataDir };
+    direct = { DATABASE_URL, SWITCHYARD_DATABASE_SCHEMA: schema.schema, OPENAI_API_KEY: 'sk-faults-provider-key', OPENAI_BASE_URL: simulators.baseUrls.openai, SWITCHYARD_DATA_DIR: dataDir };
+    tenant = await provisionTenant(direct, 'faulty', 1_000_000_000, ['load', 'to-revoke']);
+    environment = { ...direct, DATABASE_URL: throughProxy(DATABASE_URL, proxy.port), PORT: '0', LOG_LEVEL: 'info', SWITCHYARD_DATABASE_TIMEOUT_MS: '1500' };
   });
 
   after(async () => {
@@ -64,7 +48,7 @@ describe('PostgreSQL resets and blackholes: the instance lives, nothing answered
   /** Clients that keep sending until `stop()`, keeping the request id and cost of every answer they got whole. */
   function load(url: string) {
     const answered = new Map<string, number>();
-    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0 });
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: tenant.keys.load!.secret, maxRetries: 0 });
     let stopping = false;
     const workers = Array.from({ length: WORKERS }, async (_, index) => {
       for (let turn = 0; !stopping; turn += 1) {
@@ -81,25 +65,7 @@ describe('PostgreSQL resets and blackholes: the instance lives, nothing answered
     };
   }
 
-  async function assertEveryAnswerRecordedOnce(answered: Map<string, number>): Promise<void> {
-    const store = openStore({ dataDir: '/tmp', databaseUrl: DATABASE_URL, databaseSchema: schema.schema });
-    try {
-      const records = await store.listUsageRecords({ limit: 1_000_000 });
-      const byRequest = new Map(records.map((record) => [record.requestId, record]));
-      assert.equal(byRequest.size, records.length, 'no request recorded twice');
-      const missing = [...answered.keys()].filter((requestId) => !byRequest.has(requestId));
-      assert.deepEqual(missing, [], 'every answered request was recorded');
-      for (const [requestId, cost] of answered) assert.equal(byRequest.get(requestId)!.cost, cost, 'recorded at the cost the client was told');
-      const entries = await store.listLedgerEntries({ limit: 1_000_000 });
-      const debits = entries.filter((entry) => entry.kind === 'debit');
-      assert.equal(new Set(debits.map((entry) => entry.requestId)).size, debits.length, 'one debit per request at most');
-      const recordedCost = records.reduce((total, record) => total + record.cost, 0);
-      const balance = entries.filter((entry) => entry.organizationId === organizationId).reduce((total, entry) => total + entry.amount, 0);
-      assert.equal(startingBalance - balance, recordedCost, 'ledger == balance change == sum of the recorded costs');
-    } finally {
-      await store.close();
-    }
-  }
+  const assertRecorded = (answered: Map<string, number>) => assertEveryAnswerRecordedOnce({ databaseUrl: DATABASE_URL, databaseSchema: schema.schema }, tenant, answered);
 
   test('connection resets under load: the instance stays up and every answered request is recorded exactly once', { timeout: 120_000 }, async () => {
     const serve: ServeProcess = await startServeProcess(environment);
@@ -116,7 +82,7 @@ describe('PostgreSQL resets and blackholes: the instance lives, nothing answered
     serve.child.kill('SIGTERM');
     await serve.exited;
     assert.ok(traffic.answered.size > 50, `${traffic.answered.size} answered`);
-    await assertEveryAnswerRecordedOnce(traffic.answered);
+    await assertRecorded(traffic.answered);
   });
 
   test('a blackhole under load: requests are served meanwhile, the usage reaches the database once it is back, a revoked key is refused, SIGTERM finishes', { timeout: 120_000 }, async () => {
@@ -136,12 +102,9 @@ describe('PostgreSQL resets and blackholes: the instance lives, nothing answered
     assert.ok(performance.now() - started < 5_000, '/readyz does not hang on the database');
     proxy.setMode('pass');
     // A key revoked (directly in the database) after the outage is refused by the instance within its bound.
-    const switchyard = await createSwitchyard(loadConfig({ environment: { ...environment, DATABASE_URL }, providers: PROVIDER_DESCRIPTORS }), { logger: pino({ level: 'silent' }) });
-    const victim = await switchyard.accounts.createApiKey('faulty', 'to-revoke');
-    const victimClient = new OpenAI({ baseURL: `${serve.url}/v1`, apiKey: victim.secret, maxRetries: 0 });
+    const victimClient = new OpenAI({ baseURL: `${serve.url}/v1`, apiKey: tenant.keys['to-revoke']!.secret, maxRetries: 0 });
     await victimClient.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'hi' }] });
-    await switchyard.accounts.revokeApiKey(victim.key.id);
-    await switchyard.close();
+    await revokeKey(direct, tenant.keys['to-revoke']!.id);
     const revokedAt = performance.now();
     let refused = false;
     while (!refused && performance.now() - revokedAt < 15_000) {
@@ -155,6 +118,6 @@ describe('PostgreSQL resets and blackholes: the instance lives, nothing answered
     serve.child.kill('SIGTERM');
     await serve.exited;
     assert.ok(performance.now() - stoppingAt < 30_000, 'SIGTERM finished');
-    await assertEveryAnswerRecordedOnce(traffic.answered);
+    await assertRecorded(traffic.answered);
   });
 });

@@ -4,14 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import pino from 'pino';
-import { loadConfig } from '../../src/config/load-config.ts';
-import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-descriptors.ts';
 import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import { createSwitchyard } from '../../src/switchyard.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema, type PostgresTestSchema } from '../support/postgres-test-schema.ts';
+import { provisionTenant, throughProxy } from '../support/postgres-fault-run.ts';
 import { startServeProcess } from '../support/start-serve-process.ts';
 
 const DATABASE_URL = process.env.SWITCHYARD_TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
@@ -44,16 +41,10 @@ describe('the usage journal outlives a crash during a database outage', () => {
 
   test('every request answered before the last flush interval is recorded exactly once after the restart', { timeout: 120_000 }, async (t) => {
     const direct = { DATABASE_URL, SWITCHYARD_DATABASE_SCHEMA: schema.schema, SWITCHYARD_DATA_DIR: dataDir, OPENAI_API_KEY: 'sk-journal-provider-key', OPENAI_BASE_URL: simulators.baseUrls.openai };
-    const switchyard = await createSwitchyard(loadConfig({ environment: direct, providers: PROVIDER_DESCRIPTORS }), { logger: pino({ level: 'silent' }) });
-    const organization = await switchyard.accounts.createOrganization('journaled');
-    await switchyard.credits.topUp(organization.id, 1_000_000_000);
-    const { secret } = await switchyard.accounts.createApiKey('journaled', 'load');
-    await switchyard.close();
-    const proxied = new URL(DATABASE_URL);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
+    const { keys } = await provisionTenant(direct, 'journaled', 1_000_000_000, ['load']);
+    const secret = keys.load!.secret;
 
-    const first = await startServeProcess({ ...direct, DATABASE_URL: proxied.toString(), PORT: '0', LOG_LEVEL: 'info', SWITCHYARD_DATABASE_TIMEOUT_MS: '1000' });
+    const first = await startServeProcess({ ...direct, DATABASE_URL: throughProxy(DATABASE_URL, proxy.port), PORT: '0', LOG_LEVEL: 'info', SWITCHYARD_DATABASE_TIMEOUT_MS: '1000' });
     const client = new OpenAI({ baseURL: `${first.url}/v1`, apiKey: secret, maxRetries: 0 });
     const answered = new Map<string, { cost: number; at: number }>();
     let stopping = false;
