@@ -65,8 +65,11 @@ export async function relayNativeAnswer(
   const answer = exchange.readAnswer(text);
   const background = answer.background === true;
   if (answer.objectId !== undefined) exchange.onCreated?.(answer.objectId, background);
-  const claimed = answer.usage !== undefined && (await claim(answer.objectId, background));
-  const cost = tracked.finish(upstream.status, { usage: claimed ? answer.usage : undefined, timeToFirstTokenMs: performance.now() - tracked.startedAt });
+  // A finished answer without usage is billed for what it carries, estimated and flagged, never for nothing.
+  const estimable = answer.usage === undefined && answer.finished === true && exchange.estimatePrompt !== undefined && answer.outputText !== undefined;
+  const claimed = (answer.usage !== undefined || estimable) && (await claim(answer.objectId, background));
+  const usage = !claimed ? undefined : (answer.usage ?? estimateAbortedUsage(undefined, answer.outputText!(), exchange.estimatePrompt!));
+  const cost = tracked.finish(upstream.status, { usage, usageEstimated: claimed && answer.usage === undefined, timeToFirstTokenMs: performance.now() - tracked.startedAt });
   return {
     status: upstream.status,
     headers: passedHeaders,

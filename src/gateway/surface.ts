@@ -76,8 +76,12 @@ export interface NativeExchange {
   readError(body: unknown): { message?: string; param?: string | null; code?: string | null };
   /** Response headers of the provider's that the client gets. */
   passHeaders?(headers: Record<string, string | string[] | undefined>): Record<string, string>;
-  /** A whole answer: its usage, when it is billable now, and the id of the object it created. */
-  readAnswer(text: string): { usage?: TokenUsage; objectId?: string; background?: boolean };
+  /**
+   * A whole answer: its usage, when it is billable now, the id of the object it created, whether
+   * it is finished (a finished answer without usage is billed on an estimate) and, counted only
+   * then, the output it carries (text, reasoning, tool calls).
+   */
+  readAnswer(text: string): { usage?: TokenUsage; objectId?: string; background?: boolean; finished?: boolean; outputText?(): string };
   /** The answer (or a usage-carrying event's data) with the gateway's cost in its usage; undefined when it has none. */
   addCost(text: string, cost: number): string | undefined;
   createStreamTap(): NativeStreamTap;
@@ -87,7 +91,7 @@ export interface NativeExchange {
   onCreated?(objectId: string, background: boolean): void;
   /** Whether this request bills the finished object's usage (a stored response's tokens are billed once). True when absent. */
   claimUsage?(objectId: string | undefined, background: boolean): Promise<boolean>;
-  /** The prompt's tokens, for a stream that ends early without usage; absent: such a stream bills nothing. */
+  /** The prompt's tokens, for an answer without usage (a stream that ended early, a finished answer the provider did not count); absent: such an answer bills nothing. */
   estimatePrompt?(): number;
 }
 

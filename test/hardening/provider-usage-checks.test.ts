@@ -71,3 +71,78 @@ describe('provider usage through the gateway', () => {
     assert.equal(rows.find((row) => row.model === 'gemini-2.5-flash')?.flagged_requests, 2);
   });
 });
+
+/**
+ * Passed-through answers (Claude on the Messages API, OpenAI models on the Responses API) that
+ * arrive whole without usage, or with usage that is not counts, once billed nothing and went
+ * unflagged. They are billed for what they carry, estimated with the tokenizer, and flagged.
+ */
+describe('passed-through answers without usage', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack.close());
+
+  async function recordOf(requestId: string) {
+    await stack.gateway.switchyard.usage.flush();
+    return (await stack.gateway.switchyard.store.listUsageRecords({ limit: 1_000 })).find((record) => record.requestId === requestId)!;
+  }
+
+  const claudeAnswer = JSON.parse(readFileSync(new URL('../fixtures/anthropic/text.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const messages = (usage: unknown) => {
+    stack.simulators.addFault({ provider: 'anthropic', status: 200, body: { ...claudeAnswer, usage } });
+    return fetch(`${stack.gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': stack.apiKey, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 256, messages: [{ role: 'user', content: 'Who are you?' }] }),
+    });
+  };
+
+  for (const [label, usage] of [
+    ['no usage', undefined],
+    ['negative counts', { input_tokens: -5, output_tokens: -1_000 }],
+    ['counts that are not numbers', { input_tokens: '2095', output_tokens: null }],
+  ] as const) {
+    test(`Messages → Claude with ${label}: billed on an estimate, flagged usage_estimated`, async () => {
+      const response = await messages(usage);
+      assert.equal(response.status, 200);
+      const record = await recordOf(response.headers.get('x-request-id')!);
+      assert.equal(record.usageFlag, 'usage_estimated');
+      assert.ok((record.promptTokens ?? 0) > 0 && (record.completionTokens ?? 0) > 0, 'the prompt and the answer "Hi! My name is Claude." counted');
+      assert.ok(record.cost > 0);
+      assert.equal(Number(response.headers.get('x-switchyard-credits-used')), record.cost / 1_000_000, 'the client is told what was billed');
+    });
+  }
+
+  test('Responses → OpenAI, a finished response without usage: billed on an estimate, flagged usage_estimated', async () => {
+    stack.simulators.addFault({
+      provider: 'openai',
+      status: 200,
+      body: {
+        id: 'resp_0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+        object: 'response',
+        created_at: 1_764_000_000,
+        status: 'completed',
+        model: 'gpt-5-mini-2025-08-07',
+        output: [{ id: 'msg_0a1b2c3d4e5f6071', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Red, orange and yellow.', annotations: [] }] }],
+        usage: null,
+      },
+    });
+    const response = await fetch(`${stack.gateway.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-5-mini', input: 'Name three colours of the rainbow.' }),
+    });
+    assert.equal(response.status, 200);
+    const record = await recordOf(response.headers.get('x-request-id')!);
+    assert.equal(record.usageFlag, 'usage_estimated');
+    assert.ok((record.completionTokens ?? 0) > 0 && record.cost > 0);
+  });
+
+  test('a Claude answer with its usage is billed as reported, unflagged', async () => {
+    const response = await messages({ input_tokens: 2095, output_tokens: 503 });
+    const record = await recordOf(response.headers.get('x-request-id')!);
+    assert.deepEqual([record.usageFlag, record.promptTokens, record.completionTokens], [null, 2095, 503]);
+  });
+});

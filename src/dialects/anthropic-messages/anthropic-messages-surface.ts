@@ -9,6 +9,7 @@ import { encodeAnthropicError, encodeAnthropicStreamError } from './encode-anthr
 import { encodeMessagesResponse, newMessageId } from './encode-messages-response.ts';
 import type { MessagesRequest, MessagesUsage } from './messages-api.ts';
 import { createMessagesStreamEncoder } from './messages-stream-encoder.ts';
+import { messagesOutputText } from './messages-output-text.ts';
 import { readMessagesUsage } from './read-messages-usage.ts';
 import { createMessagesStreamTap } from './tap-messages-stream.ts';
 
@@ -42,8 +43,9 @@ export const anthropicMessagesSurface: Surface<MessagesRequest> = {
       readError,
       passHeaders: (headers): Record<string, string> => (typeof headers['request-id'] === 'string' ? { 'x-upstream-request-id': headers['request-id'] } : {}),
       readAnswer: (text) => {
-        const parsed = parseJson<{ usage?: Partial<MessagesUsage> }>(text);
-        return { usage: parsed.ok ? readMessagesUsage(parsed.value?.usage) : undefined };
+        const parsed = parseJson<{ type?: unknown; usage?: Partial<MessagesUsage> }>(text);
+        const message = parsed.ok ? parsed.value : undefined;
+        return { usage: readMessagesUsage(message?.usage), finished: message?.type === 'message', outputText: () => messagesOutputText(message) };
       },
       addCost: addMessagesUsageCost,
       createStreamTap: createMessagesStreamTap,

@@ -10,6 +10,7 @@ import { decodeResponsesRequest } from './decode-responses-request.ts';
 import { encodeResponsesResponse } from './encode-responses-response.ts';
 import { newResponsesId } from './new-responses-id.ts';
 import { readResponsesUsage } from './read-responses-usage.ts';
+import { responsesOutputText } from './responses-output-text.ts';
 import { responsesStreamErrorFields } from './responses-stream-error-fields.ts';
 import type { ResponseObject, ResponsesRequest } from './responses-api.ts';
 import { createResponsesStreamEncoder } from './responses-stream-encoder.ts';
@@ -95,8 +96,14 @@ const responsesExchange: Pick<NativeExchange, 'errors' | 'readError' | 'readAnsw
     const parsed = parseJson<Partial<ResponseObject>>(text);
     const response = parsed.ok && parsed.value !== null && typeof parsed.value === 'object' ? parsed.value : undefined;
     const objectId = typeof response?.id === 'string' ? response.id : undefined;
-    const finished = objectId !== undefined && FINAL_STATUSES.has(String(response?.status)) && response?.usage;
-    return { objectId, background: response?.background === true, usage: finished ? readResponsesUsage(response?.usage) : undefined };
+    const finished = objectId !== undefined && FINAL_STATUSES.has(String(response?.status));
+    return {
+      objectId,
+      background: response?.background === true,
+      usage: finished && response?.usage ? readResponsesUsage(response.usage) : undefined,
+      finished,
+      outputText: () => responsesOutputText(response),
+    };
   },
   addCost: addResponsesUsageCost,
   createStreamTap: createResponsesStreamTap,

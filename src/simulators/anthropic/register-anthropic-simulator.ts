@@ -136,9 +136,9 @@ function admit(headers: IncomingHttpHeaders): SimulatorError | undefined {
   return undefined;
 }
 
-/** Anthropic's answers to a fault's status (529 `overloaded_error`, 429 with `retry-after`, …). */
+/** Anthropic's answers to a fault's status (529 `overloaded_error`, 429 with `retry-after`, …); a 200 fault's body is replayed as the JSON answer (a recorded or doctored message). */
 function faultAnswers(exchange: Exchange): SimulatorFaultAnswers {
-  return { sendError: (error) => sendError(exchange, error), faultError: (status) => ANTHROPIC_ERRORS.forStatus(status) };
+  return { sendError: (error) => sendError(exchange, error), faultError: (status) => ANTHROPIC_ERRORS.forStatus(status), replayBody: (body) => sendJson(exchange, body) };
 }
 
 function sendJson(exchange: Exchange, body: unknown): void {

@@ -47,6 +47,8 @@ export function registerOpenAIResponsesSimulator(app: FastifyInstance, context: 
       sendError: (error) => sendError(exchange, error),
       faultError: (status) => profile.faultError(status),
       unstreamedBreakError: () => profile.faultError(500),
+      // A 200 fault's body is replayed as the JSON answer (a recorded or doctored response object).
+      replayBody: (replayed) => sendJson(exchange, replayed),
       // A background response spends the delay queued instead.
       delayFirstByte: !background,
     });
