@@ -29,9 +29,11 @@ program
 
 program
   .command('demo')
-  .description('start the simulators and a gateway wired to them, and print a demo key with ready-to-run examples')
+  .description('start the simulators and a gateway wired to them, and print a demo key with ready-to-run examples (on stdout; logs go to stderr)')
   .addOption(configOption)
-  .action(async (options: { config?: string }) => (await import('./run-demo.ts')).runDemo(options));
+  .option('--port <port>', "the gateway's port (default: PORT, else 8080)")
+  .option('--simulator-port <port>', "the simulators' port (default: any free port)")
+  .action(async (options: { config?: string; port?: string; simulatorPort?: string }) => (await import('./run-demo.ts')).runDemo(options));
 
 registerOrganizationCommands(program, configOption);
 registerKeyCommands(program, configOption);

@@ -1,6 +1,9 @@
+import pino from 'pino';
+import { ConfigError } from '../core/config-error.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { PROVIDER_DESCRIPTORS } from '../providers/provider-descriptors.ts';
 import { startGateway } from '../server/start-gateway.ts';
+import { REDACTED_LOG_PATHS } from '../switchyard.ts';
 import { startSimulators } from '../simulators/start-simulators.ts';
 import { closeOnSignals, describeProviders } from './run-serve.ts';
 
@@ -12,8 +15,8 @@ const DEMO_CREDITS = 100_000_000;
  * `switchyard demo`: the simulators on a free port, a gateway whose providers all point at them,
  * a demo organization and a fresh key, and examples ready to paste.
  */
-export async function runDemo(options: { config?: string }): Promise<void> {
-  const simulators = await startSimulators({ port: 0 });
+export async function runDemo(options: { config?: string; port?: string; simulatorPort?: string }): Promise<void> {
+  const simulators = await startSimulators({ port: options.simulatorPort === undefined ? 0 : parsePort(options.simulatorPort, '--simulator-port') });
   const simulatedProviders = {
     OPENAI_API_KEY: 'sim-openai-key',
     OPENAI_BASE_URL: simulators.baseUrls.openai,
@@ -29,8 +32,10 @@ export async function runDemo(options: { config?: string }): Promise<void> {
     GEMINI_API_KEY: 'AIza-simulated-gemini-key',
     GEMINI_BASE_URL: simulators.baseUrls.google,
   };
-  const config = loadConfig({ environment: { ...process.env, ...simulatedProviders }, configFile: options.config, providers: PROVIDER_DESCRIPTORS });
-  const gateway = await startGateway(config);
+  const port = options.port === undefined ? {} : { PORT: String(parsePort(options.port, '--port')) };
+  const config = loadConfig({ environment: { ...process.env, ...simulatedProviders, ...port }, configFile: options.config, providers: PROVIDER_DESCRIPTORS });
+  // The banner is the demo's output (stdout); its logs go to stderr, where they do not bury it.
+  const gateway = await startGateway(config, { logger: pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS }, pino.destination({ dest: 2, sync: false })) });
   describeProviders(gateway);
   closeOnSignals(gateway, () => simulators.close());
 
@@ -62,4 +67,10 @@ Anthropic SDK / Claude Code (any model, e.g. gpt-5 through the Messages API):
 
 Demo API key (organization '${DEMO_ORGANIZATION}'):
 ${secret}`);
+}
+
+function parsePort(text: string, option: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(option, `must be a port number (0-65535), got '${text}'`);
+  return port;
 }

@@ -4,11 +4,11 @@ import { GATEWAY_ERRORS, type GatewayError } from '../core/gateway-error.ts';
 import type { Switchyard } from '../switchyard.ts';
 import { authenticateCredentials } from '../accounts/authenticate-credentials.ts';
 import { anthropicMessagesSurface } from '../dialects/anthropic-messages/anthropic-messages-surface.ts';
-import { countTokensRequestSchema, messagesRequestSchema } from '../dialects/anthropic-messages/messages-request-schema.ts';
+import { countTokensEnvelopeSchema, messagesEnvelopeSchema } from '../dialects/anthropic-messages/messages-request-schema.ts';
 import { chatRequestSchema } from '../dialects/openai-chat/chat-request-schema.ts';
 import { openAIChatSurface } from '../dialects/openai-chat/openai-chat-surface.ts';
 import { createOpenAIResponsesSurface } from '../dialects/openai-responses/openai-responses-surface.ts';
-import { responsesRequestSchema } from '../dialects/openai-responses/responses-request-schema.ts';
+import { responsesEnvelopeSchema } from '../dialects/openai-responses/responses-request-schema.ts';
 import type { AuthenticatedKey } from '../store/store.ts';
 import { answerClientError } from './answer-client-error.ts';
 import { exceedsJsonDepth } from './exceeds-json-depth.ts';
@@ -17,6 +17,7 @@ import { renderError } from './render-error.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
 import { registerCreditsRoutes } from './routes/credits-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
+import { logEveryAnswer } from './log-every-answer.ts';
 import { registerModelRoutes } from './routes/model-routes.ts';
 import { registerSurfaceRoutes } from './routes/register-surface-routes.ts';
 
@@ -26,10 +27,14 @@ declare module 'fastify' {
     public?: boolean;
     /** The error body of the route's surface (render-error.ts); OpenAI's when absent. */
     encodeError?: (error: GatewayError) => unknown;
+    /** The API a model route speaks (its surface's id), for the access log. */
+    surface?: string;
   }
   interface FastifyRequest {
     /** The caller's key, set by the authenticate hook on every tenant route. */
     principal?: AuthenticatedKey;
+    /** The error code of the answer, when it was an error (render-error.ts), for the access log. */
+    errorCode?: string;
   }
 }
 
@@ -46,7 +51,7 @@ const RESPONSES_PATHS = ['/v1/gateway/responses', '/v1/responses'];
 export function buildServer(switchyard: Switchyard): FastifyInstance {
   const app = Fastify({
     loggerInstance: switchyard.logger as FastifyBaseLogger,
-    // Each chat request logs one line of its own (without headers); Fastify's two lines a request are off.
+    // Every answer logs one access line of its own (log-every-answer.ts, without headers); Fastify's two lines a request are off.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: switchyard.config.bodyLimitBytes,
     // Slow clients are cut: headers and the whole request each have a deadline (checked every
@@ -76,6 +81,7 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
     });
   }
 
+  logEveryAnswer(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // Admin routes have their own guard (the admin token, routes/admin-routes.ts), never a tenant key.
@@ -110,8 +116,8 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
   registerHealthRoutes(app, switchyard);
   registerModelRoutes(app, switchyard);
   registerSurfaceRoutes(app, switchyard, openAIChatSurface, { paths: CHAT_COMPLETIONS_PATHS, bodySchema: chatRequestSchema });
-  registerSurfaceRoutes(app, switchyard, createOpenAIResponsesSurface(switchyard.responseOwnership), { paths: RESPONSES_PATHS, bodySchema: responsesRequestSchema });
-  registerSurfaceRoutes(app, switchyard, anthropicMessagesSurface, { paths: MESSAGES_PATHS, bodySchema: messagesRequestSchema, countTokensBodySchema: countTokensRequestSchema });
+  registerSurfaceRoutes(app, switchyard, createOpenAIResponsesSurface(switchyard.responseOwnership), { paths: RESPONSES_PATHS, bodySchema: responsesEnvelopeSchema });
+  registerSurfaceRoutes(app, switchyard, anthropicMessagesSurface, { paths: MESSAGES_PATHS, bodySchema: messagesEnvelopeSchema, countTokensBodySchema: countTokensEnvelopeSchema });
   registerCreditsRoutes(app, switchyard);
   registerAdminRoutes(app, switchyard);
   return app;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { GATEWAY_ERRORS, GatewayError, type ValidationIssue } from '../core/gateway-error.ts';
-import { encodeAnthropicError } from '../dialects/anthropic-messages/encode-anthropic-error.ts';
+import { GATEWAY_ERRORS, GatewayError } from '../core/gateway-error.ts';
+import { toValidationIssues, type AjvError } from '../core/ajv-validation-issues.ts';
+import { anthropicErrorStatus, encodeAnthropicError } from '../dialects/anthropic-messages/encode-anthropic-error.ts';
 import { encodeOpenAIError } from '../dialects/openai-chat/encode-openai-error.ts';
 
 /**
@@ -9,6 +10,7 @@ import { encodeOpenAIError } from '../dialects/openai-chat/encode-openai-error.t
  */
 export function renderError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const gatewayError = toGatewayError(error, request);
+  request.errorCode = gatewayError.code;
   // No prompt text in the logs: a provider's message or body may quote the request, so a provider
   // failure is logged by provider, status and code only (the client still gets the message).
   const upstream = gatewayError.upstream && { provider: gatewayError.upstream.provider, status: gatewayError.upstream.status };
@@ -19,8 +21,9 @@ export function renderError(error: unknown, request: FastifyRequest, reply: Fast
   }
   if (reply.sent || reply.raw.headersSent) return;
   for (const [name, value] of Object.entries(gatewayError.headers ?? {})) reply.header(name, value);
-  const body = errorEncoder(request)(gatewayError);
-  reply.status(gatewayError.status).type('application/json').send(body);
+  const encode = errorEncoder(request);
+  const status = encode === encodeAnthropicError ? anthropicErrorStatus(gatewayError) : gatewayError.status;
+  reply.status(status).type('application/json').send(encode(gatewayError));
 }
 
 /** A route's surface decides its error shape; unknown paths under the Anthropic surface's answer in Anthropic's. */
@@ -39,7 +42,7 @@ export function toGatewayError(error: unknown, request: FastifyRequest): Gateway
     // Fastify parses text/plain into a string by default; such a body was never JSON, so it is the
     // media type that is wrong, not a field.
     if (context === 'body' && typeof request.body === 'string') return GATEWAY_ERRORS.unsupportedMediaType(requestMediaType(request));
-    return GATEWAY_ERRORS.validation(meaningfulIssues(fastifyError.validation).map((issue) => toValidationIssue(issue, context)));
+    return GATEWAY_ERRORS.validation(toValidationIssues(fastifyError.validation, context));
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -64,48 +67,4 @@ export function toGatewayError(error: unknown, request: FastifyRequest): Gateway
 /** The request's media type without its parameters (`text/plain; charset=utf-8` → `text/plain`). */
 function requestMediaType(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0].trim();
-}
-
-interface AjvError {
-  keyword: string;
-  instancePath: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
-
-/**
- * Ajv reports a failed `anyOf` once per branch and an `if/then` twice; a person needs one line per
- * problem: the union failure itself, and the rule inside `then` that was broken.
- */
-function meaningfulIssues(issues: AjvError[]): AjvError[] {
-  const unionPaths = issues.filter((issue) => issue.keyword === 'anyOf').map((issue) => issue.instancePath);
-  return issues.filter(
-    (issue) =>
-      issue.keyword !== 'if' &&
-      (issue.keyword === 'anyOf' || !unionPaths.some((path) => issue.instancePath === path || issue.instancePath.startsWith(`${path}/`))),
-  );
-}
-
-/** An Ajv error as a FastAPI issue: `loc` is the path into the body, `type` names the rule broken. */
-function toValidationIssue(issue: AjvError, context: string): ValidationIssue {
-  const loc: (string | number)[] = [context];
-  for (const segment of issue.instancePath.split('/').slice(1)) {
-    const name = segment.replace(/~1/g, '/').replace(/~0/g, '~');
-    loc.push(/^\d+$/.test(name) ? Number(name) : name);
-  }
-  if (issue.keyword === 'required') {
-    loc.push(String(issue.params.missingProperty));
-    return { loc, msg: 'Field required', type: 'missing' };
-  }
-  if (issue.keyword === 'enum') {
-    const allowed = (issue.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ');
-    return { loc, msg: `Input should be one of ${allowed}`, type: 'enum' };
-  }
-  if (issue.keyword === 'anyOf') return { loc, msg: 'Input does not match any allowed form', type: 'union_mismatch' };
-  if (issue.keyword === 'additionalProperties') {
-    // Schemas that refuse unknown fields (the admin API's) name the field, in FastAPI's words.
-    loc.push(String(issue.params.additionalProperty));
-    return { loc, msg: 'Extra inputs are not permitted', type: 'extra_forbidden' };
-  }
-  return { loc, msg: `Input ${issue.message ?? 'is invalid'}`, type: issue.keyword };
 }

@@ -20,17 +20,23 @@ export interface AnswerOptions {
 /**
  * A deterministic answer derived from the request, so tests can assert on it:
  * - tools offered, `tool_choice` not "none" and a user message last: tool calls, with arguments
- *   built from each tool's JSON schema (two tools when the user asks for "parallel" calls);
+ *   built from each tool's JSON schema (two tools when the user asks for "parallel" calls) —
+ *   unless the model's previous turn called tools and `tool_choice` does not force one: then it
+ *   answers in text, so an agent loop ends (Claude Code sends a tool's result in a user turn);
  * - a tool result last: a reply that quotes the result;
  * - a JSON response format: a document valid for the schema;
  * - otherwise a short reply that echoes the start of the user's last message.
  */
 export function generateSimulatedAnswer(request: ChatRequestBody, options: AnswerOptions): SimulatedAnswer {
-  const lastMessage = request.messages[request.messages.length - 1];
+  // Instructions placed after the conversation (system or developer messages, as Claude Code sends) do not change whose turn it is.
+  const lastMessage = [...request.messages].reverse().find((message) => message.role !== 'system' && message.role !== 'developer');
   const lastUserText = findLastUserText(request);
   const reasoning = `The user wrote "${excerpt(lastUserText, 12)}". A short, direct answer is enough here.`;
 
-  const toolCalls = options.allowToolCalls && lastMessage?.role === 'user' ? chooseToolCalls(request, lastUserText) : [];
+  const forced = request.tool_choice === 'required' || (typeof request.tool_choice === 'object' && request.tool_choice !== null);
+  const previousAnswer = [...request.messages].reverse().find((message) => message.role === 'assistant');
+  const calledLastTurn = (previousAnswer?.tool_calls?.length ?? 0) > 0;
+  const toolCalls = options.allowToolCalls && lastMessage?.role === 'user' && (forced || !calledLastTurn) ? chooseToolCalls(request, lastUserText) : [];
   if (toolCalls.length > 0) {
     return {
       content: null,

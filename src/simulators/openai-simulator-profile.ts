@@ -224,9 +224,21 @@ export const openaiSimulatorProfile: SimulatorProfile = {
     JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } }),
 };
 
+/** OpenAI refuses longer tool call ids (a Gemini id carrying its thought signature, for one). */
+const MAX_TOOL_CALL_ID_LENGTH = 40;
+
 function checkOpenAIRequest(request: ChatRequestBody, openaiModel: OpenAIModel): SimulatorError | undefined {
   const toolIssue = findToolMessageIssue(request);
   if (toolIssue) return renderShapeIssue(toolIssue);
+  for (const [index, message] of request.messages.entries()) {
+    for (const [callIndex, call] of (message.tool_calls ?? []).entries()) {
+      const id = String(call.id);
+      if (id.length > MAX_TOOL_CALL_ID_LENGTH) {
+        const param = `messages[${index}].tool_calls[${callIndex}].id`;
+        return openaiError(400, `Invalid '${param}': string too long. Expected a string with maximum length ${MAX_TOOL_CALL_ID_LENGTH}, but got a string with length ${id.length} instead.`, 'invalid_request_error', param, 'string_above_max_length');
+      }
+    }
+  }
 
   const hasTools = Array.isArray(request.tools) && request.tools.length > 0;
   if (!hasTools && request.tool_choice !== undefined && request.tool_choice !== null) {

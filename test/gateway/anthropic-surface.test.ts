@@ -121,6 +121,52 @@ describe('Anthropic Messages surface with the official Anthropic SDKs', () => {
     await assert.rejects(stream.finalMessage(), (error: Error) => /stream ended abnormally/.test(error.message));
   });
 
+  test('Claude models get the body passed through for Anthropic to judge: system messages in the list, new block types, unknown fields', async () => {
+    const client = clients[0].create();
+    const body = {
+      model: 'claude-sonnet-4-6',
+      max_tokens: 64,
+      messages: [
+        { role: 'user' as const, content: 'Hi' },
+        { role: 'assistant' as const, content: 'Hello.' },
+        { role: 'system', content: 'From here on, answer in one word.' },
+        { role: 'user' as const, content: [{ type: 'text' as const, text: 'And now?' }] },
+      ],
+    };
+    const answer = await client.messages.create(body as never);
+    assert.equal(answer.type, 'message');
+    const forwarded = stack.simulators.requests.at(-1)!.body as { messages: { role: string }[] };
+    assert.deepEqual(forwarded.messages.map((message) => message.role), ['user', 'assistant', 'system', 'user'], 'sent as written');
+  });
+
+  for (const model of [PASS_THROUGH_MODEL, 'gpt-5-mini', 'gemini-2.5-flash']) {
+    test(`${model}: an agent loop ends: a tool result sent in a user turn beside text (as Claude Code does) gets a text answer, not another tool call`, async () => {
+      const client = clients[1].create();
+      const tools = [{ name: 'Bash', description: 'Runs a command.', input_schema: { type: 'object' as const, properties: { command: { type: 'string' } }, required: ['command'] } }];
+      const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'List the files.' }];
+      const first = await client.messages.create({ model, max_tokens: 512, tools, messages });
+      assert.equal(first.stop_reason, 'tool_use');
+      const toolUse = first.content.find((block) => block.type === 'tool_use')!;
+      messages.push({ role: 'assistant', content: first.content as Anthropic.ContentBlockParam[] });
+      messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'README.md' }, { type: 'text', text: '<system-reminder>Be concise.</system-reminder>' }] });
+      const second = await client.messages.create({ model, max_tokens: 512, tools, messages });
+      assert.equal(second.stop_reason, 'end_turn');
+      assert.ok(second.content.every((block) => block.type !== 'tool_use'));
+    });
+  }
+
+  test('a system message inside the list reaches a translated model as a system message in its place', async () => {
+    const client = clients[0].create();
+    await client.messages.create({
+      model: 'gpt-5-mini',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }, { role: 'system', content: 'Answer in one word.' } as never, { role: 'user', content: 'And now?' }],
+    });
+    const forwarded = stack.simulators.requests.at(-1)!.body as { messages: { role: string; content: unknown }[] };
+    assert.deepEqual(forwarded.messages.map((message) => message.role), ['user', 'assistant', 'system', 'user']);
+    assert.equal(forwarded.messages[2]!.content, 'Answer in one word.');
+  });
+
   test('errors use Anthropic\'s shape beside detail: no key, bad key, unknown model, bad body', async () => {
     const post = (headers: Record<string, string>, body: unknown) =>
       fetch(`${stack.gateway.url}/v1/gateway/claude/v1/messages/`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers }, body: JSON.stringify(body) });
@@ -129,7 +175,10 @@ describe('Anthropic Messages surface with the official Anthropic SDKs', () => {
       { headers: {}, body: valid, status: 401, type: 'authentication_error', message: 'Authorization header is not supplied' },
       { headers: { 'x-api-key': 'sy_wrong' }, body: valid, status: 401, type: 'authentication_error', message: 'Invalid API key' },
       { headers: { 'x-api-key': stack.apiKey }, body: { ...valid, model: 'nope' }, status: 404, type: 'not_found_error', message: "Model 'nope' not found" },
-      { headers: { 'x-api-key': stack.apiKey }, body: { model: 'gpt-5-mini', messages: valid.messages }, status: 422, type: 'invalid_request_error', message: /max_tokens/ },
+      // Anthropic answers an invalid request with a 400, in its own words (no FastAPI `body.` prefix).
+      { headers: { 'x-api-key': stack.apiKey }, body: { model: 'gpt-5-mini', messages: valid.messages }, status: 400, type: 'invalid_request_error', message: 'max_tokens: Field required' },
+      // What only translation reads is checked for translated models, in the same shape.
+      { headers: { 'x-api-key': stack.apiKey }, body: { ...valid, messages: [{ role: 'user', content: 5 }] }, status: 400, type: 'invalid_request_error', message: /^messages\.0\.content: / },
     ];
     for (const expected of cases) {
       const response = await post(expected.headers, expected.body);

@@ -7,6 +7,7 @@ import { redisTestEnvironment } from '../support/redis-test-environment.ts';
 import { rejection } from '../support/rejection.ts';
 import { startPeerGateway } from '../support/start-peer-gateway.ts';
 import { startStack, type Stack } from '../support/start-stack.ts';
+import { skipUnless } from '../support/required-services.ts';
 
 const HELLO = { model: 'gpt-5-mini', messages: [{ role: 'user' as const, content: 'Hello' }] };
 
@@ -106,6 +107,16 @@ describe('limits and switches, seen through the official openai client', () => {
     assert.equal(stack.simulators.requests.length, calls);
   });
 
+  test('a key limited to two models lists exactly those two, on every model list, and not the others', async () => {
+    const { client, secret } = await keyWith(stack.gateway, { allowedModels: ['gpt-5-mini', 'claude-sonnet-4-6'] });
+    for (const basePath of ['/v1', '/v1/gateway', '/v1/api/openai']) {
+      const listed = (await new OpenAI({ baseURL: `${stack.gateway.url}${basePath}`, apiKey: secret, maxRetries: 0 }).models.list()).data.map((model) => model.id);
+      assert.deepEqual(listed.sort(), ['claude-sonnet-4-6', 'gpt-5-mini'], basePath);
+    }
+    assert.equal((await client().models.retrieve('gpt-5-mini')).id, 'gpt-5-mini');
+    assert.equal((await rejection(client().models.retrieve('grok-4'))).status, 404);
+  });
+
   test('an expired key gets 401', async () => {
     const { client } = await keyWith(stack.gateway, { expiresAt: new Date(Date.now() - 1_000).toISOString() });
     const error = await rejection(client().chat.completions.create(HELLO));
@@ -113,7 +124,7 @@ describe('limits and switches, seen through the official openai client', () => {
   });
 });
 
-describe('limits across two instances sharing Redis', () => {
+describe('limits across two instances sharing Redis', { skip: await skipUnless('redis') }, () => {
   const redis = redisTestEnvironment();
   let stack: Stack;
   let peer: RunningGateway;

@@ -374,6 +374,46 @@ describe('Responses API through the gateway', () => {
     });
   });
 
+  describe('what Codex sends: a namespace tool, reasoning items echoed back with content null', () => {
+    const namespaceTool = {
+      type: 'namespace',
+      name: 'repo',
+      description: 'Tools to read the repository.',
+      tools: [{ type: 'function', name: 'read_file', description: 'Reads a file.', parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } }],
+    };
+    const call = (model: string, input: unknown[]) =>
+      fetch(`${stack.gateway.url}/v1/responses`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model, input, tools: [namespaceTool] }),
+      });
+
+    for (const model of [OPENAI_MODEL, 'gemini-2.5-flash', 'claude-sonnet-4-6']) {
+      test(`${model}: a namespaced function is called by name and namespace, and the turn after it (its reasoning and call sent back) is answered`, async () => {
+        const first = await call(model, [{ role: 'user', content: 'Show me the README.' }]);
+        assert.equal(first.status, 200, await first.clone().text());
+        const output = ((await first.json()) as { output: { type: string; name?: string; namespace?: string; call_id?: string }[] }).output;
+        const functionCall = output.find((item) => item.type === 'function_call')!;
+        assert.deepEqual([functionCall.name, functionCall.namespace], ['read_file', 'repo']);
+        const second = await call(model, [
+          { role: 'user', content: 'Show me the README.' },
+          { type: 'reasoning', id: 'rs_0123456789abcdef', summary: [], content: null, encrypted_content: null },
+          ...output.filter((item) => item.type === 'function_call'),
+          { type: 'function_call_output', call_id: functionCall.call_id, output: '# Switchyard' },
+        ]);
+        assert.equal(second.status, 200, await second.clone().text());
+        const answer = (await second.json()) as { output: { type: string; content?: { text: string }[] }[] };
+        assert.match(answer.output.find((item) => item.type === 'message')!.content![0]!.text, /# Switchyard/);
+      });
+    }
+
+    test('a translated model is offered the grouped function under one flat name', async () => {
+      await call('gemini-2.5-flash', [{ role: 'user', content: 'Show me the README.' }]);
+      const forwarded = JSON.stringify(stack.simulators.requests.at(-1)!.body);
+      assert.match(forwarded, /"name":"repo__read_file"/);
+    });
+  });
+
   test('bad input is a 422 in the gateway envelope, before any provider is called', async () => {
     const response = await fetch(`${stack.gateway.url}/v1/gateway/responses/`, {
       method: 'POST',

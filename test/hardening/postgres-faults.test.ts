@@ -9,6 +9,7 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema, type PostgresTestSchema } from '../support/postgres-test-schema.ts';
 import { assertEveryAnswerRecordedOnce, provisionTenant, revokeKey, throughProxy, type FaultRunTenant } from '../support/postgres-fault-run.ts';
 import { startServeProcess, type ServeProcess } from '../support/start-serve-process.ts';
+import { skipUnless } from '../support/required-services.ts';
 
 const DATABASE_URL = process.env.SWITCHYARD_TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 const WORKERS = 6;
@@ -18,7 +19,7 @@ const WORKERS = 6;
  * (its own process) takes load. Once a connection reset killed the instance with the usage it had
  * queued, and a blackhole wedged it for good (no connect, query or statement timeout).
  */
-describe('PostgreSQL resets and blackholes: the instance lives, nothing answered is lost or counted twice', () => {
+describe('PostgreSQL resets and blackholes: the instance lives, nothing answered is lost or counted twice', { skip: await skipUnless('postgres') }, () => {
   let simulators: Simulators;
   let proxy: FaultProxy;
   let schema: PostgresTestSchema;

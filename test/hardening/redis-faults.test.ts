@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { startStack, type Stack } from '../support/start-stack.ts';
+import { skipUnless } from '../support/required-services.ts';
 
 const REDIS = { host: '127.0.0.1', port: 6379 };
 
@@ -14,7 +15,7 @@ const REDIS = { host: '127.0.0.1', port: 6379 };
  * Required policy: admit on local counters, each instance on a share of the balance; when Redis
  * returns, rebuild its balances from the ledger.
  */
-describe('a Redis blackhole: requests go on, within the balance, and Redis is reconciled with the ledger', () => {
+describe('a Redis blackhole: requests go on, within the balance, and Redis is reconciled with the ledger', { skip: await skipUnless('redis') }, () => {
   let proxy: FaultProxy;
   let stack: Stack;
   let direct: Redis;

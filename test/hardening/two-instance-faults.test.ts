@@ -15,6 +15,7 @@ import { assertEveryAnswerRecordedOnce, provisionTenant, revokeKey, throughProxy
 import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema, type PostgresTestSchema } from '../support/postgres-test-schema.ts';
 import { TEST_REDIS_URL } from '../support/redis-test-environment.ts';
 import { startServeProcess, type ServeProcess } from '../support/start-serve-process.ts';
+import { skipUnless } from '../support/required-services.ts';
 
 const DATABASE_URL = process.env.SWITCHYARD_TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 const WORKERS = 8;
@@ -58,7 +59,7 @@ const FAULTS: Fault[] = [
  * told, the ledger moves by exactly that sum, Redis ends at the ledger's balance, and a key
  * revoked after the faults is refused by both within the cache's bound.
  */
-describe('two instances through PostgreSQL and Redis faults under mixed load', () => {
+describe('two instances through PostgreSQL and Redis faults under mixed load', { skip: await skipUnless('postgres', 'redis') }, () => {
   let simulators: Simulators;
   let postgresProxy: FaultProxy;
   let redisProxy: FaultProxy;

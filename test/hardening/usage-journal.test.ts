@@ -10,6 +10,7 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema, type PostgresTestSchema } from '../support/postgres-test-schema.ts';
 import { provisionTenant, throughProxy } from '../support/postgres-fault-run.ts';
 import { startServeProcess } from '../support/start-serve-process.ts';
+import { skipUnless } from '../support/required-services.ts';
 
 const DATABASE_URL = process.env.SWITCHYARD_TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 /** The stated bound: what finished in the last flush interval may be lost by kill -9, with an allowance for a loaded machine. */
@@ -20,7 +21,7 @@ const LOSS_WINDOW_MS = 250 + 400;
  * in the local journal and is written exactly once when the store is back. Once it lived only in
  * memory and died with the process.
  */
-describe('the usage journal outlives a crash during a database outage', () => {
+describe('the usage journal outlives a crash during a database outage', { skip: await skipUnless('postgres') }, () => {
   let simulators: Simulators;
   let proxy: FaultProxy;
   let schema: PostgresTestSchema;

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/open-store.ts';
 import type { ApiKeyRecord, LedgerEntry, Organization, Store, UsageRecord } from '../../src/store/store.ts';
 import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema } from '../support/postgres-test-schema.ts';
+import { skipUnless } from '../support/required-services.ts';
 
 /**
  * The Store contract, one suite run against every database the store supports: the embedded
@@ -118,7 +119,7 @@ function topUp(id: string, organizationId: string, amount: number, createdAt = '
 }
 
 for (const target of TARGETS) {
-  describe(`Store contract on ${target.name}`, () => {
+  describe(`Store contract on ${target.name}`, { skip: target.name === 'PostgreSQL' ? await skipUnless('postgres') : false }, () => {
     // One database per run of the suite, emptied before each test.
     let database: TestDatabase;
     let store: Store;

@@ -1,7 +1,11 @@
 import type { ChatMessage, ChatRequest, ContentPart, ToolCall } from '../../core/chat-types.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
 import type { Adjustment } from '../../core/adjustment.ts';
+import { compileTranslatedBodyCheck } from '../check-translated-body.ts';
+import { messagesRequestSchema } from './messages-request-schema.ts';
 import type { MessagesContentBlock, MessagesImageBlock, MessagesRequest, MessagesTextBlock, MessagesToolResultBlock, MessagesToolUseBlock } from './messages-api.ts';
+
+const checkTranslatedMessages = compileTranslatedBodyCheck(messagesRequestSchema);
 
 /**
  * Thinking budgets to the nearest `reasoning_effort`: the other providers take an effort, not a budget.
@@ -14,12 +18,14 @@ const EFFORT_BY_BUDGET: { below: number; effort: string }[] = [
 ];
 
 /**
- * A Messages request as the hub chat request, for models that do not speak Messages: `system`
- * becomes a system message, `tool_use` blocks tool calls, `tool_result` blocks tool messages (each
+ * A Messages request as the hub chat request, for models that do not speak Messages (checked
+ * against the full Messages schema first): `system`, and `system` messages in the list, become
+ * system messages, `tool_use` blocks tool calls, `tool_result` blocks tool messages (each
  * right after the assistant turn that asked), images image parts. What has no equivalent is
  * refused with a 400 naming it, or dropped and reported.
  */
 export function decodeMessagesRequest(request: MessagesRequest): { request: ChatRequest; adjustments: Adjustment[] } {
+  checkTranslatedMessages(request);
   const adjustments: Adjustment[] = [];
   const messages: ChatMessage[] = [];
   const system = typeof request.system === 'string' ? request.system : request.system?.map((block) => textOf(block, 'system')).join('\n\n');
@@ -28,7 +34,9 @@ export function decodeMessagesRequest(request: MessagesRequest): { request: Chat
   let droppedThinking = false;
   request.messages.forEach((message, index) => {
     const blocks: MessagesContentBlock[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
-    if (message.role === 'assistant') {
+    if (message.role === 'system') {
+      messages.push({ role: 'system', content: blocks.map((block) => textOf(block, `messages.${index}.content`)).join('\n\n') });
+    } else if (message.role === 'assistant') {
       droppedThinking ||= blocks.some((block) => block.type === 'thinking' || block.type === 'redacted_thinking');
       messages.push(decodeAssistantTurn(blocks, index));
     } else {

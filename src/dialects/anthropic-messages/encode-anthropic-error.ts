@@ -22,13 +22,23 @@ export function anthropicErrorType(error: GatewayError): string {
 }
 
 /**
+ * The status of an error on the Anthropic surface: Anthropic answers an invalid request with a
+ * 400 `invalid_request_error` where the OpenAI-shaped routes keep the hosted service's 422.
+ */
+export function anthropicErrorStatus(error: GatewayError): number {
+  return error.status === 422 ? 400 : error.status;
+}
+
+/**
  * The error body Anthropic SDK clients and Claude Code read, `{"type": "error", "error": {…}}`,
- * beside the hosted service's `detail`.
+ * beside the hosted service's `detail`. Validation problems read as Anthropic words them
+ * (`messages.1.content: Field required`), without the `body.` of the FastAPI location.
  */
 export function encodeAnthropicError(error: GatewayError): Record<string, unknown> {
+  const message = error.issues ? error.issues.map((issue) => `${issue.loc.filter((part) => part !== 'body').join('.')}: ${issue.msg}`).join('; ') : error.message;
   return {
     type: 'error',
-    error: { type: anthropicErrorType(error), message: error.message },
+    error: { type: anthropicErrorType(error), message },
     detail: error.issues ?? { code: error.status, message: `${error.type} - ${error.message}` },
   };
 }

@@ -21,7 +21,8 @@ export interface MessagesRequest {
 }
 
 export interface MessagesMessage {
-  role: 'user' | 'assistant';
+  /** `system` messages (text only) carry instructions from their position on, as Anthropic's current API allows. */
+  role: 'user' | 'assistant' | 'system';
   content: string | MessagesContentBlock[];
 }
 

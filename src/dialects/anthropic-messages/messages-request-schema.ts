@@ -1,6 +1,9 @@
 /**
- * JSON schema of a Messages request, as strict as the gateway needs to refuse bad input before any
- * provider is called. Unknown fields and block types pass through to Anthropic models.
+ * JSON schemas of a Messages request. The route checks only the envelope, what the gateway itself
+ * needs (the model, the output limit it bounds and prices, the stream flag): a Claude model gets
+ * the rest passed through for Anthropic to judge. A request translated for another model is checked
+ * against the full schema first (decode-messages-request.ts): what translation reads must be there.
+ * Unknown fields and block types pass even then, and translation refuses what it cannot carry by name.
  * @see https://docs.anthropic.com/en/api/messages
  */
 const blockSchema = {
@@ -27,7 +30,7 @@ export const messagesRequestSchema = {
         type: 'object',
         required: ['role', 'content'],
         properties: {
-          role: { enum: ['user', 'assistant'] },
+          role: { enum: ['user', 'assistant', 'system'] },
           content: { anyOf: [{ type: 'string' }, { type: 'array', items: blockSchema }] },
         },
       },
@@ -52,7 +55,18 @@ export const messagesRequestSchema = {
   },
 } as const;
 
-export const countTokensRequestSchema = {
-  ...messagesRequestSchema,
+export const messagesEnvelopeSchema = {
+  type: 'object',
+  required: ['model', 'max_tokens', 'messages'],
+  properties: {
+    model: { type: 'string', minLength: 1 },
+    max_tokens: { type: 'integer', minimum: 1 },
+    messages: { type: 'array', items: { type: 'object' } },
+    stream: { type: 'boolean' },
+  },
+} as const;
+
+export const countTokensEnvelopeSchema = {
+  ...messagesEnvelopeSchema,
   required: ['model', 'messages'],
 } as const;

@@ -1,7 +1,12 @@
 import type { ChatMessage, ChatRequest, ChatTool, ContentPart, ToolCall } from '../../core/chat-types.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import type { Adjustment } from '../../core/adjustment.ts';
+import { compileTranslatedBodyCheck } from '../check-translated-body.ts';
+import { flatFunctionName } from './namespaced-functions.ts';
+import { responsesRequestSchema } from './responses-request-schema.ts';
 import type { ResponsesContentPart, ResponsesInputItem, ResponsesRequest, ResponsesTool } from './responses-api.ts';
+
+const checkTranslatedResponses = compileTranslatedBodyCheck(responsesRequestSchema);
 
 /** Request fields that change nothing a chat provider could act on: dropped, and reported. */
 const DROPPED_FIELDS: Record<string, string> = {
@@ -36,6 +41,7 @@ const TRANSLATED_FIELDS = new Set([
  * @see https://platform.openai.com/docs/guides/migrate-to-responses
  */
 export function decodeResponsesRequest(request: ResponsesRequest, modelId: string): { request: ChatRequest; adjustments: Adjustment[] } {
+  checkTranslatedResponses(request);
   const refuse = (feature: string, param: string) => GATEWAY_ERRORS.responsesFeatureNotTranslated(modelId, feature, param);
   if (request.previous_response_id) throw refuse('previous_response_id (conversation state stored by the provider)', 'previous_response_id');
   if (request.store === true) throw refuse('store: true (responses stored for later retrieval)', 'store');
@@ -61,8 +67,8 @@ export function decodeResponsesRequest(request: ResponsesRequest, modelId: strin
         messages.push(decodeMessage(item as Extract<ResponsesInputItem, { role: string }>, param, refuse));
         break;
       case 'function_call': {
-        const call = item as { call_id: string; name: string; arguments: string };
-        const toolCall: ToolCall = { id: call.call_id, type: 'function', function: { name: call.name, arguments: call.arguments } };
+        const call = item as { call_id: string; name: string; namespace?: string | null; arguments: string };
+        const toolCall: ToolCall = { id: call.call_id, type: 'function', function: { name: flatFunctionName(call.namespace, call.name), arguments: call.arguments } };
         const last = messages[messages.length - 1];
         if (last?.role === 'assistant') last.tool_calls = [...(last.tool_calls ?? []), toolCall];
         else messages.push({ role: 'assistant', content: null, tool_calls: [toolCall] });
@@ -87,7 +93,7 @@ export function decodeResponsesRequest(request: ResponsesRequest, modelId: strin
 
   const chat: ChatRequest = { model: request.model, messages };
   if (request.stream === true) chat.stream = true;
-  if (request.tools && request.tools.length > 0) chat.tools = request.tools.map((tool, index) => decodeTool(tool, `tools[${index}]`, refuse));
+  if (request.tools && request.tools.length > 0) chat.tools = request.tools.flatMap((tool, index) => decodeTools(tool, `tools[${index}]`, refuse));
   const toolChoice = request.tool_choice;
   if (typeof toolChoice === 'string') chat.tool_choice = toolChoice;
   else if (toolChoice) {
@@ -142,10 +148,21 @@ function joinText(parts: ResponsesContentPart[], param: string, refuse: Refuse):
     .join('\n');
 }
 
-function decodeTool(tool: ResponsesTool, param: string, refuse: Refuse): ChatTool {
+/** A function tool as a chat tool; a namespace tool as its functions, flattened (namespaced-functions.ts). */
+function decodeTools(tool: ResponsesTool, param: string, refuse: Refuse): ChatTool[] {
+  if (tool.type !== 'namespace') return [decodeTool(tool, param, refuse)];
+  const { name: namespace, description, tools } = tool as unknown as { name: string; description?: string; tools: ResponsesTool[] };
+  return tools.map((inner, index) => {
+    const decoded = decodeTool(inner, `${param}.tools[${index}]`, refuse, namespace);
+    if (description) decoded.function.description = `${description}${decoded.function.description ? `\n\n${decoded.function.description}` : ''}`;
+    return decoded;
+  });
+}
+
+function decodeTool(tool: ResponsesTool, param: string, refuse: Refuse, namespace?: string): ChatTool {
   if (tool.type !== 'function') throw refuse(`built-in tool '${tool.type}'`, `${param}.type`);
   const { name, description, parameters, strict } = tool as { name: string; description?: string | null; parameters?: Record<string, unknown> | null; strict?: boolean | null };
-  const definition: ChatTool['function'] = { name };
+  const definition: ChatTool['function'] = { name: flatFunctionName(namespace, name) };
   if (description) definition.description = description;
   if (parameters) definition.parameters = parameters;
   if (strict !== undefined && strict !== null) definition.strict = strict;

@@ -3,14 +3,15 @@ import type { TokenUsage } from '../../core/usage.ts';
 import { buildResponseObject } from './build-response-object.ts';
 import { encodeResponsesUsage } from './encode-responses-usage.ts';
 import { mapFinishReasonToResponseStatus } from './map-finish-reason-to-response-status.ts';
+import { callName, namespacedFunctionsOf } from './namespaced-functions.ts';
 import { newResponsesId } from './new-responses-id.ts';
 import type { ResponseObject, ResponsesOutputItem, ResponsesOutputMessage, ResponsesRequest } from './responses-api.ts';
 
 /**
  * A chat completion as a Response: the provider's reasoning text (when it shows any) as a
  * `reasoning` item with `reasoning_text` content, the answer as a `message` item, then one
- * `function_call` item per tool call, its `call_id` the provider's tool call id and its arguments
- * the provider's raw string.
+ * `function_call` item per tool call, its `call_id` the provider's tool call id, its arguments
+ * the provider's raw string and a grouped function's name split from its namespace.
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-output
  */
 export function encodeResponsesResponse(
@@ -35,8 +36,9 @@ export function encodeResponsesResponse(
     if (refusal !== '') content.push({ type: 'refusal', refusal });
     output.push({ id: newResponsesId('msg'), type: 'message', status: status === 'completed' ? 'completed' : 'incomplete', role: 'assistant', content });
   }
+  const namespaced = namespacedFunctionsOf(options.request);
   for (const toolCall of toolCalls) {
-    output.push({ id: newResponsesId('fc'), type: 'function_call', status: 'completed', arguments: toolCall.function.arguments, call_id: toolCall.id, name: toolCall.function.name });
+    output.push({ id: newResponsesId('fc'), type: 'function_call', status: 'completed', arguments: toolCall.function.arguments, call_id: toolCall.id, ...callName(toolCall.function.name, namespaced) });
   }
   return buildResponseObject({ ...options, status, incompleteDetails: incomplete_details, output, usage: encodeResponsesUsage(options.usage, options.cost) });
 }

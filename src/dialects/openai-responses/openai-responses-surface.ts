@@ -117,6 +117,6 @@ const responsesExchange: Pick<NativeExchange, 'errors' | 'readError' | 'readAnsw
 function refuseUnverifiableReferences(body: ResponsesRequest): void {
   if (body.conversation !== undefined && body.conversation !== null) throw GATEWAY_ERRORS.responsesReferenceRefused('conversation', 'conversation');
   if (!Array.isArray(body.input)) return;
-  const index = body.input.findIndex((item) => (item as { type?: string }).type === 'item_reference');
+  const index = body.input.findIndex((item) => (item as { type?: string } | null)?.type === 'item_reference');
   if (index >= 0) throw GATEWAY_ERRORS.responsesReferenceRefused('item_reference input items', `input[${index}]`);
 }

@@ -95,6 +95,8 @@ export interface ResponsesFunctionCallItem {
   arguments: string;
   call_id: string;
   name: string;
+  /** The namespace tool the function belongs to, when it is grouped. */
+  namespace?: string;
 }
 
 /** Reasoning text of open-weight models is `reasoning_text` content; OpenAI's own models show only summaries. */

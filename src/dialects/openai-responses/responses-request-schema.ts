@@ -1,7 +1,10 @@
 /**
- * JSON schema of a Responses API create request, as strict as the gateway needs to refuse bad input
- * with a 422 before any provider is called. Unknown fields and item types are let through: OpenAI
- * models receive the body as sent, and translation refuses what it cannot carry by name.
+ * JSON schemas of a Responses API create request. The route checks only the envelope, what the
+ * gateway itself needs (the model, the output limit it bounds and prices, the stream, background
+ * and store flags, the chain it follows): OpenAI models get the rest passed through for OpenAI to
+ * judge. A request translated for another model is checked against the full schema first
+ * (decode-responses-request.ts), with a 422 naming the field. Unknown fields and item types pass
+ * even then, and translation refuses what it cannot carry by name.
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 const nullable = (type: string) => ({ type: [type, 'null'] });
@@ -15,14 +18,18 @@ const contentPartSchema = {
 
 const inputItemSchema = {
   type: 'object',
-  properties: {
-    type: { type: 'string' },
-    role: { enum: ['user', 'assistant', 'system', 'developer'] },
-    content: { anyOf: [{ type: 'string' }, { type: 'array', items: contentPartSchema }] },
-  },
+  properties: { type: { type: 'string' } },
   allOf: [
-    // A message may leave out `type`; every other item names its type.
-    { if: { required: ['role'] }, then: { required: ['content'] }, else: { required: ['type'] } },
+    // A message may leave out `type`; every other item names its type. Only a message's content is
+    // read here: other items have content of their own kind (a reasoning item's may be null).
+    {
+      if: { required: ['role'] },
+      then: {
+        required: ['content'],
+        properties: { role: { enum: ['user', 'assistant', 'system', 'developer'] }, content: { anyOf: [{ type: 'string' }, { type: 'array', items: contentPartSchema }] } },
+      },
+      else: { required: ['type'] },
+    },
     {
       if: { properties: { type: { const: 'function_call' } }, required: ['type'] },
       then: { required: ['call_id', 'name', 'arguments'], properties: { call_id: { type: 'string' }, name: { type: 'string' }, arguments: { type: 'string' } } },
@@ -34,20 +41,34 @@ const inputItemSchema = {
   ],
 };
 
+const functionToolRule = {
+  if: { properties: { type: { const: 'function' } } },
+  then: {
+    required: ['name'],
+    properties: {
+      name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
+      description: nullable('string'),
+      parameters: nullable('object'),
+      strict: nullable('boolean'),
+    },
+  },
+};
+
 const toolSchema = {
   type: 'object',
   required: ['type'],
   properties: { type: { type: 'string' } },
   allOf: [
+    functionToolRule,
     {
-      if: { properties: { type: { const: 'function' } } },
+      // A group of function (or custom) tools. @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-tools
+      if: { properties: { type: { const: 'namespace' } } },
       then: {
-        required: ['name'],
+        required: ['name', 'tools'],
         properties: {
           name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
-          description: nullable('string'),
-          parameters: nullable('object'),
-          strict: nullable('boolean'),
+          description: { type: 'string' },
+          tools: { type: 'array', minItems: 1, items: { type: 'object', required: ['type'], properties: { type: { type: 'string' } }, allOf: [functionToolRule] } },
         },
       },
     },
@@ -86,5 +107,18 @@ export const responsesRequestSchema = {
     store: nullable('boolean'),
     previous_response_id: nullable('string'),
     metadata: { ...nullable('object'), additionalProperties: { type: 'string' } },
+  },
+} as const;
+
+export const responsesEnvelopeSchema = {
+  type: 'object',
+  required: ['model'],
+  properties: {
+    model: { type: 'string', minLength: 1 },
+    max_output_tokens: { ...nullable('integer'), minimum: 1 },
+    stream: nullable('boolean'),
+    background: nullable('boolean'),
+    store: nullable('boolean'),
+    previous_response_id: nullable('string'),
   },
 } as const;

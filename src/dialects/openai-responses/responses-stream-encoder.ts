@@ -4,6 +4,7 @@ import { formatSseEvent } from '../../streaming/format-sse-event.ts';
 import { buildResponseObject } from './build-response-object.ts';
 import { encodeResponsesUsage } from './encode-responses-usage.ts';
 import { mapFinishReasonToResponseStatus } from './map-finish-reason-to-response-status.ts';
+import { callName, namespacedFunctionsOf } from './namespaced-functions.ts';
 import { newResponsesId } from './new-responses-id.ts';
 import type { ResponsesFunctionCallItem, ResponsesOutputItem, ResponsesRequest } from './responses-api.ts';
 import { responsesStreamErrorFields } from './responses-stream-error-fields.ts';
@@ -46,6 +47,7 @@ interface ResponsesStreamState {
  */
 export function createResponsesStreamEncoder(options: { id: string; createdAt: number; model: string; request: ResponsesRequest }): ChatStreamEncoder {
   const state: ResponsesStreamState = { nextSequenceNumber: 0, started: false, open: undefined, output: [], toolCalls: new Map(), finishReason: null };
+  const namespaced = namespacedFunctionsOf(options.request);
   const event = (type: string, fields: Record<string, unknown>): string =>
     formatSseEvent(JSON.stringify({ type, sequence_number: state.nextSequenceNumber++, ...fields }), type);
 
@@ -137,7 +139,7 @@ export function createResponsesStreamEncoder(options: { id: string; createdAt: n
         let item = state.toolCalls.get(part.toolCallIndex);
         if (!item) {
           text += close();
-          item = { id: newResponsesId('fc'), type: 'function_call', status: 'in_progress', arguments: '', call_id: part.id ?? '', name: part.name ?? '' };
+          item = { id: newResponsesId('fc'), type: 'function_call', status: 'in_progress', arguments: '', call_id: part.id ?? '', ...callName(part.name ?? '', namespaced) };
           state.toolCalls.set(part.toolCallIndex, item);
           state.open = { kind: 'function_call', outputIndex: state.output.length, item };
           text += event('response.output_item.added', { output_index: state.output.length, item: { ...item } });

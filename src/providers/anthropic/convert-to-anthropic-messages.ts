@@ -1,6 +1,7 @@
 import type { ChatMessage, ContentPart } from '../../core/chat-types.ts';
 import { parseJson } from '../../core/parse-json.ts';
 import type { Adjustment } from '../../core/adjustment.ts';
+import { portableToolCallId } from '../portable-tool-call-ids.ts';
 import type {
   AnthropicCacheControl,
   AnthropicContentBlockParam,
@@ -9,6 +10,9 @@ import type {
   AnthropicTextBlockParam,
   AnthropicToolResultBlockParam,
 } from './anthropic-api.ts';
+
+/** Anthropic's tool ids: `tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`; another provider's ids are made portable. */
+const ANTHROPIC_TOOL_IDS = { pattern: /^[a-zA-Z0-9_-]+$/ };
 
 export interface AnthropicPrompt {
   system?: AnthropicTextBlockParam[];
@@ -159,7 +163,7 @@ function assistantContent(message: ChatMessage, index: number, adjustments: Adju
     }
   }
   for (const call of message.tool_calls ?? []) {
-    blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: toolInput(call.function.arguments, call.id, index, adjustments) });
+    blocks.push({ type: 'tool_use', id: portableToolCallId(call.id, ANTHROPIC_TOOL_IDS), name: call.function.name, input: toolInput(call.function.arguments, call.id, index, adjustments) });
   }
   return blocks;
 }
@@ -193,7 +197,7 @@ function thinkingBlocks(value: unknown): AnthropicContentBlockParam[] {
 
 function toolResult(message: ChatMessage, adjustments: AdjustmentList): AnthropicToolResultBlockParam {
   const content = message.content;
-  const block: AnthropicToolResultBlockParam = { type: 'tool_result', tool_use_id: message.tool_call_id ?? '' };
+  const block: AnthropicToolResultBlockParam = { type: 'tool_result', tool_use_id: portableToolCallId(message.tool_call_id ?? '', ANTHROPIC_TOOL_IDS) };
   // An empty result is sent without content, which Anthropic accepts; an empty text block it refuses.
   if (typeof content === 'string') {
     if (content !== '') block.content = content;

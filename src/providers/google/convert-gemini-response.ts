@@ -59,9 +59,10 @@ function convertCandidate(candidate: GeminiCandidate, index: number, responseId:
       }
     }
   }
-  const message: ChatMessage = { role: 'assistant', content: text.length > 0 || toolCalls.length === 0 ? text : null };
+  // `refusal` and `logprobs` are null, not absent: OpenAI's schema (and clients that validate against it) require them.
+  const message: ChatMessage = { role: 'assistant', content: text.length > 0 || toolCalls.length === 0 ? text : null, refusal: null };
   if (reasoning) message.reasoning_content = reasoning;
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   const raw = candidate.finishReason ?? 'STOP';
-  return { index, message, finish_reason: mapGeminiFinishReason(raw, toolCalls.length > 0), native_finish_reason: raw };
+  return { index, message, logprobs: null, finish_reason: mapGeminiFinishReason(raw, toolCalls.length > 0), native_finish_reason: raw };
 }

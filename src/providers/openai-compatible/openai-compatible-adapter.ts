@@ -5,6 +5,7 @@ import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
 import { readSseEvents } from '../../streaming/read-sse-events.ts';
 import { applyParameterRules } from '../apply-parameter-rules.ts';
+import { withPortableToolCallIds } from '../portable-tool-call-ids.ts';
 import { mapUpstreamError, scrubSecrets } from '../map-upstream-error.ts';
 import type { SurfaceId } from '../../core/surface-id.ts';
 import type { ChatCall, ChatResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
@@ -112,6 +113,13 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     if (!this.profile.acceptsDeveloperRole && body.messages.some((message) => message.role === 'developer')) {
       body.messages = body.messages.map((message) => (message.role === 'developer' ? { ...message, role: 'system' } : message));
       adjustments.push({ parameter: 'messages', action: 'rewritten', reason: `developer role sent as system: ${this.descriptor.displayName} has no developer role` });
+    }
+    if (this.profile.toolCallIds) {
+      const portable = withPortableToolCallIds(body.messages, this.profile.toolCallIds);
+      if (portable !== body.messages) {
+        body.messages = portable;
+        adjustments.push({ parameter: 'messages', action: 'rewritten', reason: `tool call ids ${this.descriptor.displayName} does not accept (another provider's) sent as hashes` });
+      }
     }
     if (this.profile.requiresAlternatingRoles) {
       const merged = mergeConsecutiveRoles(body.messages);

@@ -1,3 +1,4 @@
+import type { ToolCallIdRule } from '../portable-tool-call-ids.ts';
 import type { SurfaceId } from '../../core/surface-id.ts';
 import type { ProviderDescriptor } from '../provider-adapter.ts';
 
@@ -17,6 +18,8 @@ export interface OpenAICompatibleProfile {
   streamUsageOption: boolean;
   /** After the system messages, user and assistant turns must alternate (Perplexity). */
   requiresAlternatingRoles: boolean;
+  /** The tool call ids the provider accepts; others (another provider's) are made portable (portable-tool-call-ids.ts). */
+  toolCallIds?: ToolCallIdRule;
   /**
    * When false, the provider's `completion_tokens` leaves reasoning tokens out (xAI): the gateway
    * adds them, so every provider's usage means what OpenAI's means (total = prompt + completion).

@@ -15,6 +15,8 @@ export const openaiProfile: OpenAICompatibleProfile = {
   acceptsDeveloperRole: true,
   streamUsageOption: true,
   requiresAlternatingRoles: false,
+  // "Invalid 'messages[1].tool_calls[0].id': string too long. Expected a string with maximum length 40"
+  toolCallIds: { maxLength: 40 },
   reasoningTokensInCompletion: true,
   reasoningInThinkTags: false,
   readError: readOpenAIError,

@@ -12,12 +12,14 @@ const ANTHROPIC_MODEL_PATH = '/v1/gateway/claude/v1/models';
  * Model lists in OpenAI's format, and in Anthropic's for Anthropic SDK clients and Claude Code
  * (under /v1/gateway/claude, or on /v1/models when the request carries `anthropic-version`).
  * Model ids contain `/` (`accounts/fireworks/models/gpt-oss-120b`), so the single-model routes
- * take the rest of the path.
+ * take the rest of the path. A key limited to some models lists only those; another model is a 404.
  * @see https://platform.openai.com/docs/api-reference/models
  */
 export function registerModelRoutes(app: FastifyInstance, switchyard: Switchyard): void {
   const answer = (request: FastifyRequest, anthropic: boolean) => {
-    const available = switchyard.chat.availableModels();
+    // A key limited to some models sees only those (by catalog id, as admission checks them).
+    const allowed = request.principal?.allowedModels;
+    const available = switchyard.chat.availableModels().filter((model) => !allowed || allowed.includes(model.id));
     const id = modelIdOf(request);
     if (id === '') return anthropic ? encodeAnthropicModelPage(available, request.query as Record<string, string>) : { object: 'list', data: available.map(toOpenAIModel) };
     const model = available.find((candidate) => candidate.id === id);

@@ -15,7 +15,7 @@ export function registerSurfaceRoutes<Body>(
   surface: Surface<Body>,
   routes: { paths: readonly string[]; bodySchema: object; countTokensBodySchema?: object },
 ): void {
-  const config = { encodeError: surface.encodeError };
+  const config = { encodeError: surface.encodeError, surface: surface.id };
   const { pipeline } = switchyard;
   for (const path of routes.paths) {
     app.post(path, { config, schema: { body: routes.bodySchema } }, (request, reply) =>

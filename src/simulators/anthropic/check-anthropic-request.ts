@@ -48,6 +48,8 @@ export type AnthropicRequestCheck = { ok: true; request: AnthropicSimulatedReque
 
 const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+/** Tool use ids (another provider's, such as `functions.get_weather:0`, are refused). */
+const TOOL_ID = /^[a-zA-Z0-9_-]+$/;
 /** Block types the simulator accepts without reading them (documents, server tools' results, …). */
 const OTHER_BLOCK_TYPES = ['document', 'search_result', 'server_tool_use', 'web_search_tool_result', 'web_fetch_tool_result', 'container_upload'];
 const THINKING_DOCS = 'https://docs.claude.com/en/docs/build-with-claude/extended-thinking';
@@ -129,12 +131,14 @@ function findBlockProblem(block: unknown, path: string, role: 'user' | 'assistan
     case 'tool_use':
       if (role !== 'assistant') return `${path}: tool_use blocks may only appear in assistant messages`;
       if (typeof block.id !== 'string') return `${path}.id: Field required`;
+      if (!TOOL_ID.test(block.id)) return `${path}.id: String should match pattern '^[a-zA-Z0-9_-]+$'`;
       if (typeof block.name !== 'string') return `${path}.name: Field required`;
       if (!isRecord(block.input)) return `${path}.input: Input should be a valid dictionary`;
       return undefined;
     case 'tool_result':
       if (role !== 'user') return `${path}: tool_result blocks may only appear in user messages`;
       if (typeof block.tool_use_id !== 'string') return `${path}.tool_use_id: Field required`;
+      if (!TOOL_ID.test(block.tool_use_id)) return `${path}.tool_use_id: String should match pattern '^[a-zA-Z0-9_-]+$'`;
       if (block.content !== undefined && typeof block.content !== 'string' && !Array.isArray(block.content)) return `${path}.content: Input should be a valid string or a valid list`;
       return undefined;
     case 'thinking':

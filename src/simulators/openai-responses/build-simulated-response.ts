@@ -1,6 +1,7 @@
 import { deterministicId } from '../deterministic-id.ts';
 import type { ChatRequestMessage, SimulatedTurn } from '../simulator-profile.ts';
 import type { ResponsesRequestBody } from './responses-request-body.ts';
+import { splitNamespacedName } from './convert-responses-request-to-chat.ts';
 
 export type ResponseStatus = 'queued' | 'in_progress' | 'completed' | 'incomplete' | 'failed' | 'cancelled';
 
@@ -8,7 +9,7 @@ export type ResponseStatus = 'queued' | 'in_progress' | 'completed' | 'incomplet
 export type ResponseOutputItem =
   | { id: string; type: 'reasoning'; summary: { type: 'summary_text'; text: string }[] }
   | { id: string; type: 'message'; status: 'completed' | 'incomplete'; content: OutputText[]; role: 'assistant' }
-  | { id: string; type: 'function_call'; status: 'completed'; arguments: string; call_id: string; name: string };
+  | { id: string; type: 'function_call'; status: 'completed'; arguments: string; call_id: string; name: string; namespace?: string };
 
 export interface OutputText {
   type: 'output_text';
@@ -74,7 +75,7 @@ export function buildSimulatedResponse(turn: SimulatedTurn, request: ResponsesRe
     });
   }
   for (const [index, toolCall] of choice.toolCalls.entries()) {
-    output.push({ id: responsesObjectId('fc', `${seed}:${index}`), type: 'function_call', status: 'completed', arguments: toolCall.arguments, call_id: toolCall.id, name: toolCall.name });
+    output.push({ id: responsesObjectId('fc', `${seed}:${index}`), type: 'function_call', status: 'completed', arguments: toolCall.arguments, call_id: toolCall.id, ...splitNamespacedName(toolCall.name) });
   }
 
   const outputTokens = turn.usage.answerTokens + turn.usage.reasoningTokens;

@@ -36,12 +36,8 @@ export function checkResponsesRequest(body: unknown): ResponsesRequestCheck {
       const param = `tools[${index}]`;
       if (!isRecord(tool)) return invalidType(param, 'an object', tool);
       if (typeof tool.type !== 'string') return missing(`${param}.type`);
-      if (tool.type === 'function') {
-        if (typeof tool.name !== 'string') return missing(`${param}.name`);
-        if (tool.parameters !== undefined && tool.parameters !== null && !isRecord(tool.parameters)) return invalidType(`${param}.parameters`, 'an object', tool.parameters);
-      } else if (!builtInTools.includes(tool.type)) {
-        return fail(responsesError(400, `Invalid value: '${tool.type}'. Supported values are: ${listValues(['function', ...builtInTools])}.`, `${param}.type`, 'invalid_value'));
-      }
+      const problem = checkTool(tool, param);
+      if (problem) return fail(problem);
     }
   }
 
@@ -132,11 +128,19 @@ function fail(error: SimulatorError): ResponsesRequestCheck {
 }
 
 function missing(param: string): ResponsesRequestCheck {
-  return fail(responsesError(400, `Missing required parameter: '${param}'.`, param, 'missing_required_parameter'));
+  return fail(missingError(param));
+}
+
+function missingError(param: string): SimulatorError {
+  return responsesError(400, `Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
 }
 
 function invalidType(param: string, expected: string, value: unknown): ResponsesRequestCheck {
-  return fail(responsesError(400, `Invalid type for '${param}': expected ${expected}, but got ${article(describeType(value))} instead.`, param, 'invalid_type'));
+  return fail(invalidTypeError(param, expected, value));
+}
+
+function invalidTypeError(param: string, expected: string, value: unknown): SimulatorError {
+  return responsesError(400, `Invalid type for '${param}': expected ${expected}, but got ${article(describeType(value))} instead.`, param, 'invalid_type');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -152,4 +156,34 @@ function listValues(values: readonly string[]): string {
   const quoted = values.map((value) => `'${value}'`);
   if (quoted.length <= 2) return quoted.join(' and ');
   return `${quoted.slice(0, -1).join(', ')}, and ${quoted[quoted.length - 1]}`;
+}
+
+/**
+ * A function tool, a `namespace` grouping function and custom tools (Codex sends one), or a
+ * built-in tool the real API knows.
+ * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-tools
+ */
+function checkTool(tool: Record<string, unknown>, param: string): SimulatorError | undefined {
+  if (typeof tool.type !== 'string') return missingError(`${param}.type`);
+  if (tool.type === 'function') {
+    if (typeof tool.name !== 'string') return missingError(`${param}.name`);
+    if (tool.parameters !== undefined && tool.parameters !== null && !isRecord(tool.parameters)) return invalidTypeError(`${param}.parameters`, 'an object', tool.parameters);
+    return undefined;
+  }
+  if (tool.type === 'namespace') {
+    if (typeof tool.name !== 'string') return missingError(`${param}.name`);
+    if (typeof tool.description !== 'string') return missingError(`${param}.description`);
+    if (!Array.isArray(tool.tools)) return missingError(`${param}.tools`);
+    if (tool.tools.length === 0) return responsesError(400, `Invalid '${param}.tools': empty array. Expected an array with minimum length 1, but got an empty array instead.`, `${param}.tools`, 'empty_array');
+    for (const [index, inner] of tool.tools.entries()) {
+      const innerParam = `${param}.tools[${index}]`;
+      if (!isRecord(inner)) return invalidTypeError(innerParam, 'an object', inner);
+      if (inner.type !== 'function' && inner.type !== 'custom') return responsesError(400, `Invalid value: '${String(inner.type)}'. Supported values are: 'function' and 'custom'.`, `${innerParam}.type`, 'invalid_value');
+      const problem = checkTool(inner, innerParam);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (!builtInTools.includes(tool.type)) return responsesError(400, `Invalid value: '${tool.type}'. Supported values are: ${listValues(['function', 'namespace', ...builtInTools])}.`, `${param}.type`, 'invalid_value');
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import type { SimulatorError } from '../simulator-error.ts';
 import type { ChatRequestBody, ChatRequestContentPart, ChatRequestMessage, ChatRequestTool } from '../simulator-profile.ts';
 import { responsesError } from './responses-error.ts';
-import type { ResponsesContentPart, ResponsesRequestBody } from './responses-request-body.ts';
+import type { ResponsesContentPart, ResponsesRequestBody, ResponsesTool } from './responses-request-body.ts';
 
 export type ChatConversion =
   | {
@@ -28,7 +28,7 @@ export function convertResponsesRequestToChat(request: ResponsesRequestBody, his
     if (type === 'message') {
       conversation.push({ role: String(item.role), content: typeof item.content === 'string' ? item.content : (item.content ?? []).map(toChatPart) });
     } else if (type === 'function_call') {
-      const toolCall = { id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: String(item.arguments) } };
+      const toolCall = { id: String(item.call_id), type: 'function', function: { name: namespacedName(item.namespace, String(item.name)), arguments: String(item.arguments) } };
       const last = conversation[conversation.length - 1];
       if (last?.role === 'assistant') last.tool_calls = [...(last.tool_calls ?? []), toolCall];
       else conversation.push({ role: 'assistant', content: null, tool_calls: [toolCall] });
@@ -44,9 +44,13 @@ export function convertResponsesRequestToChat(request: ResponsesRequestBody, his
 
   const messages: ChatRequestMessage[] = request.instructions ? [{ role: 'developer', content: request.instructions }, ...conversation] : [...conversation];
   const chatRequest: ChatRequestBody = { model: request.model, messages };
-  const tools: ChatRequestTool[] = (request.tools ?? [])
-    .filter((tool) => tool.type === 'function')
-    .map((tool) => ({ type: 'function', function: { name: String(tool.name), description: tool.description ?? undefined, parameters: tool.parameters ?? undefined } }));
+  // A namespace's functions are offered to the simulated model under `<namespace>.<name>`; its calls are split back (build-simulated-response.ts).
+  const tools: ChatRequestTool[] = (request.tools ?? []).flatMap((tool) => {
+    const grouped = tool.type === 'namespace' && Array.isArray(tool.tools) ? (tool.tools as ResponsesTool[]).map((inner) => ({ ...inner, name: namespacedName(String(tool.name), String(inner.name)) })) : [tool];
+    return grouped
+      .filter((inner) => inner.type === 'function')
+      .map((inner) => ({ type: 'function', function: { name: String(inner.name), description: inner.description ?? undefined, parameters: inner.parameters ?? undefined } }));
+  });
   if (tools.length > 0) chatRequest.tools = tools;
   const toolChoice = request.tool_choice;
   if (typeof toolChoice === 'string') chatRequest.tool_choice = toolChoice;
@@ -64,4 +68,15 @@ function toChatPart(part: ResponsesContentPart): ChatRequestContentPart {
   if (part.type === 'input_image') return { type: 'image_url', image_url: { url: String(part.image_url ?? '') } };
   if (part.type === 'refusal') return { type: 'text', text: String(part.refusal ?? '') };
   return { type: 'text', text: String(part.text ?? '') };
+}
+
+/** The name a namespaced function goes by inside the simulation (a dot never appears in a function name the real API accepts). */
+export function namespacedName(namespace: unknown, name: string): string {
+  return typeof namespace === 'string' && namespace !== '' ? `${namespace}.${name}` : name;
+}
+
+/** A simulated call's `name`, and `namespace` when its function is grouped. */
+export function splitNamespacedName(name: string): { name: string; namespace?: string } {
+  const dot = name.indexOf('.');
+  return dot < 0 ? { name } : { namespace: name.slice(0, dot), name: name.slice(dot + 1) };
 }

@@ -15,7 +15,7 @@ describe('convertGeminiResponse', () => {
       object: 'chat.completion',
       created: 1_700_000_000,
       model: 'gemini-2.5-flash',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Red, orange and yellow are three colours of the rainbow.' }, finish_reason: 'stop', native_finish_reason: 'STOP' }],
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Red, orange and yellow are three colours of the rainbow.', refusal: null }, logprobs: null, finish_reason: 'stop', native_finish_reason: 'STOP' }],
       usage: { prompt_tokens: 9, completion_tokens: 401, total_tokens: 410, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 388 } },
     });
   });
@@ -26,7 +26,8 @@ describe('convertGeminiResponse', () => {
     assert.deepEqual(completion.choices, [
       {
         index: 0,
-        message: { role: 'assistant', content: null, tool_calls: [{ id: call.id, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"c"}' } }] },
+        message: { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: call.id, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"c"}' } }] },
+        logprobs: null,
         finish_reason: 'tool_calls',
         native_finish_reason: 'STOP',
       },
@@ -46,13 +47,13 @@ describe('convertGeminiResponse', () => {
 
   it('answers a candidate cut off while thinking (content without parts) with empty content and finish_reason length', () => {
     assert.deepEqual(convertGeminiResponse(fixture('max-tokens.json'), { ...context, upstreamId: 'gemini-2.5-pro' }).choices, [
-      { index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'length', native_finish_reason: 'MAX_TOKENS' },
+      { index: 0, message: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: 'length', native_finish_reason: 'MAX_TOKENS' },
     ]);
   });
 
   it('answers a candidate blocked by safety filters with finish_reason content_filter', () => {
     const completion = convertGeminiResponse(fixture('safety.json'), context);
-    assert.deepEqual(completion.choices, [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'content_filter', native_finish_reason: 'SAFETY' }]);
+    assert.deepEqual(completion.choices, [{ index: 0, message: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: 'content_filter', native_finish_reason: 'SAFETY' }]);
     assert.deepEqual(completion.usage, { prompt_tokens: 14, completion_tokens: 0, total_tokens: 14, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } });
   });
 
