@@ -36,13 +36,13 @@ function usdPerMillion(input: number, cachedInput: number, output: number, cache
  * derives from `reasoning_effort`; cache writes (5-minute) cost 1.25× input, reads 0.1×.
  * @see https://docs.anthropic.com/en/docs/about-claude/pricing
  */
-function claude(id: string, input: number, output: number, maxOutputTokens: number): CatalogModel {
+function claude(id: string, input: number, output: number, maxOutputTokens: number, contextWindow = 200_000): CatalogModel {
   return {
     id,
     provider: 'anthropic',
     upstreamId: id,
     capabilities: { tools: true, vision: true, reasoning: true, jsonSchema: true },
-    contextWindow: 200_000,
+    contextWindow,
     maxOutputTokens,
     pricing: usdPerMillion(input, input / 10, output, input * 1.25),
     parameters: { defaultMaxTokens: 8_192 },
@@ -225,7 +225,8 @@ export const BUILTIN_MODELS: CatalogModel[] = [
     parameters: {},
     created: CREATED,
   },
-  claude('claude-sonnet-4-6', 3, 15, 64_000),
+  // 1M-token context and 128K output. @see https://platform.claude.com/docs/en/models/sonnet-4-6/overview
+  claude('claude-sonnet-4-6', 3, 15, 128_000, 1_000_000),
   claude('claude-opus-4-5', 5, 25, 64_000),
   claude('claude-haiku-4-5', 1, 5, 64_000),
   gemini('gemini-2.5-pro', 1.25, 0.125, 10),

@@ -76,7 +76,7 @@ describe('Anthropic simulator: authentication and errors', () => {
       [{ messages: [{ role: 'user', content: '' }] }, 'messages.0: all messages must have non-empty content except for the optional final assistant message'],
       [{ messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }, 'messages: text content blocks must be non-empty'],
       [{ temperature: 1.5 }, 'temperature: range: 0..1'],
-      [{ max_tokens: 64_001 }, 'max_tokens: 64001 > 64000, which is the maximum allowed number of output tokens for claude-sonnet-4-6'],
+      [{ max_tokens: 128_001 }, 'max_tokens: 128001 > 128000, which is the maximum allowed number of output tokens for claude-sonnet-4-6'],
       [{ thinking: { type: 'enabled', budget_tokens: 512 } }, 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024'],
       [{ max_tokens: 2000, tools: [WEATHER], tool_choice: { type: 'any' }, thinking: { type: 'enabled', budget_tokens: 1024 } }, 'Thinking may not be enabled when tool_choice forces tool use.'],
       [{ messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: PNG } }] }] }, "messages.0.content.0.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'"],
@@ -277,7 +277,7 @@ describe('Anthropic simulator: answers', () => {
   test('models: the list holds snapshots newest first; an alias resolves to its snapshot; an unknown id is a 404', async () => {
     const list = (await call('/v1/models')).json();
     assert.equal(list.data[0].id, 'claude-sonnet-4-6');
-    assert.deepEqual(list.data[0], { type: 'model', id: 'claude-sonnet-4-6', display_name: 'Claude Sonnet 4.6', created_at: '2026-02-17T00:00:00Z', max_input_tokens: 200_000, max_tokens: 64_000 });
+    assert.deepEqual(list.data[0], { type: 'model', id: 'claude-sonnet-4-6', display_name: 'Claude Sonnet 4.6', created_at: '2026-02-17T00:00:00Z', max_input_tokens: 1_000_000, max_tokens: 128_000 });
     assert.equal(list.has_more, false);
     assert.equal(list.first_id, 'claude-sonnet-4-6');
     assert.equal((await call('/v1/models?limit=1')).json().has_more, true);

@@ -22,7 +22,8 @@ export interface AnthropicSimulatedModel {
  * @see https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#cache-limitations
  */
 export const anthropicSimulatedModels: readonly AnthropicSimulatedModel[] = [
-  model('claude-sonnet-4-6', 'claude-sonnet-4-6', 'Claude Sonnet 4.6', '2026-02-17T00:00:00Z', 1_024, true),
+  // Claude Sonnet 4.6: a 1M-token context window and 128K output tokens. @see https://platform.claude.com/docs/en/models/sonnet-4-6/overview
+  { ...model('claude-sonnet-4-6', 'claude-sonnet-4-6', 'Claude Sonnet 4.6', '2026-02-17T00:00:00Z', 1_024, true), maxOutputTokens: 128_000, contextWindow: 1_000_000 },
   model('claude-opus-4-5', 'claude-opus-4-5-20251101', 'Claude Opus 4.5', '2025-11-24T00:00:00Z', 4_096, false),
   model('claude-opus-4-5-20251101', 'claude-opus-4-5-20251101', 'Claude Opus 4.5', '2025-11-24T00:00:00Z', 4_096, false),
   model('claude-haiku-4-5', 'claude-haiku-4-5-20251001', 'Claude Haiku 4.5', '2025-10-15T00:00:00Z', 4_096, false),
