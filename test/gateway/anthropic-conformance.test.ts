@@ -154,7 +154,7 @@ describe('the Anthropic adapter end to end: what reaches Anthropic, and what the
 
   test("Anthropic's refusal of a request reaches the client as a 400 with Anthropic's words", async () => {
     await assert.rejects(
-      stack.client().chat.completions.create({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 100_000 }),
+      stack.client().chat.completions.create({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 100_000 }),
       (error: unknown) => {
         assert.ok(error instanceof OpenAI.APIError);
         assert.equal(error.status, 400);
