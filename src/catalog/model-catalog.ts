@@ -11,6 +11,9 @@ const NEW_MODEL_DEFAULTS = {
   created: 1_735_689_600,
 };
 
+/** Where Fireworks keeps its own models' ids: `fireworks/<name>` means `accounts/fireworks/models/<name>`. */
+const FIREWORKS_MODEL_PATH = 'accounts/fireworks/models/';
+
 /** The effective model catalog: built-in entries with the YAML file's additions, overrides, aliases and removals applied. */
 export class ModelCatalog {
   private readonly models = new Map<string, CatalogModel>();
@@ -20,9 +23,25 @@ export class ModelCatalog {
     entries.forEach((entry, index) => this.apply(entry, `models[${index}]`));
   }
 
-  /** The model a client named, or undefined. */
+  /**
+   * The model a client named, or undefined. A literal catalog id wins (`google/gemma-3-27b-it` is a
+   * seed id); otherwise a provider prefix routes explicitly: `openai/gpt-5-mini` is `gpt-5-mini` if
+   * OpenAI serves it, `fireworks/gpt-oss-120b` is `accounts/fireworks/models/gpt-oss-120b`. A
+   * prefix naming another provider than the model's finds nothing.
+   */
   find(id: string): CatalogModel | undefined {
-    return this.models.get(id);
+    const literal = this.models.get(id);
+    if (literal) return literal;
+    const slash = id.indexOf('/');
+    if (slash <= 0) return undefined;
+    const provider = id.slice(0, slash);
+    const rest = id.slice(slash + 1);
+    const candidates = provider === 'fireworks' && !rest.startsWith('accounts/') ? [`${FIREWORKS_MODEL_PATH}${rest}`, rest] : [rest];
+    for (const candidate of candidates) {
+      const model = this.models.get(candidate);
+      if (model && model.provider === provider) return model;
+    }
+    return undefined;
   }
 
   /** Every model, in catalog order. */

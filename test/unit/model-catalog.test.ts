@@ -37,6 +37,21 @@ describe('ModelCatalog', () => {
     assert.ok(catalog.find('google/gemma-3-27b-it'));
   });
 
+  it('routes a provider prefix to that provider\'s model; a literal id wins; another provider\'s prefix finds nothing', () => {
+    const catalog = catalogWith([]);
+    assert.equal(catalog.find('openai/gpt-5-mini'), builtin('gpt-5-mini'));
+    assert.equal(catalog.find('anthropic/claude-sonnet-4-6'), builtin('claude-sonnet-4-6'));
+    assert.equal(catalog.find('xai/grok-4'), builtin('grok-4'));
+    assert.equal(catalog.find('perplexity/sonar-pro'), builtin('sonar-pro'));
+    assert.equal(catalog.find('fireworks/gpt-oss-120b'), builtin('accounts/fireworks/models/gpt-oss-120b'));
+    assert.equal(catalog.find('fireworks/accounts/fireworks/models/gpt-oss-120b'), builtin('accounts/fireworks/models/gpt-oss-120b'));
+    assert.equal(catalog.find('google/gemini-2.5-flash'), builtin('gemini-2.5-flash'));
+    assert.equal(catalog.find('google/gemma-3-27b-it'), builtin('google/gemma-3-27b-it'), 'the seed id, literally');
+    assert.equal(catalog.find('xai/gpt-5-mini'), undefined);
+    assert.equal(catalog.find('openai/'), undefined);
+    assert.equal(catalog.find('/gpt-5-mini'), undefined);
+  });
+
   it('adds an alias that resolves to its target and sends the target upstream id', () => {
     const alias = catalogWith([{ id: 'fast', aliasOf: 'gpt-5-mini' }]).find('fast');
     assert.ok(alias);
