@@ -27,10 +27,6 @@ describe('the total deadline of a request', () => {
   });
   after(() => stack.close());
 
-  async function recordOf(requestId: string) {
-    await stack.gateway.switchyard.usage.flush();
-    return (await stack.gateway.switchyard.store.listUsageRecords({ limit: 100_000 })).find((record) => record.requestId === requestId)!;
-  }
 
   test('a provider that never answers is a 504 deadline_exceeded at the deadline, retries included, not after first-byte timeouts × attempts', async () => {
     stack.simulators.addFault({ provider: 'openai', firstByteDelayMs: 60_000, times: 5 });
@@ -40,7 +36,7 @@ describe('the total deadline of a request', () => {
     assert.equal(error.status, 504);
     assert.equal((error.error as { code?: string }).code, 'deadline_exceeded');
     assert.ok(elapsed < 20_000, `answered after ${Math.round(elapsed)} ms`);
-    const record = await recordOf(error.headers?.get('x-request-id') ?? '');
+    const record = await stack.usageRecordOf(error.headers?.get('x-request-id') ?? '');
     assert.equal(record.status, 504);
     assert.equal(record.errorCode, 'deadline_exceeded');
   });
@@ -57,7 +53,7 @@ describe('the total deadline of a request', () => {
       (error: unknown) => error instanceof OpenAI.APIError && /deadline/.test(error.message),
     );
     assert.ok(chunks > 0, 'chunks before the deadline reached the client');
-    const record = await recordOf(response.headers.get('x-request-id')!);
+    const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
     assert.equal(record.status, 504);
     assert.equal(record.errorCode, 'deadline_exceeded');
     assert.ok(record.cost > 0, 'billed for what was relayed');
@@ -74,7 +70,7 @@ describe('the total deadline of a request', () => {
     const text = await response.text();
     assert.match(text, /event: message_start/);
     assert.match(text, /event: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"The request did not complete within the gateway's deadline/);
-    const record = await recordOf(response.headers.get('x-request-id')!);
+    const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
     assert.equal(record.status, 504);
   });
 });

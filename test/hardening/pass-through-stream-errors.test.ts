@@ -15,10 +15,6 @@ describe('passed-through streams that fail midway', () => {
   });
   after(() => stack.close());
 
-  async function usageRecordOf(requestId: string) {
-    await stack.gateway.switchyard.usage.flush();
-    return (await stack.gateway.switchyard.store.listUsageRecords({ limit: 100_000 })).find((record) => record.requestId === requestId)!;
-  }
 
   test('Messages → Claude, connection lost midway: the events so far, then an Anthropic error event the SDK raises; recorded as a 502', async () => {
     stack.simulators.addFault({ provider: 'anthropic', afterChunks: 4, breakMode: 'disconnect' });
@@ -32,7 +28,7 @@ describe('passed-through streams that fail midway', () => {
       (error: unknown) => error instanceof Anthropic.APIError && /ended abnormally/.test(error.message),
     );
     assert.equal(seen[0], 'message_start', 'the events before the break reached the client');
-    const record = await usageRecordOf(response.headers.get('x-request-id')!);
+    const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
     assert.equal(record.status, 502);
     assert.equal(record.errorCode, 'upstream_stream_interrupted');
     assert.ok((record.completionTokens ?? 0) >= 0 && record.cost > 0, 'billed for what was relayed');
@@ -47,7 +43,7 @@ describe('passed-through streams that fail midway', () => {
         // drain
       }
     }, Anthropic.APIError);
-    const record = await usageRecordOf(response.headers.get('x-request-id')!);
+    const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
     assert.notEqual(record.status, 200);
     assert.ok(record.status >= 500);
     assert.ok(record.errorCode && record.errorCode !== 'upstream_stream_interrupted', `the provider's error: ${record.errorCode}`);
@@ -65,7 +61,7 @@ describe('passed-through streams that fail midway', () => {
       (error: unknown) => error instanceof OpenAI.APIError && /ended abnormally/.test(error.message),
     );
     assert.equal(seen[0], 'response.created');
-    const record = await usageRecordOf(response.headers.get('x-request-id')!);
+    const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
     assert.equal(record.status, 502);
     assert.equal(record.errorCode, 'upstream_stream_interrupted');
   });

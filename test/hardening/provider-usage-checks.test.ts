@@ -38,17 +38,13 @@ describe('provider usage through the gateway', () => {
   });
   after(() => stack.close());
 
-  async function recordOf(requestId: string) {
-    await stack.gateway.switchyard.usage.flush();
-    return (await stack.gateway.switchyard.store.listUsageRecords({ limit: 1_000 })).find((record) => record.requestId === requestId)!;
-  }
 
   const ask = () => stack.client().chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Name three colours of the rainbow.' }] }).withResponse();
 
   test('usage of 10^12 tokens is billed at the request\'s bound and flagged usage_capped', async () => {
     stack.simulators.addFault({ provider: 'google', status: 200, body: { ...recordedAnswer, usageMetadata: { promptTokenCount: 1e12, candidatesTokenCount: 1e12, totalTokenCount: 2e12 } } });
     const { data, response } = await ask();
-    const record = await recordOf(response.headers.get('x-request-id')!);
+    const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
     assert.equal(record.usageFlag, 'usage_capped');
     assert.ok(record.cost < 1_000_000, `billed ${record.cost} micro-credits, not millions of credits`);
     assert.equal(Math.round((data.usage as unknown as { cost: number }).cost * 1_000_000), record.cost, 'the client is told the capped cost');
@@ -58,14 +54,14 @@ describe('provider usage through the gateway', () => {
     const { usageMetadata: _omitted, ...withoutUsage } = recordedAnswer;
     stack.simulators.addFault({ provider: 'google', status: 200, body: withoutUsage });
     const { response } = await ask();
-    const record = await recordOf(response.headers.get('x-request-id')!);
+    const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
     assert.equal(record.usageFlag, 'usage_estimated');
     assert.ok(record.cost > 0 && (record.completionTokens ?? 0) > 0);
   });
 
   test('the admin usage API counts the flagged requests', async () => {
     const { response } = await ask();
-    assert.equal((await recordOf(response.headers.get('x-request-id')!)).usageFlag, null, 'plausible usage is not flagged');
+    assert.equal((await stack.usageRecordOf(response.headers.get('x-request-id')!)).usageFlag, null, 'plausible usage is not flagged');
     const usage = await fetch(`${stack.gateway.url}/admin/v1/usage?organization=acme&group_by=model`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     const rows = ((await usage.json()) as { data: { model: string; flagged_requests: number }[] }).data;
     assert.equal(rows.find((row) => row.model === 'gemini-2.5-flash')?.flagged_requests, 2);
@@ -84,10 +80,6 @@ describe('passed-through answers without usage', () => {
   });
   after(() => stack.close());
 
-  async function recordOf(requestId: string) {
-    await stack.gateway.switchyard.usage.flush();
-    return (await stack.gateway.switchyard.store.listUsageRecords({ limit: 1_000 })).find((record) => record.requestId === requestId)!;
-  }
 
   const claudeAnswer = JSON.parse(readFileSync(new URL('../fixtures/anthropic/text.json', import.meta.url), 'utf8')) as Record<string, unknown>;
   const messages = (usage: unknown) => {
@@ -107,7 +99,7 @@ describe('passed-through answers without usage', () => {
     test(`Messages → Claude with ${label}: billed on an estimate, flagged usage_estimated`, async () => {
       const response = await messages(usage);
       assert.equal(response.status, 200);
-      const record = await recordOf(response.headers.get('x-request-id')!);
+      const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
       assert.equal(record.usageFlag, 'usage_estimated');
       assert.ok((record.promptTokens ?? 0) > 0 && (record.completionTokens ?? 0) > 0, 'the prompt and the answer "Hi! My name is Claude." counted');
       assert.ok(record.cost > 0);
@@ -135,14 +127,14 @@ describe('passed-through answers without usage', () => {
       body: JSON.stringify({ model: 'gpt-5-mini', input: 'Name three colours of the rainbow.' }),
     });
     assert.equal(response.status, 200);
-    const record = await recordOf(response.headers.get('x-request-id')!);
+    const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
     assert.equal(record.usageFlag, 'usage_estimated');
     assert.ok((record.completionTokens ?? 0) > 0 && record.cost > 0);
   });
 
   test('a Claude answer with its usage is billed as reported, unflagged', async () => {
     const response = await messages({ input_tokens: 2095, output_tokens: 503 });
-    const record = await recordOf(response.headers.get('x-request-id')!);
+    const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
     assert.deepEqual([record.usageFlag, record.promptTokens, record.completionTokens], [null, 2095, 503]);
   });
 });

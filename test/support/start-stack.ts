@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { PROVIDER_DESCRIPTORS } from '../../src/providers/provider-descriptors.t
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway.ts';
 import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
 import { postgresTestSchema } from './postgres-test-schema.ts';
+import type { UsageRecord } from '../../src/store/store.ts';
 
 /** Provider keys the gateway is given; tests assert they reach the simulators and never the client. */
 export const PROVIDER_KEYS = {
@@ -29,6 +31,8 @@ export interface Stack {
   apiKey: string;
   /** An OpenAI SDK client on one of the gateway's base URLs. */
   client(basePath?: '/v1' | '/v1/gateway' | '/v1/api/openai', apiKey?: string): OpenAI;
+  /** The usage record of a request (its `x-request-id`), once the queued usage is written; fails when there is none. */
+  usageRecordOf(requestId: string): Promise<UsageRecord>;
   close(): Promise<void>;
 }
 
@@ -79,6 +83,12 @@ export async function startStack(environment: Record<string, string> = {}, optio
     simulators,
     apiKey: secret,
     client: (basePath = '/v1', apiKey = secret) => new OpenAI({ baseURL: `${gateway.url}${basePath}`, apiKey, maxRetries: 0 }),
+    async usageRecordOf(requestId) {
+      await gateway.switchyard.usage.flush();
+      const record = (await gateway.switchyard.store.listUsageRecords({ limit: 100_000 })).find((candidate) => candidate.requestId === requestId);
+      assert.ok(record, `a usage record for ${requestId}`);
+      return record;
+    },
     async close() {
       await gateway.close();
       await simulators.close();
