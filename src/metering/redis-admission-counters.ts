@@ -355,18 +355,22 @@ export class RedisAdmissionCounters implements AdmissionCounters {
       const publish = this.redis.multi().del(unflushedKey);
       if (queued.length > 0) publish.sadd(unflushedKey, ...queued).pexpire(unflushedKey, QUIET_MS + RECONCILE_INTERVAL_MS);
       await publish.exec();
+      // The ledger's balances, read once a tick and only when something needs them; `readAt` is taken before the read.
+      let readAt = Date.now();
+      let balances: Map<string, number> | undefined;
       if (await this.redis.get(this.reconcileAllKey)) {
-        const organizations = [...(await this.store.listBalances()).keys()];
-        if (organizations.length > 0) await this.redis.sadd(this.unreconciledKey, ...organizations);
+        balances = await this.store.listBalances();
+        if (balances.size > 0) await this.redis.sadd(this.unreconciledKey, ...balances.keys());
         await this.redis.del(this.reconcileAllKey);
       }
       const unreconciled = await this.redis.srandmember(this.unreconciledKey, 500);
       if (unreconciled.length === 0) return;
-      const readAt = Date.now();
-      const balances = await this.store.listBalances();
+      if (!balances) {
+        readAt = Date.now();
+        balances = await this.store.listBalances();
+      }
       for (const organizationId of unreconciled) {
-        const [balanceKey, organizationSet] = this.keysOf(organizationId, '', '');
-        await this.commands.switchyardReconcile(balanceKey, organizationSet, this.activityKey, this.unreconciledKey, this.instancesKey, organizationId, balances.get(organizationId) ?? 0, readAt, QUIET_MS, Date.now(), this.unflushedKey(''));
+        await this.commands.switchyardReconcile(this.balanceKey(organizationId), this.organizationSetKey(organizationId), this.activityKey, this.unreconciledKey, this.instancesKey, organizationId, balances.get(organizationId) ?? 0, readAt, QUIET_MS, Date.now(), this.unflushedKey(''));
       }
     } finally {
       this.reconciling = false;
@@ -397,10 +401,14 @@ export class RedisAdmissionCounters implements AdmissionCounters {
     return `${this.prefix}balance:${organizationId}`;
   }
 
+  private organizationSetKey(organizationId: string): string {
+    return `${this.prefix}in-flight:organization:${organizationId}`;
+  }
+
   private keysOf(organizationId: string, apiKeyId: string, month: string): [string, string, string, string, string] {
     return [
       this.balanceKey(organizationId),
-      `${this.prefix}in-flight:organization:${organizationId}`,
+      this.organizationSetKey(organizationId),
       `${this.prefix}in-flight:key:${apiKeyId}`,
       `${this.prefix}spend:${apiKeyId}`,
       `${this.prefix}spend:${apiKeyId}:${month}`,
