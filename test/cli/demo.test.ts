@@ -30,7 +30,9 @@ test('demo: banner on stdout, logs on stderr, the ports asked for, and an agent 
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   try {
     const by = Date.now() + 30_000;
-    while (!/Demo API key[^\n]*\n(sy_\S+)/.test(stdout) && Date.now() < by) await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = () => /Demo API key[^\n]*\n(sy_\S+)/.test(stdout) && /"msg":"switchyard is listening"/.test(stderr);
+    // The banner (stdout) and the log line (stderr) are two pipes: either may be read first.
+    while (!started() && Date.now() < by) await new Promise((resolve) => setTimeout(resolve, 100));
     const apiKey = /Demo API key[^\n]*\n(sy_\S+)/.exec(stdout)?.[1];
     assert.ok(apiKey, `a key in the banner: ${stdout}${stderr}`);
     assert.ok(!stdout.split('\n').some((line) => line.startsWith('{')), 'no log line on stdout');
