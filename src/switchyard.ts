@@ -4,7 +4,7 @@ import type { SwitchyardConfig } from './config/load-config.ts';
 import { ChatService } from './gateway/chat-service.ts';
 import { ModelRequestPipeline } from './gateway/model-request-pipeline.ts';
 import { ProviderShares } from './gateway/provider-shares.ts';
-import { ResponseOwnership } from './gateway/response-ownership.ts';
+import { StoredResponses } from './gateway/stored-responses.ts';
 import { AdmissionService } from './metering/admission-service.ts';
 import { RateWindows } from './metering/rate-windows.ts';
 import type { ProviderAdapter } from './providers/provider-adapter.ts';
@@ -20,8 +20,8 @@ export interface Switchyard extends AccountServices {
   chat: ChatService;
   /** Every model-calling request runs through it, whatever its surface (gateway/model-request-pipeline.ts). */
   pipeline: ModelRequestPipeline;
-  /** Which organization created each stored response (the Responses surface's retrieve, cancel, delete). */
-  responseOwnership: ResponseOwnership;
+  /** The Responses API's stored state for every model: who created each response, who holds it, its items. */
+  storedResponses: StoredResponses;
   /** The admit phase of model requests: model allow-lists, rate and concurrency limits, credit reservations. */
   admission: AdmissionService;
 }
@@ -45,15 +45,21 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const upstreamClient = new UpstreamClient({ ...config.timeouts, maxResponseBytes: config.maxUpstreamResponseBytes, connectionsPerOrigin: config.connectionsPerProvider });
   const adapters = createProviderAdapters(config, upstreamClient);
   const chat = new ChatService(catalog, adapters);
+  const storedResponses = new StoredResponses(store, logger, config.responseRetentionDays * 24 * 60 * 60 * 1000);
   const admission = new AdmissionService(counters, new RateWindows({ redis, redisHealth, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });
   return {
     ...accountServices,
     adapters,
     chat,
     pipeline: new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs, providerShares: new ProviderShares({ connectionsPerProvider: config.connectionsPerProvider, share: config.organizationShareOfProvider }) }),
-    responseOwnership: new ResponseOwnership(store, logger),
+    storedResponses,
+    async start() {
+      await accountServices.start();
+      storedResponses.startSweeping();
+    },
     admission,
     async close() {
+      await storedResponses.close();
       await accountServices.close();
       await upstreamClient.close();
       try {

@@ -147,6 +147,18 @@ export const GATEWAY_ERRORS = {
       param: 'previous_response_id',
       message: `Previous response with id '${id}' not found.`,
     }),
+  /** Responses API: an `item_reference` to an item this organization has not stored (or that expired); OpenAI's own status and wording. */
+  responseItemNotFound: (id: string, param: string) =>
+    new GatewayError({
+      status: 404,
+      type: 'invalid_request_error',
+      code: 'item_not_found',
+      param,
+      message: `Item with id '${id}' not found. Items are not persisted when \`store\` is set to false. Try again with \`store\` set to true, or remove this item from your input.`,
+    }),
+  /** Responses API: cancel of a response that did not run in the background; OpenAI's wording. */
+  responseNotCancellable: () =>
+    new GatewayError({ status: 400, type: 'invalid_request_error', code: 'response_not_cancellable', message: 'Cannot cancel a synchronous response.' }),
   /** Responses API on a model served through chat translation: a feature that needs OpenAI's own Responses service. */
   responsesFeatureNotTranslated: (model: string, feature: string, param: string) =>
     new GatewayError({

@@ -77,6 +77,7 @@ export class ModelRequestPipeline {
       tracked.provider = model.provider;
       const native = surface.native && adapter.nativeSurfaces.includes(surface.id) && adapter.forward ? surface.native : undefined;
       const options = { maxRetries: this.services.maxRetries };
+      if (surface.prepare) call = await surface.prepare(call, model, native !== undefined); // decode: stored state written out
       if (native) {
         await native.check?.(call, model); // check
         await this.admit(tracked, connection, model, call.body); // admit
@@ -94,7 +95,7 @@ export class ModelRequestPipeline {
       const release = this.takeShare(model.provider, call.principal.organizationId);
       try {
         const dispatched = await dispatchChat(adapter, { request: decoded.request, model, signal: connection.signal, requestId: call.requestId }, options); // dispatch
-        return await answerTranslatedChat(connection, tracked, dispatched, adapter, { ...decoded, encoders: surface.encoders(call.body) }); // encode, settle
+        return await answerTranslatedChat(connection, tracked, dispatched, adapter, { ...decoded, encoders: surface.encoders(call, model) }); // encode, settle
       } finally {
         release();
       }
@@ -116,10 +117,17 @@ export class ModelRequestPipeline {
       if (!object) throw stored.notFound(call.objectId);
       tracked.provider = object.provider;
       tracked.model = this.services.catalog.find(object.model);
+      if (object.holder === 'gateway') {
+        const answer = await stored.answerHeld(call.operation, object, call.principal);
+        tracked.finish(answer.status, {});
+        return answer;
+      }
       const adapter = this.services.adapters.get(object.provider);
       if (!adapter?.forward) throw GATEWAY_ERRORS.providerNotConfigured(object.model, object.provider);
       const upstream = await forwardWithRetries(adapter, { ...stored.request(call.operation, object), signal: connection.signal }, { maxRetries: this.services.maxRetries });
-      return relayNativeAnswer(connection, tracked, adapter, upstream, stored.exchange(object));
+      const answer = await relayNativeAnswer(connection, tracked, adapter, upstream, stored.exchange(object));
+      if (call.operation.method === 'DELETE' && answer !== undefined && answer.status < 300) await stored.onDeleted?.(object);
+      return answer;
     });
   }
 

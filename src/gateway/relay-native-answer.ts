@@ -44,6 +44,7 @@ export async function relayNativeAnswer(
     });
     const background = tap.background === true;
     const reported = tap.usage();
+    if (tap.complete(outcome) && tap.finalObject !== undefined) exchange.onFinished?.(tap.finalObject);
     let usage;
     if (tap.complete(outcome) && reported) {
       usage = (await claim(tap.objectId, background)) ? reported : undefined;
@@ -65,6 +66,7 @@ export async function relayNativeAnswer(
   const answer = exchange.readAnswer(text);
   const background = answer.background === true;
   if (answer.objectId !== undefined) exchange.onCreated?.(answer.objectId, background);
+  if (answer.finished === true && answer.object !== undefined) exchange.onFinished?.(answer.object);
   // A finished answer without usage is billed for what it carries, estimated and flagged, never for nothing.
   const estimable = answer.usage === undefined && answer.finished === true && exchange.estimatePrompt !== undefined && answer.outputText !== undefined;
   const claimed = (answer.usage !== undefined || estimable) && (await claim(answer.objectId, background));

@@ -8,6 +8,7 @@ import type { TokenUsage } from '../core/usage.ts';
 import type { RequestLogger } from '../metering/track-request.ts';
 import type { ForwardRequest } from '../providers/provider-adapter.ts';
 import type { ChatStreamEncoder } from '../streaming/chat-stream-encoder.ts';
+import type { WholeAnswer } from './client-connection.ts';
 import type { AuthenticatedKey } from '../store/store.ts';
 
 /** One model-calling request as the pipeline receives it from the HTTP edge: authenticated, its body validated against the surface's schema. */
@@ -30,10 +31,15 @@ export interface Surface<Body = any> {
   readonly id: SurfaceId;
   /** The model the client asked for, and whether it wants a stream (the decode phase's first look). */
   describe(body: Body): { model: string; streamed: boolean };
+  /**
+   * The call with the stored state it names written out (Responses: `previous_response_id`,
+   * `item_reference`), for a model served natively or translated; runs after resolve, before check.
+   */
+  prepare?(call: ModelCall<Body>, model: CatalogModel, native: boolean): Promise<ModelCall<Body>>;
   /** The request in the hub shape, for a model whose provider does not speak this surface. */
   decode(body: Body): { request: ChatRequest; adjustments: Adjustment[] };
   /** How this request's hub answer is written in the surface's format, called once the provider accepted it. */
-  encoders(body: Body): TranslatedEncoders;
+  encoders(call: ModelCall<Body>, model: CatalogModel): TranslatedEncoders;
   /** This surface's error body. */
   encodeError(error: GatewayError): unknown;
   /** Pass-through to providers that list this surface in `nativeSurfaces`; absent: every model is translated. */
@@ -81,7 +87,7 @@ export interface NativeExchange {
    * it is finished (a finished answer without usage is billed on an estimate) and, counted only
    * then, the output it carries (text, reasoning, tool calls).
    */
-  readAnswer(text: string): { usage?: TokenUsage; objectId?: string; background?: boolean; finished?: boolean; outputText?(): string };
+  readAnswer(text: string): { usage?: TokenUsage; objectId?: string; background?: boolean; finished?: boolean; outputText?(): string; object?: unknown };
   /** The answer (or a usage-carrying event's data) with the gateway's cost in its usage; undefined when it has none. */
   addCost(text: string, cost: number): string | undefined;
   createStreamTap(): NativeStreamTap;
@@ -89,6 +95,8 @@ export interface NativeExchange {
   encodeStreamError(error: GatewayError): string;
   /** The provider named the object this request created: called at once, without holding up the relay. */
   onCreated?(objectId: string, background: boolean): void;
+  /** The object this request created, once finished (its parsed answer, or the final stream event's object). */
+  onFinished?(object: unknown): void;
   /** Whether this request bills the finished object's usage (a stored response's tokens are billed once). True when absent. */
   claimUsage?(objectId: string | undefined, background: boolean): Promise<boolean>;
   /** The prompt's tokens, for an answer without usage (a stream that ended early, a finished answer the provider did not count); absent: such an answer bills nothing. */
@@ -106,6 +114,8 @@ export interface NativeStreamTap {
   complete(outcome: 'completed' | 'client_aborted' | 'failed'): boolean;
   readonly objectId?: string;
   readonly background?: boolean;
+  /** The finished object, as the final event carried it. */
+  readonly finalObject?: unknown;
   /** Set when the provider's own stream reported an error (an `error` event): what the request is recorded as. */
   readonly failure?: { status: number; code: string };
   /** `performance.now()` at the first output. */
@@ -114,12 +124,14 @@ export interface NativeStreamTap {
   relayedOutput(): string;
 }
 
-/** An object a provider keeps for the caller, and who created it. */
+/** An object kept for the caller — by its provider, or by the gateway — and who created it. */
 export interface StoredObject {
   id: string;
   organizationId: string;
   provider: string;
   model: string;
+  /** Who answers operations on it: its provider, or the gateway (a translated model's object). */
+  holder: 'provider' | 'gateway';
 }
 
 export interface StoredObjects {
@@ -132,11 +144,15 @@ export interface StoredObjects {
   streamed(query: string): boolean;
   request(operation: StoredOperation, object: StoredObject): NativeRequest;
   exchange(object: StoredObject): NativeExchange;
+  /** An operation on an object the gateway holds, answered from its store. */
+  answerHeld(operation: StoredOperation, object: StoredObject, principal: AuthenticatedKey): Promise<WholeAnswer>;
+  /** The provider deleted the object: the gateway forgets it too. */
+  onDeleted?(object: StoredObject): Promise<void>;
 }
 
 export interface StoredOperation {
   method: 'GET' | 'POST' | 'DELETE';
-  /** After the object's path: '' or '/cancel'. */
+  /** After the object's path: '', '/cancel' or '/input_items'. */
   suffix: string;
   /** The client's query string, with its `?`, or ''. */
   query: string;

@@ -116,7 +116,7 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
   registerHealthRoutes(app, switchyard);
   registerModelRoutes(app, switchyard);
   registerSurfaceRoutes(app, switchyard, openAIChatSurface, { paths: CHAT_COMPLETIONS_PATHS, bodySchema: chatRequestSchema });
-  registerSurfaceRoutes(app, switchyard, createOpenAIResponsesSurface(switchyard.responseOwnership), { paths: RESPONSES_PATHS, bodySchema: responsesEnvelopeSchema });
+  registerSurfaceRoutes(app, switchyard, createOpenAIResponsesSurface(switchyard.storedResponses), { paths: RESPONSES_PATHS, bodySchema: responsesEnvelopeSchema });
   registerSurfaceRoutes(app, switchyard, anthropicMessagesSurface, { paths: MESSAGES_PATHS, bodySchema: messagesEnvelopeSchema, countTokensBodySchema: countTokensEnvelopeSchema });
   registerCreditsRoutes(app, switchyard);
   registerAdminRoutes(app, switchyard);

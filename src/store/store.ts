@@ -53,9 +53,32 @@ export interface Store {
   /** Micro-credits a key has spent (sum of its debits), all time and since `since` (ISO time). */
   keySpend(apiKeyId: string, since: string): Promise<{ lifetime: number; sinceStart: number }>;
 
-  /** Remembers who created a Responses API response at its provider (one write per create, off the chat path). */
-  insertResponseRecord(record: ResponseRecord): Promise<void>;
+  /**
+   * Stores a Responses API response created through the gateway (one write per create, off the
+   * chat path): whose it is, who holds it, and its items when given. Idempotent on the id.
+   */
+  insertResponseRecord(record: ResponseRecord, items?: ResponseItem[]): Promise<void>;
   findResponseRecord(id: string): Promise<ResponseRecord | undefined>;
+  /** Adds items to a stored response (a passed-through response's output, once it finished). */
+  addResponseItems(responseId: string, organizationId: string, items: ResponseItem[]): Promise<void>;
+  /**
+   * Changes a gateway-held response's status, body or heartbeat. With `whileStatusIn`, only while
+   * its status is one of those (a cancel never overwrites a finished response): true when changed.
+   */
+  updateResponse(id: string, fields: ResponseUpdate, whileStatusIn?: string[]): Promise<boolean>;
+  /** The organization's stored items with these ids (the latest copy of each). */
+  findResponseItems(organizationId: string, itemIds: string[]): Promise<StoredResponseItem[]>;
+  /**
+   * Every item that went into and came out of a response and the responses it continues
+   * (`previous_response_id`, followed within the organization), oldest first: each response's
+   * input, then its output. One query.
+   */
+  listResponseContext(organizationId: string, responseId: string): Promise<StoredResponseItem[]>;
+  /** Gateway-held responses still queued or in progress whose runner was last alive before `heartbeatBefore`. */
+  listStalledResponses(heartbeatBefore: number): Promise<ResponseRecord[]>;
+  deleteResponse(id: string): Promise<void>;
+  /** Deletes every response (and its items) that expired before `now`; how many. */
+  deleteExpiredResponses(now: number): Promise<number>;
   /**
    * Marks a response's tokens as recorded; true only for the first caller, so a background
    * response is billed once however often it is polled.
@@ -75,6 +98,33 @@ export interface ResponseRecord {
   createdAt: number;
   /** Unix milliseconds at which its tokens were recorded; null while it runs in the background. */
   usageRecordedAt: number | null;
+  /** Who answers retrieve, cancel and delete: its provider (passed through), or the gateway (a translated model's response). */
+  holder: 'provider' | 'gateway';
+  /** The response it continues. */
+  previousResponseId: string | null;
+  /** Unix milliseconds after which it is deleted (the retention setting). */
+  expiresAt: number;
+  /** A gateway-held response's status and body (the Response as JSON); null for provider-held ones. */
+  status: string | null;
+  body: string | null;
+  /** Unix milliseconds: a gateway-held background response's runner was last alive. */
+  heartbeatAt: number | null;
+}
+
+export type ResponseUpdate = Partial<Pick<ResponseRecord, 'status' | 'body' | 'heartbeatAt' | 'usageRecordedAt'>>;
+
+/** One input or output item of a stored response, as JSON, at its position. */
+export interface ResponseItem {
+  kind: 'input' | 'output';
+  position: number;
+  /** The item's id: its own, or one the gateway gave it. */
+  itemId: string;
+  item: string;
+}
+
+export interface StoredResponseItem extends ResponseItem {
+  responseId: string;
+  holder: ResponseRecord['holder'];
 }
 
 export interface Organization {

@@ -197,11 +197,11 @@ describe('Responses API through the gateway', () => {
       assert.equal(upstream.aborted, true);
     });
 
-    test('item references and conversations are refused: the gateway cannot tell whose they are', async () => {
+    test('an item reference the organization never stored is a 404 and a conversation a 400; neither reaches OpenAI', async () => {
       const client = stack.client('/v1');
       const referenced = await rejection(client.responses.create({ model: OPENAI_MODEL, input: [{ type: 'item_reference', id: 'msg_someone_elses' }] }));
-      assert.equal(referenced.status, 400);
-      assert.match(referenced.message, /item_reference/);
+      assert.equal(referenced.status, 404);
+      assert.match(referenced.message, /Item with id 'msg_someone_elses' not found/);
       const conversation = await rejection(client.responses.create({ model: OPENAI_MODEL, conversation: 'conv_123', input: 'Hi' }));
       assert.equal(conversation.status, 400);
       assert.equal(stack.simulators.requests.length, 0);
@@ -323,12 +323,13 @@ describe('Responses API through the gateway', () => {
       });
     }
 
-    test('features that need stored state or built-in tools are refused with a 400 naming them; no provider is called', async () => {
+    test('features that need built-in tools or stored files are refused with a 400 naming them; no provider is called', async () => {
       const client = stack.client('/v1');
+      const unknown = await rejection(client.responses.create({ model: 'grok-4', input: 'Hi', previous_response_id: 'resp_abc' }));
+      assert.equal(unknown.status, 400);
+      assert.equal(unknown.code, 'previous_response_not_found');
       const cases: [Parameters<typeof client.responses.create>[0], RegExp][] = [
-        [{ model: 'grok-4', input: 'Hi', previous_response_id: 'resp_abc' }, /previous_response_id/],
         [{ model: 'grok-4', input: 'Hi', background: true }, /background/],
-        [{ model: 'grok-4', input: 'Hi', store: true }, /store/],
         [{ model: 'grok-4', input: 'Hi', tools: [{ type: 'web_search' }] }, /built-in tool 'web_search'/],
         [{ model: 'grok-4', input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file_1' }] }] }, /input_file/],
       ];

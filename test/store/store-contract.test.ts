@@ -6,7 +6,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/open-store.ts';
-import type { ApiKeyRecord, LedgerEntry, Organization, Store, UsageRecord } from '../../src/store/store.ts';
+import type { ApiKeyRecord, LedgerEntry, Organization, ResponseRecord, Store, UsageRecord } from '../../src/store/store.ts';
 import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema } from '../support/postgres-test-schema.ts';
 import { skipUnless } from '../support/required-services.ts';
 
@@ -22,7 +22,7 @@ interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const TABLES = ['usage_records', 'ledger_entries', 'responses', 'api_keys', 'organizations'];
+const TABLES = ['usage_records', 'ledger_entries', 'response_items', 'responses', 'api_keys', 'organizations'];
 
 const TARGETS: { name: string; createDatabase(): TestDatabase }[] = [
   {
@@ -467,7 +467,23 @@ for (const target of TARGETS) {
     });
 
     describe('responses', () => {
-      const response = { id: 'resp_1', organizationId: 'org_a', apiKeyId: 'key_a1', provider: 'openai', model: 'gpt-5-mini', createdAt: Date.UTC(2025, 2, 1), usageRecordedAt: null };
+      const response: ResponseRecord = {
+        id: 'resp_1',
+        organizationId: 'org_a',
+        apiKeyId: 'key_a1',
+        provider: 'openai',
+        model: 'gpt-5-mini',
+        createdAt: Date.UTC(2025, 2, 1),
+        usageRecordedAt: null,
+        holder: 'provider',
+        previousResponseId: null,
+        expiresAt: Date.UTC(2025, 2, 31),
+        status: null,
+        body: null,
+        heartbeatAt: null,
+      };
+      const item = (kind: 'input' | 'output', position: number, itemId: string) => ({ kind, position, itemId, item: JSON.stringify({ id: itemId, kind }) });
+      const chainLink = (id: string, previousResponseId: string | null, holder: ResponseRecord['holder'], organizationId = 'org_a'): ResponseRecord => ({ ...response, id, previousResponseId, holder, organizationId });
 
       it('remembers who created a response; a second insert of the same id keeps the first', async () => {
         await store.insertResponseRecord(response);
@@ -484,6 +500,59 @@ for (const target of TARGETS) {
         assert.equal((await store.findResponseRecord('resp_1'))?.usageRecordedAt, 1_000 + claims.indexOf(true));
         assert.equal(await store.markResponseUsageRecorded('resp_1', 5_000), false);
         assert.equal(await store.markResponseUsageRecorded('resp_missing', 5_000), false);
+      });
+
+      it('stores items with a response, only on its first insert, and adds items later without duplicating a position', async () => {
+        await store.insertResponseRecord(response, [item('input', 0, 'msg_in')]);
+        await store.insertResponseRecord(response, [item('input', 0, 'msg_other')]);
+        await store.addResponseItems('resp_1', 'org_a', [item('output', 0, 'msg_out')]);
+        await store.addResponseItems('resp_1', 'org_a', [item('output', 0, 'msg_out')]);
+        const context = await store.listResponseContext('org_a', 'resp_1');
+        assert.deepEqual(context.map((row) => [row.kind, row.itemId, row.holder]), [['input', 'msg_in', 'provider'], ['output', 'msg_out', 'provider']]);
+      });
+
+      it('lists a chain oldest first, each response its input then output, and only within the organization', async () => {
+        await store.insertResponseRecord(chainLink('resp_a', null, 'provider'), [item('output', 0, 'out_a'), item('input', 0, 'in_a')]);
+        await store.insertResponseRecord(chainLink('resp_b', 'resp_a', 'gateway'), [item('input', 1, 'in_b2'), item('input', 0, 'in_b1'), item('output', 0, 'out_b')]);
+        await store.insertResponseRecord(chainLink('resp_c', 'resp_b', 'gateway'), [item('input', 0, 'in_c')]);
+        await store.insertResponseRecord(chainLink('resp_x', 'resp_c', 'gateway', 'org_b'), [item('input', 0, 'in_x')]);
+        const context = await store.listResponseContext('org_a', 'resp_c');
+        assert.deepEqual(context.map((row) => row.itemId), ['in_a', 'out_a', 'in_b1', 'in_b2', 'out_b', 'in_c']);
+        assert.deepEqual(context.map((row) => row.holder), ['provider', 'provider', 'gateway', 'gateway', 'gateway', 'gateway']);
+        assert.deepEqual(await store.listResponseContext('org_b', 'resp_c'), []);
+        assert.deepEqual((await store.listResponseContext('org_b', 'resp_x')).map((row) => row.itemId), ['in_x'], 'a chain stops at another organization');
+      });
+
+      it('finds items by id within the organization, the latest copy of each', async () => {
+        await store.insertResponseRecord(chainLink('resp_fa', null, 'provider'), [item('output', 0, 'shared')]);
+        await store.insertResponseRecord({ ...chainLink('resp_fb', 'resp_fa', 'gateway'), createdAt: response.createdAt + 1 }, [item('input', 0, 'shared')]);
+        await store.insertResponseRecord(chainLink('resp_fx', null, 'gateway', 'org_b'), [item('output', 0, 'theirs')]);
+        const found = await store.findResponseItems('org_a', ['shared', 'theirs', 'missing']);
+        assert.deepEqual(found.map((row) => [row.itemId, row.responseId, row.holder]), [['shared', 'resp_fb', 'gateway']]);
+        assert.deepEqual(await store.findResponseItems('org_a', []), []);
+      });
+
+      it('updates a gateway-held response only while its status allows, and lists stalled ones', async () => {
+        await store.insertResponseRecord({ ...chainLink('resp_g', null, 'gateway'), status: 'in_progress', heartbeatAt: 1_000 });
+        assert.equal(await store.updateResponse('resp_g', { heartbeatAt: 2_000 }), true);
+        assert.deepEqual((await store.listStalledResponses(1_500)).map((row) => row.id), []);
+        assert.deepEqual((await store.listStalledResponses(2_500)).map((row) => row.id), ['resp_g']);
+        assert.equal(await store.updateResponse('resp_g', { status: 'completed', body: '{}' }, ['queued', 'in_progress']), true);
+        assert.equal(await store.updateResponse('resp_g', { status: 'cancelled' }, ['queued', 'in_progress']), false);
+        assert.equal((await store.findResponseRecord('resp_g'))?.status, 'completed');
+        assert.deepEqual(await store.listStalledResponses(2_500), []);
+      });
+
+      it('deletes a response with its items, and every expired one', async () => {
+        await store.insertResponseRecord(chainLink('resp_old', null, 'gateway'), [item('input', 0, 'old_in')]);
+        await store.insertResponseRecord({ ...chainLink('resp_new', null, 'gateway'), expiresAt: response.expiresAt + 10 }, [item('input', 0, 'new_in')]);
+        await store.insertResponseRecord(chainLink('resp_gone', null, 'gateway'), [item('input', 0, 'gone_in')]);
+        await store.deleteResponse('resp_gone');
+        assert.equal(await store.findResponseRecord('resp_gone'), undefined);
+        assert.equal(await store.deleteExpiredResponses(response.expiresAt + 1), 1);
+        assert.equal(await store.findResponseRecord('resp_old'), undefined);
+        assert.ok(await store.findResponseRecord('resp_new'));
+        assert.deepEqual((await store.findResponseItems('org_a', ['old_in', 'new_in', 'gone_in'])).map((row) => row.itemId), ['new_in']);
       });
     });
   });
@@ -529,7 +598,7 @@ describe('SQLite data folders of the earlier store', () => {
     const connection = new Database(join(dataDir, 'switchyard.db'), { readonly: true });
     const versions = (connection.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version);
     connection.close();
-    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('the Kysely migrations build the same SQLite schema as the earlier ones (and the later migrations apply alike to both)', async () => {

@@ -26,7 +26,7 @@ export const anthropicMessagesSurface: Surface<MessagesRequest> = {
   id: 'anthropic-messages',
   describe: (body) => ({ model: body.model, streamed: body.stream === true }),
   decode: decodeMessagesRequest,
-  encoders: (body) => ({
+  encoders: ({ body }) => ({
     completion: (completion, usage, cost) => encodeMessagesResponse(completion, { model: body.model, usage, cost }),
     stream: () => createMessagesStreamEncoder({ messageId: newMessageId(), model: body.model }),
   }),

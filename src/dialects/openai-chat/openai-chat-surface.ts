@@ -14,7 +14,7 @@ export const openAIChatSurface: Surface<ChatRequest> = {
   id: 'openai-chat',
   describe: (body) => ({ model: body.model, streamed: body.stream === true }),
   decode: (body) => ({ request: body, adjustments: [] }),
-  encoders: (body) => ({
+  encoders: ({ body }) => ({
     completion: (completion, _usage, cost) => (completion.usage ? { ...completion, usage: { ...completion.usage, cost: creditsAsNumber(cost) } } : completion),
     stream: () => createOpenAIChatStreamEncoder({ includeUsage: body.stream_options?.include_usage === true }),
   }),

@@ -14,8 +14,8 @@ export interface ResponseObjectFields {
 }
 
 /**
- * A translated Response, the request's parameters echoed the way OpenAI echoes them. It is never
- * stored (`store: false`, no `previous_response_id`): translation is stateless.
+ * A translated Response, the request's parameters echoed the way OpenAI echoes them, `store` and
+ * `previous_response_id` included (the gateway stores it unless the client asked it not to).
  * @see https://platform.openai.com/docs/api-reference/responses/object
  */
 export function buildResponseObject(fields: ResponseObjectFields): ResponseObject {
@@ -34,9 +34,9 @@ export function buildResponseObject(fields: ResponseObjectFields): ResponseObjec
     model: fields.model,
     output: fields.output,
     parallel_tool_calls: request.parallel_tool_calls ?? true,
-    previous_response_id: null,
+    previous_response_id: typeof request.previous_response_id === 'string' ? request.previous_response_id : null,
     reasoning: { effort: request.reasoning?.effort ?? null, summary: null },
-    store: false,
+    store: request.store !== false,
     temperature: request.temperature ?? null,
     text: { format: request.text?.format ?? { type: 'text' } },
     tool_choice: request.tool_choice ?? 'auto',

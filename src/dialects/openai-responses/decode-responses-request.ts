@@ -10,7 +10,7 @@ const checkTranslatedResponses = compileTranslatedBodyCheck(responsesRequestSche
 
 /** Request fields that change nothing a chat provider could act on: dropped, and reported. */
 const DROPPED_FIELDS: Record<string, string> = {
-  include: 'translated responses have no stored items, encrypted reasoning or tool results to include',
+  include: 'translated responses have no encrypted reasoning, logprobs or built-in tool results to include',
   service_tier: 'OpenAI processing tiers do not apply to other providers',
   truncation: 'chat providers have no automatic context truncation',
   top_logprobs: 'log probabilities are not translated',
@@ -35,16 +35,15 @@ const TRANSLATED_FIELDS = new Set([
  *   message with `tool_calls`, outputs as `tool` messages;
  * - function tools → chat tools; `tool_choice` → chat's; `max_output_tokens` → `max_tokens`;
  *   `reasoning.effort` → `reasoning_effort`; `text.format` → `response_format`.
- * State the chat API cannot hold (`previous_response_id`, `store: true`, `background`,
- * `conversation`, `prompt`), built-in tools and file inputs are refused by name (400); fields that
+ * Stored state (`previous_response_id`, `item_reference`) was written out before (expand-stored-state.ts)
+ * and `store` is the gateway's to keep; `background`, `conversation`, `prompt`, built-in tools and file
+ * inputs are refused by name (400); fields that
  * change nothing a provider could act on are dropped and reported as adjustments.
  * @see https://platform.openai.com/docs/guides/migrate-to-responses
  */
 export function decodeResponsesRequest(request: ResponsesRequest, modelId: string): { request: ChatRequest; adjustments: Adjustment[] } {
   checkTranslatedResponses(request);
   const refuse = (feature: string, param: string) => GATEWAY_ERRORS.responsesFeatureNotTranslated(modelId, feature, param);
-  if (request.previous_response_id) throw refuse('previous_response_id (conversation state stored by the provider)', 'previous_response_id');
-  if (request.store === true) throw refuse('store: true (responses stored for later retrieval)', 'store');
   if (request.background === true) throw refuse('background mode', 'background');
   if (request.conversation !== undefined && request.conversation !== null) throw refuse('conversation (conversation state stored by the provider)', 'conversation');
   if (request.prompt !== undefined && request.prompt !== null) throw refuse('prompt (prompt templates stored by the provider)', 'prompt');

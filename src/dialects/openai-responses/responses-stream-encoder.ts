@@ -6,7 +6,7 @@ import { encodeResponsesUsage } from './encode-responses-usage.ts';
 import { mapFinishReasonToResponseStatus } from './map-finish-reason-to-response-status.ts';
 import { callName, namespacedFunctionsOf } from './namespaced-functions.ts';
 import { newResponsesId } from './new-responses-id.ts';
-import type { ResponsesFunctionCallItem, ResponsesOutputItem, ResponsesRequest } from './responses-api.ts';
+import type { ResponseObject, ResponsesFunctionCallItem, ResponsesOutputItem, ResponsesRequest } from './responses-api.ts';
 import { responsesStreamErrorFields } from './responses-stream-error-fields.ts';
 
 /** What one hub chunk says, in the order a Responses stream shows it. */
@@ -45,7 +45,11 @@ interface ResponsesStreamState {
  * midway is an `error` event followed by `response.failed`.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
-export function createResponsesStreamEncoder(options: { id: string; createdAt: number; model: string; request: ResponsesRequest }): ChatStreamEncoder {
+export function createResponsesStreamEncoder(
+  options: { id: string; createdAt: number; model: string; request: ResponsesRequest },
+  /** Called with the finished (or failed) response, as the stream's last event carries it. */
+  onFinal: (response: ResponseObject) => void = () => {},
+): ChatStreamEncoder {
   const state: ResponsesStreamState = { nextSequenceNumber: 0, started: false, open: undefined, output: [], toolCalls: new Map(), finishReason: null };
   const namespaced = namespacedFunctionsOf(options.request);
   const event = (type: string, fields: Record<string, unknown>): string =>
@@ -175,10 +179,12 @@ export function createResponsesStreamEncoder(options: { id: string; createdAt: n
       // An empty answer is still one (empty) message, as in the non-streamed Response.
       if (state.output.length === 0) text += openItem('message') + close(status === 'completed' ? 'completed' : 'incomplete');
       const response = buildResponseObject({ ...options, status, incompleteDetails: incomplete_details, output: state.output, usage: encodeResponsesUsage(usage, cost) });
+      onFinal(response);
       return text + event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
     },
     error(error) {
       const response = buildResponseObject({ ...options, status: 'failed', output: state.output, usage: null, error: { code: error.code, message: error.message } });
+      onFinal(response);
       return start() + event('error', responsesStreamErrorFields(error)) + event('response.failed', { response });
     },
   };

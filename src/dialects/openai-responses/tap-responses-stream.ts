@@ -24,6 +24,7 @@ export function createResponsesStreamTap(): NativeStreamTap {
   const tap = {
     objectId: undefined as string | undefined,
     background: false,
+    finalObject: undefined as unknown,
     firstOutputAt: undefined as number | undefined,
     failure: undefined as { status: number; code: string } | undefined,
     observe(event: EventSourceMessage): 'created' | undefined {
@@ -48,6 +49,7 @@ export function createResponsesStreamTap(): NativeStreamTap {
       if (FINAL_RESPONSE_EVENTS.has(parsed.value.type)) {
         finished = true;
         usage = readResponsesUsage(response?.usage);
+        tap.finalObject = response;
       }
       if (tap.objectId !== undefined || typeof response?.id !== 'string') return undefined;
       tap.objectId = response.id;

@@ -11,6 +11,7 @@ export interface DatabaseSchema {
   usage_records: UsageRecordsTable;
   ledger_entries: LedgerEntriesTable;
   responses: ResponsesTable;
+  response_items: ResponseItemsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -82,6 +83,25 @@ export interface ResponsesTable {
   /** Unix milliseconds. */
   created_at: number;
   usage_recorded_at: number | null;
+  holder: 'provider' | 'gateway';
+  previous_response_id: string | null;
+  /** Unix milliseconds; null only for rows older than migration 7. */
+  expires_at: number | null;
+  /** A gateway-held response's status and JSON body; null for provider-held ones. */
+  status: string | null;
+  body: string | null;
+  /** Unix milliseconds: a gateway-held background response's runner was last alive. */
+  heartbeat_at: number | null;
+}
+
+export interface ResponseItemsTable {
+  response_id: string;
+  kind: 'input' | 'output';
+  position: number;
+  organization_id: string;
+  item_id: string;
+  /** The item as JSON. */
+  item: string;
 }
 
 export interface SchemaMigrationsTable {

@@ -6,8 +6,11 @@ import type {
   LedgerEntry,
   Organization,
   OrganizationLimits,
+  ResponseItem,
   ResponseRecord,
+  ResponseUpdate,
   Store,
+  StoredResponseItem,
   UsageFlag,
   UsageRecord,
   UsageSummaryFilter,
@@ -19,6 +22,9 @@ import type { StoreBackend } from './store-backend.ts';
 
 /** Rows per INSERT: 500 usage rows are 9,500 parameters, under SQLite's 32,766 and PostgreSQL's 65,535. */
 const INSERT_CHUNK = 500;
+
+/** How many `previous_response_id` links a chain may have: a bound on one context read. */
+const MAX_CHAIN_DEPTH = 10_000;
 
 /** The store, written once for SQLite and PostgreSQL; what differs between them is in the backend. */
 export class KyselyStore implements Store {
@@ -225,25 +231,106 @@ export class KyselyStore implements Store {
     return { lifetime: row.lifetime, sinceStart: row.since_start };
   }
 
-  async insertResponseRecord(record: ResponseRecord): Promise<void> {
-    await this.database
-      .insertInto('responses')
-      .values({
-        id: record.id,
-        organization_id: record.organizationId,
-        api_key_id: record.apiKeyId,
-        provider: record.provider,
-        model: record.model,
-        created_at: record.createdAt,
-        usage_recorded_at: record.usageRecordedAt,
-      })
-      .onConflict((conflict) => conflict.column('id').doNothing())
-      .execute();
+  async insertResponseRecord(record: ResponseRecord, items: ResponseItem[] = []): Promise<void> {
+    const row = {
+      id: record.id,
+      organization_id: record.organizationId,
+      api_key_id: record.apiKeyId,
+      provider: record.provider,
+      model: record.model,
+      created_at: record.createdAt,
+      usage_recorded_at: record.usageRecordedAt,
+      holder: record.holder,
+      previous_response_id: record.previousResponseId,
+      expires_at: record.expiresAt,
+      status: record.status,
+      body: record.body,
+      heartbeat_at: record.heartbeatAt,
+    };
+    await this.database.transaction().execute(async (transaction) => {
+      const inserted = await transaction.insertInto('responses').values(row).onConflict((conflict) => conflict.column('id').doNothing()).executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) await insertItems(transaction, record.id, record.organizationId, items);
+    });
   }
 
   async findResponseRecord(id: string): Promise<ResponseRecord | undefined> {
     const row = await this.database.selectFrom('responses').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toResponseRecord(row) : undefined;
+  }
+
+  async addResponseItems(responseId: string, organizationId: string, items: ResponseItem[]): Promise<void> {
+    await insertItems(this.database, responseId, organizationId, items);
+  }
+
+  async updateResponse(id: string, fields: ResponseUpdate, whileStatusIn?: string[]): Promise<boolean> {
+    const set: UpdateObject<DatabaseSchema, 'responses'> = {};
+    if (fields.status !== undefined) set.status = fields.status;
+    if (fields.body !== undefined) set.body = fields.body;
+    if (fields.heartbeatAt !== undefined) set.heartbeat_at = fields.heartbeatAt;
+    if (fields.usageRecordedAt !== undefined) set.usage_recorded_at = fields.usageRecordedAt;
+    let update = this.database.updateTable('responses').set(set).where('id', '=', id);
+    if (whileStatusIn) update = update.where('status', 'in', whileStatusIn);
+    const result = await update.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async findResponseItems(organizationId: string, itemIds: string[]): Promise<StoredResponseItem[]> {
+    if (itemIds.length === 0) return [];
+    const rows = await this.database
+      .selectFrom('response_items as i')
+      .innerJoin('responses as r', 'r.id', 'i.response_id')
+      .select(['i.response_id', 'i.kind', 'i.position', 'i.item_id', 'i.item', 'r.holder', 'r.created_at'])
+      .where('i.organization_id', '=', organizationId)
+      .where('i.item_id', 'in', [...new Set(itemIds)])
+      .orderBy('r.created_at', 'desc')
+      .execute();
+    // The latest copy of each id: an output item echoed back as input is stored twice.
+    const latest = new Map<string, StoredResponseItem>();
+    for (const row of rows) if (!latest.has(row.item_id)) latest.set(row.item_id, toStoredItem(row));
+    return [...latest.values()];
+  }
+
+  async listResponseContext(organizationId: string, responseId: string): Promise<StoredResponseItem[]> {
+    // The chain, newest first (depth 0 is the response itself), bounded so a cycle cannot loop.
+    const result = await sql<{ response_id: string; holder: ResponseRecord['holder']; kind: 'input' | 'output'; position: number; item_id: string; item: string }>`
+      with recursive chain(id, previous_response_id, holder, depth) as (
+        select id, previous_response_id, holder, 0 from responses where id = ${responseId} and organization_id = ${organizationId}
+        union all
+        select r.id, r.previous_response_id, r.holder, chain.depth + 1 from responses r
+          join chain on r.id = chain.previous_response_id
+          where r.organization_id = ${organizationId} and chain.depth < ${MAX_CHAIN_DEPTH}
+      )
+      select i.response_id, chain.holder, i.kind, i.position, i.item_id, i.item
+        from chain join response_items i on i.response_id = chain.id
+        order by chain.depth desc, i.kind asc, i.position asc`.execute(this.database);
+    return result.rows.map(toStoredItem);
+  }
+
+  async listStalledResponses(heartbeatBefore: number): Promise<ResponseRecord[]> {
+    const rows = await this.database
+      .selectFrom('responses')
+      .selectAll()
+      .where('holder', '=', 'gateway')
+      .where('status', 'in', ['queued', 'in_progress'])
+      .where((where) => where.or([where('heartbeat_at', '<', heartbeatBefore), where('heartbeat_at', 'is', null)]))
+      .execute();
+    return rows.map(toResponseRecord);
+  }
+
+  async deleteResponse(id: string): Promise<void> {
+    await this.database.transaction().execute(async (transaction) => {
+      await transaction.deleteFrom('response_items').where('response_id', '=', id).execute();
+      await transaction.deleteFrom('responses').where('id', '=', id).execute();
+    });
+  }
+
+  async deleteExpiredResponses(now: number): Promise<number> {
+    return this.database.transaction().execute(async (transaction) => {
+      const expired = transaction.selectFrom('responses').select('id').where('expires_at', '<', now);
+      await transaction.deleteFrom('response_items').where('response_id', 'in', expired).execute();
+      const result = await transaction.deleteFrom('responses').where('expires_at', '<', now).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
   }
 
   async markResponseUsageRecorded(id: string, recordedAt: number): Promise<boolean> {
@@ -386,5 +473,22 @@ function toResponseRecord(row: Selectable<ResponsesTable>): ResponseRecord {
     model: row.model,
     createdAt: row.created_at,
     usageRecordedAt: row.usage_recorded_at,
+    holder: row.holder,
+    previousResponseId: row.previous_response_id,
+    expiresAt: row.expires_at ?? Number.MAX_SAFE_INTEGER,
+    status: row.status,
+    body: row.body,
+    heartbeatAt: row.heartbeat_at,
   };
+}
+
+function toStoredItem(row: { response_id: string; holder: ResponseRecord['holder']; kind: 'input' | 'output'; position: number; item_id: string; item: string }): StoredResponseItem {
+  return { responseId: row.response_id, holder: row.holder, kind: row.kind, position: Number(row.position), itemId: row.item_id, item: row.item };
+}
+
+async function insertItems(database: Kysely<DatabaseSchema>, responseId: string, organizationId: string, items: ResponseItem[]): Promise<void> {
+  const rows = items.map((item) => ({ response_id: responseId, kind: item.kind, position: item.position, organization_id: organizationId, item_id: item.itemId, item: item.item }));
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    await database.insertInto('response_items').values(rows.slice(start, start + INSERT_CHUNK)).onConflict((conflict) => conflict.columns(['response_id', 'kind', 'position']).doNothing()).execute();
+  }
 }

@@ -95,8 +95,6 @@ describe('decodeResponsesRequest', () => {
 
   it('refuses, by name, what needs state stored by OpenAI or its built-in tools', () => {
     const cases: [Partial<ResponsesRequest>, string, RegExp][] = [
-      [{ previous_response_id: 'resp_1' }, 'previous_response_id', /previous_response_id/],
-      [{ store: true }, 'store', /store: true/],
       [{ background: true }, 'background', /background mode/],
       [{ conversation: 'conv_1' }, 'conversation', /conversation/],
       [{ prompt: { id: 'pmpt_1' } }, 'prompt', /prompt templates/],
@@ -114,6 +112,12 @@ describe('decodeResponsesRequest', () => {
       assert.match(error.message, message);
       assert.match(error.message, /model 'grok-4'/);
     }
+  });
+
+  it('takes store and previous_response_id as the gateway state to act on (the chain was written out before decoding), reporting neither', () => {
+    const { request, adjustments } = decodeResponsesRequest({ model: 'm', input: 'x', store: true, previous_response_id: 'resp_1' }, 'm');
+    assert.deepEqual(request.messages, [{ role: 'user', content: 'x' }]);
+    assert.deepEqual(adjustments, []);
   });
 
   it('accepts store: false and reports every field it drops instead of dropping it silently', () => {

@@ -44,7 +44,7 @@ describe('encodeResponsesResponse', () => {
     });
     assert.equal(response.model, 'grok-4', "the client's model id, not the provider's");
     assert.deepEqual(response.metadata, { job: '7' });
-    assert.equal(response.store, false);
+    assert.equal(response.store, true, 'stored by the gateway unless the client sends store: false');
   });
 
   it('a tool-only answer has no message item; an answer cut short is incomplete', () => {

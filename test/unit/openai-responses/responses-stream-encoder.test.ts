@@ -53,16 +53,16 @@ function readXaiUsage(usage: ChatCompletionChunk['usage']): TokenUsage | undefin
 
 describe('createResponsesStreamEncoder', () => {
   const cases = [
-    { chat: 'fireworks-gpt-oss-reasoning-text.chat.sse', expected: 'fireworks-gpt-oss-reasoning-text.responses.json', request: { model: 'gpt-oss', input: 'Name three colours.', stream: true } },
+    { chat: 'fireworks-gpt-oss-reasoning-text.chat.sse', expected: 'fireworks-gpt-oss-reasoning-text.responses.json', request: { model: 'gpt-oss', input: 'Name three colours.', stream: true, store: false } },
     {
       chat: 'fireworks-gpt-oss-tool-call.chat.sse',
       expected: 'fireworks-gpt-oss-tool-call.responses.json',
-      request: { model: 'gpt-oss', input: 'Weather in Paris?', stream: true, tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object' } }] },
+      request: { model: 'gpt-oss', input: 'Weather in Paris?', stream: true, store: false, tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object' } }] },
     },
     {
       chat: 'xai-grok-parallel-tool-calls.chat.sse',
       expected: 'xai-grok-parallel-tool-calls.responses.json',
-      request: { model: 'grok-4', input: 'Use both tools in parallel please', stream: true, max_output_tokens: 300 },
+      request: { model: 'grok-4', input: 'Use both tools in parallel please', stream: true, store: false, max_output_tokens: 300 },
       readUsage: readXaiUsage,
     },
   ];

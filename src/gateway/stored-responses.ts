@@ -1,0 +1,131 @@
+import type { Logger } from 'pino';
+import type { AuthenticatedKey, ResponseItem, ResponseRecord, ResponseUpdate, Store, StoredResponseItem } from '../store/store.ts';
+
+/** How long a lookup that finds nothing waits for another instance's write still in flight, in steps. */
+const MISS_RETRY_DELAYS_MS = [100, 200, 400];
+
+/** How often expired responses are deleted. */
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * The Responses API's stored state, for every model: who created each response and who holds it
+ * (its provider, or the gateway for a translated model), and the items that went in and came out,
+ * scoped to the organization and kept for the retention period.
+ *
+ * Writes leave the request path: each response's writes run in order behind it, and a read first
+ * waits for this instance's writes still in flight, so a client that continues at once finds what
+ * it just got. A read that finds nothing (another instance may still be writing) looks again a
+ * few times within ~0.7 s before answering not found. Reads happen only when a request names
+ * stored state (`previous_response_id`, `item_reference`, retrieve): the one store read allowed on
+ * the hot path.
+ */
+export class StoredResponses {
+  /** Writes in flight, per response id, with its organization. */
+  private readonly pending = new Map<string, { organizationId: string; write: Promise<void> }>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+    readonly retentionMs: number,
+  ) {}
+
+  /** Remembers a response and its items, off the request path. */
+  record(record: Omit<ResponseRecord, 'expiresAt'>, items: ResponseItem[] = []): void {
+    this.enqueue(record.id, record.organizationId, () => this.store.insertResponseRecord({ ...record, expiresAt: record.createdAt + this.retentionMs }, items));
+  }
+
+  /** Adds items to a response already recorded (a passed-through response's output), off the request path. */
+  addItems(id: string, organizationId: string, items: ResponseItem[]): void {
+    if (items.length > 0) this.enqueue(id, organizationId, () => this.store.addResponseItems(id, organizationId, items));
+  }
+
+  /** Changes a gateway-held response; `whileStatusIn`: only while its status is one of those. */
+  async update(id: string, fields: ResponseUpdate, whileStatusIn?: string[]): Promise<boolean> {
+    await this.pending.get(id)?.write;
+    return this.store.updateResponse(id, fields, whileStatusIn);
+  }
+
+  /** The response's record when this principal's organization created it and it has not expired; undefined otherwise, whoever else did. */
+  async find(id: string, principal: AuthenticatedKey): Promise<ResponseRecord | undefined> {
+    const read = async () => {
+      await this.pending.get(id)?.write;
+      const record = await this.store.findResponseRecord(id);
+      return record?.organizationId === principal.organizationId && record.expiresAt > Date.now() ? record : undefined;
+    };
+    return this.retryOnMiss(read, (record) => record !== undefined);
+  }
+
+  /** The organization's stored items with these ids. */
+  async findItems(principal: AuthenticatedKey, itemIds: string[]): Promise<StoredResponseItem[]> {
+    const read = async () => {
+      await this.writesOf(principal.organizationId);
+      return this.store.findResponseItems(principal.organizationId, itemIds);
+    };
+    return this.retryOnMiss(read, (items) => new Set(items.map((item) => item.itemId)).size === new Set(itemIds).size);
+  }
+
+  /** Every item of a response and of those it continues, oldest first. */
+  async context(principal: AuthenticatedKey, id: string): Promise<StoredResponseItem[]> {
+    await this.writesOf(principal.organizationId);
+    return this.store.listResponseContext(principal.organizationId, id);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.pending.get(id)?.write;
+    await this.store.deleteResponse(id);
+  }
+
+  /** True for the one call that records the finished response's tokens. */
+  async claimUsage(id: string): Promise<boolean> {
+    await this.pending.get(id)?.write;
+    return this.store.markResponseUsageRecorded(id, Date.now());
+  }
+
+  listStalled(heartbeatBefore: number): Promise<ResponseRecord[]> {
+    return this.store.listStalledResponses(heartbeatBefore);
+  }
+
+  /** Deletes expired responses now and every hour; a failed sweep is logged and tried at the next. */
+  startSweeping(): void {
+    const sweep = () =>
+      this.store
+        .deleteExpiredResponses(Date.now())
+        .then((deleted) => deleted > 0 && this.logger.info({ deleted }, 'deleted expired stored responses'))
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not delete expired stored responses'));
+    void sweep();
+    this.sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  /** Stops sweeping and waits for the writes in flight. */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.pending.values()].map((entry) => entry.write));
+  }
+
+  private enqueue(id: string, organizationId: string, write: () => Promise<void>): void {
+    const previous = this.pending.get(id)?.write ?? Promise.resolve();
+    const next = previous
+      .then(write)
+      .catch((error: unknown) => this.logger.error({ err: error, responseId: id }, 'could not store a response'))
+      .finally(() => {
+        if (this.pending.get(id)?.write === next) this.pending.delete(id);
+      });
+    this.pending.set(id, { organizationId, write: next });
+  }
+
+  private async writesOf(organizationId: string): Promise<void> {
+    await Promise.all([...this.pending.values()].filter((entry) => entry.organizationId === organizationId).map((entry) => entry.write));
+  }
+
+  private async retryOnMiss<T>(read: () => Promise<T>, found: (value: T) => boolean): Promise<T> {
+    let value = await read();
+    for (const delay of MISS_RETRY_DELAYS_MS) {
+      if (found(value)) return value;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      value = await read();
+    }
+    return value;
+  }
+}
