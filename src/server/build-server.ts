@@ -45,7 +45,7 @@ const MAX_JSON_DEPTH = 128;
 const CHAT_COMPLETIONS_PATHS = ['/v1/api/openai/chat/completions', '/v1/gateway/chat/completions', '/v1/chat/completions'];
 const MESSAGES_PATHS = ['/v1/gateway/claude/v1/messages', '/v1/messages'];
 /** The gateway path (FastAPI style, trailing slash optional) and the plain OpenAI path. */
-const RESPONSES_PATHS = ['/v1/gateway/responses', '/v1/responses'];
+const RESPONSES_PATHS = ['/v1/gateway/responses', '/v1/responses', '/v1/api/openai/responses'];
 
 /** The HTTP edge: parses and answers HTTP, and hands everything else to the service layer. */
 export function buildServer(switchyard: Switchyard): FastifyInstance {

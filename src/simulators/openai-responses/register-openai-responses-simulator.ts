@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { applySimulatorFault } from '../apply-simulator-fault.ts';
+import { deterministicId } from '../deterministic-id.ts';
 import type { ServerSentEvent } from '../encode-server-sent-event.ts';
 import { openaiSimulatorProfile } from '../openai-simulator-profile.ts';
 import { simulateTurn } from '../simulate-turn.ts';
@@ -13,6 +14,7 @@ import { convertResponsesRequestToChat } from './convert-responses-request-to-ch
 import { renderResponseEvents, renderResponseFailureEvents, type ResponseStreamEvent } from './render-response-events.ts';
 import { renderResponseObject } from './render-response-object.ts';
 import { responsesError } from './responses-error.ts';
+import type { ResponsesRequestBody } from './responses-request-body.ts';
 
 /**
  * How long a background response stays `queued` before it completes, unless a fault's
@@ -67,7 +69,9 @@ export function registerOpenAIResponsesSimulator(app: FastifyInstance, context: 
     if (previousId && !previous) {
       return sendError(exchange, responsesError(400, `Previous response with id '${previousId}' not found.`, 'previous_response_id', 'previous_response_not_found'));
     }
-    const conversion = convertResponsesRequestToChat(responsesRequest, previous?.conversation ?? []);
+    const referenced = resolveItemReferences(responsesRequest, responses);
+    if (!referenced.ok) return sendError(exchange, referenced.error);
+    const conversion = convertResponsesRequestToChat(referenced.request, previous?.conversation ?? []);
     if (!conversion.ok) return sendError(exchange, conversion.error);
 
     const turn = simulateTurn(conversion.chatRequest, model, profile, { sequence: exchange.record.id, promptCache: context.promptCache });
@@ -136,6 +140,27 @@ export function registerOpenAIResponsesSimulator(app: FastifyInstance, context: 
     sendJson(exchange, { id: found.response.id, object: 'response.deleted', deleted: true });
   });
 
+  // Every item that went into the response, the previous_response_id chain included; a cursor page, newest first by default.
+  // @see https://platform.openai.com/docs/api-reference/responses/input-items
+  app.get(`${basePath}/responses/:responseId/input_items`, async (request, reply) => {
+    const exchange = context.beginExchange('openai', request, reply);
+    if (!hasBearerKey(request)) return sendError(exchange, profile.authenticationError());
+    const found = findResponse(request);
+    if (!found.ok) return sendError(exchange, found.error);
+    const chain: SimulatedResponse[] = [];
+    for (let response: SimulatedResponse | undefined = found.response; response; response = responses.get(String(response.request.previous_response_id ?? ''))) chain.unshift(response);
+    const items = chain.flatMap((response, index) => [
+      ...listedInput(response),
+      ...(index < chain.length - 1 ? (response.output as Record<string, unknown>[]) : []),
+    ]);
+    const query = request.query as { order?: string; limit?: string; after?: string };
+    if (query.order !== 'asc') items.reverse();
+    const limit = Math.min(100, Math.max(1, Number(query.limit ?? 20) || 20));
+    const start = query.after ? items.findIndex((item) => item.id === query.after) + 1 : 0;
+    const page = items.slice(start, start + limit);
+    sendJson(exchange, { object: 'list', data: page, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null, has_more: start + limit < items.length });
+  });
+
   function findResponse(request: FastifyRequest): { ok: true; response: SimulatedResponse } | { ok: false; error: SimulatorError } {
     const { responseId } = request.params as { responseId: string };
     const response = responses.get(responseId);
@@ -164,4 +189,36 @@ function sendError(exchange: Exchange, error: SimulatorError): void {
 function hasBearerKey(request: FastifyRequest): boolean {
   const authorization = request.headers.authorization;
   return typeof authorization === 'string' && /^Bearer\s+\S+/i.test(authorization.trim());
+}
+
+/**
+ * `item_reference` input items replaced by the stored item they name (an output item of a stored
+ * response); a reference to an item OpenAI does not hold is a 404, in OpenAI's wording.
+ */
+function resolveItemReferences(request: ResponsesRequestBody, responses: Map<string, SimulatedResponse>): { ok: true; request: ResponsesRequestBody } | { ok: false; error: SimulatorError } {
+  if (!Array.isArray(request.input) || !request.input.some((item) => item.type === 'item_reference')) return { ok: true, request };
+  const input = [];
+  for (const item of request.input) {
+    if (item.type !== 'item_reference') {
+      input.push(item);
+      continue;
+    }
+    const found = [...responses.values()].flatMap((response) => response.output as { id?: string }[]).find((output) => output.id === item.id);
+    if (!found) {
+      return { ok: false, error: responsesError(404, `Item with id '${String(item.id)}' not found. Items are not persisted when \`store\` is set to false. Try again with \`store\` set to true, or remove this item from your input.`, 'input', null) };
+    }
+    input.push(found as typeof item);
+  }
+  return { ok: true, request: { ...request, input } };
+}
+
+/** A response's own input items as OpenAI lists them: each with an id, messages with content parts. */
+function listedInput(response: SimulatedResponse): Record<string, unknown>[] {
+  const input = typeof response.request.input === 'string' ? [{ role: 'user', content: response.request.input }] : (response.request.input ?? []);
+  return input.map((item, index) => {
+    const id = typeof item.id === 'string' ? item.id : `msg_${deterministicId(`openai-responses:input:${response.id}:${index}`, 50, '0123456789abcdef')}`;
+    if ((item.type ?? 'message') !== 'message') return { ...item, id };
+    const content = typeof item.content === 'string' ? [{ type: item.role === 'assistant' ? 'output_text' : 'input_text', text: item.content }] : item.content;
+    return { id, type: 'message', role: item.role, content, ...(item.role === 'assistant' ? { status: 'completed' } : {}) };
+  });
 }
