@@ -6,7 +6,7 @@ import { ChatAnthropic } from '@langchain/anthropic';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { tool as langchainTool } from '@langchain/core/tools';
 import { ChatOpenAI } from '@langchain/openai';
-import { Agent, OpenAIChatCompletionsModel, run, setTracingDisabled, tool as agentTool } from '@openai/agents';
+import { Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, run, setTracingDisabled, tool as agentTool, type Model } from '@openai/agents';
 import { generateText, Output, stepCountIs, streamText, tool as aiTool, type LanguageModel, type ModelMessage } from 'ai';
 import OpenAI from 'openai';
 import { z } from 'zod';
@@ -66,7 +66,8 @@ describe('SDK clients through the gateway, every provider family', () => {
     async twoTurns(id) {
       const messages: ModelMessage[] = [{ role: 'user', content: 'My name is Ada.' }];
       const first = await generateText({ model: model(id), messages });
-      messages.push({ role: 'assistant', content: first.text }, { role: 'user', content: 'What is my name?' });
+      // The SDK's own messages, as apps keep them: the Responses provider sends its stored answer back as an item_reference.
+      messages.push(...first.response.messages, { role: 'user', content: 'What is my name?' });
       return (await generateText({ model: model(id), messages })).text;
     },
     async toolLoop(id) {
@@ -115,11 +116,11 @@ describe('SDK clients through the gateway, every provider family', () => {
     },
   });
 
-  const agents = (): Client => {
+  const agents = (name: string, create: (client: never, id: string) => Model): Client => {
     // The Agents SDK bundles its own openai version; the client is handed over as that one.
-    const model = (id: string) => new OpenAIChatCompletionsModel(new OpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey: stack.apiKey, maxRetries: 0 }) as never, id);
+    const model = (id: string) => create(new OpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey: stack.apiKey, maxRetries: 0 }) as never, id);
     return {
-      name: 'OpenAI Agents SDK (chat completions model)',
+      name,
       async twoTurns(id) {
         const agent = new Agent({ name: 'helper', instructions: 'Be brief.', model: model(id) });
         const first = await run(agent, 'My name is Ada.');
@@ -143,14 +144,24 @@ describe('SDK clients through the gateway, every provider family', () => {
   };
 
   const clients = (): Client[] => [
+    aiSdk('AI SDK, OpenAI provider (default: Responses API)', (id) => createOpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey: stack.apiKey })(id)),
     aiSdk('AI SDK, OpenAI provider .chat()', (id) => createOpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey: stack.apiKey }).chat(id)),
     aiSdk('AI SDK, Anthropic provider', (id) => createAnthropic({ baseURL: `${stack.gateway.url}/v1`, apiKey: stack.apiKey })(id)),
     langchain('LangChain ChatOpenAI', (id) => new ChatOpenAI({ model: id, apiKey: stack.apiKey, maxRetries: 0, configuration: { baseURL: `${stack.gateway.url}/v1` } })),
     langchain('LangChain ChatAnthropic', (id) => new ChatAnthropic({ model: id, apiKey: stack.apiKey, maxRetries: 0, anthropicApiUrl: stack.gateway.url })),
-    agents(),
+    agents('OpenAI Agents SDK (default: Responses model)', (client, id) => new OpenAIResponsesModel(client, id)),
+    agents('OpenAI Agents SDK (chat completions model)', (client, id) => new OpenAIChatCompletionsModel(client, id)),
   ];
 
-  const CLIENT_NAMES = ['AI SDK, OpenAI provider .chat()', 'AI SDK, Anthropic provider', 'LangChain ChatOpenAI', 'LangChain ChatAnthropic', 'OpenAI Agents SDK (chat completions model)'];
+  const CLIENT_NAMES = [
+    'AI SDK, OpenAI provider (default: Responses API)',
+    'AI SDK, OpenAI provider .chat()',
+    'AI SDK, Anthropic provider',
+    'LangChain ChatOpenAI',
+    'LangChain ChatAnthropic',
+    'OpenAI Agents SDK (default: Responses model)',
+    'OpenAI Agents SDK (chat completions model)',
+  ];
   for (const [index, clientName] of CLIENT_NAMES.entries()) {
     describe(clientName, () => {
       for (const [family, model] of Object.entries(FAMILIES) as [Family, string][]) {
