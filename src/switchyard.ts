@@ -4,6 +4,7 @@ import type { SwitchyardConfig } from './config/load-config.ts';
 import { ChatService } from './gateway/chat-service.ts';
 import { ModelRequestPipeline } from './gateway/model-request-pipeline.ts';
 import { ProviderShares } from './gateway/provider-shares.ts';
+import { failedResponseBody } from './dialects/openai-responses/start-background-run.ts';
 import { StoredResponses } from './gateway/stored-responses.ts';
 import { AdmissionService } from './metering/admission-service.ts';
 import { RateWindows } from './metering/rate-windows.ts';
@@ -45,7 +46,7 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const upstreamClient = new UpstreamClient({ ...config.timeouts, maxResponseBytes: config.maxUpstreamResponseBytes, connectionsPerOrigin: config.connectionsPerProvider });
   const adapters = createProviderAdapters(config, upstreamClient);
   const chat = new ChatService(catalog, adapters);
-  const storedResponses = new StoredResponses(store, logger, config.responseRetentionDays * 24 * 60 * 60 * 1000);
+  const storedResponses = new StoredResponses(store, logger, config.responseRetentionDays * 24 * 60 * 60 * 1000, failedResponseBody);
   const admission = new AdmissionService(counters, new RateWindows({ redis, redisHealth, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });
   return {
     ...accountServices,

@@ -156,6 +156,12 @@ export const GATEWAY_ERRORS = {
       param,
       message: `Item with id '${id}' not found. Items are not persisted when \`store\` is set to false. Try again with \`store\` set to true, or remove this item from your input.`,
     }),
+  /** Responses API: a background run must be stored, to be polled; OpenAI's rule. */
+  backgroundNeedsStore: () =>
+    new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_request', param: 'store', message: 'Background mode requires store to be true.' }),
+  /** A background run cancelled by its client (from any instance). */
+  backgroundRunCancelled: (id: string) =>
+    new GatewayError({ status: 499, type: 'invalid_request_error', code: 'response_cancelled', message: `Response '${id}' was cancelled.` }),
   /** Responses API: cancel of a response that did not run in the background; OpenAI's wording. */
   responseNotCancellable: () =>
     new GatewayError({ status: 400, type: 'invalid_request_error', code: 'response_not_cancellable', message: 'Cannot cancel a synchronous response.' }),

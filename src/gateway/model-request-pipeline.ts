@@ -16,7 +16,7 @@ import { dispatchChat } from './dispatch-chat.ts';
 import { forwardWithRetries } from './forward-with-retries.ts';
 import { relayNativeAnswer } from './relay-native-answer.ts';
 import type { ProviderShares } from './provider-shares.ts';
-import type { ModelCall, StoredOperation, Surface } from './surface.ts';
+import type { DetachedRun, ModelCall, StoredOperation, Surface } from './surface.ts';
 
 /** The response header that reports what a request cost, in credits (a decimal string). */
 export const CREDITS_USED_HEADER = 'x-switchyard-credits-used';
@@ -91,6 +91,11 @@ export class ModelRequestPipeline {
       }
       const decoded = surface.decode(call.body); // decode
       this.services.chat.checkCapabilities(model, decoded.request); // check
+      const detached = surface.detach?.(call, model);
+      if (detached) {
+        this.runDetached(surface, detached);
+        return detached.accepted;
+      }
       await this.admit(tracked, connection, model, call.body); // admit
       const release = this.takeShare(model.provider, call.principal.organizationId);
       try {
@@ -100,6 +105,27 @@ export class ModelRequestPipeline {
         release();
       }
     });
+  }
+
+  /**
+   * Serves a detached run (a background response of a translated model) with no client: the run's
+   * own signal (a cancel) and the request deadline end it; shutdown aborts it like any request.
+   */
+  private runDetached<Body>(surface: Surface<Body>, run: DetachedRun<Body>): void {
+    const connection: ClientConnection = {
+      signal: run.signal,
+      setHeader: () => undefined,
+      headersSent: false,
+      openStream: () => {
+        throw new Error('a detached run is never streamed');
+      },
+    };
+    void this.serve(surface, run.call, connection)
+      .then(
+        () => run.ended(undefined),
+        (error: unknown) => run.ended(error),
+      )
+      .catch((error: unknown) => run.call.logger.info({ err: error }, 'could not record how a background run ended'));
   }
 
   /**

@@ -7,6 +7,15 @@ const MISS_RETRY_DELAYS_MS = [100, 200, 400];
 /** How often expired responses are deleted. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
+/** How often running background responses are checked for a runner that stopped. */
+const STALL_CHECK_INTERVAL_MS = 10_000;
+
+/** A background response whose runner has not stamped its heartbeat for this long (it stamps every second) has lost it. */
+export const STALLED_AFTER_MS = 30_000;
+
+/** The error a background response gets when its runner stopped (its instance restarted or died). */
+const STALLED_ERROR = { code: 'server_error', message: 'The gateway instance running this background response stopped before it finished. Send the request again.' };
+
 /**
  * The Responses API's stored state, for every model: who created each response and who holds it
  * (its provider, or the gateway for a translated model), and the items that went in and came out,
@@ -24,10 +33,14 @@ export class StoredResponses {
   private readonly pending = new Map<string, { organizationId: string; write: Promise<void> }>();
   private sweeper: NodeJS.Timeout | undefined;
 
+  private stallCheck: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
     readonly retentionMs: number,
+    /** A stored response body as failed with an error (the surface's format). */
+    private readonly failedBody: (body: string | null, error: { code: string; message: string }) => string | null,
   ) {}
 
   /** Remembers a response and its items, off the request path. */
@@ -86,8 +99,25 @@ export class StoredResponses {
     return this.store.listStalledResponses(heartbeatBefore);
   }
 
-  /** Deletes expired responses now and every hour; a failed sweep is logged and tried at the next. */
+  /**
+   * Marks failed, with a readable error, every background response whose runner stopped stamping
+   * its heartbeat (an instance that restarted or died): at start and every 10 s, from any instance.
+   */
+  async failStalledRuns(now = Date.now()): Promise<number> {
+    let failed = 0;
+    for (const record of await this.store.listStalledResponses(now - STALLED_AFTER_MS)) {
+      if (await this.store.updateResponse(record.id, { status: 'failed', body: this.failedBody(record.body, STALLED_ERROR) }, ['queued', 'in_progress'])) failed += 1;
+    }
+    if (failed > 0) this.logger.warn({ failed }, 'marked failed the background responses whose instance stopped');
+    return failed;
+  }
+
+  /** Deletes expired responses now and every hour, and fails stalled background runs every 10 s; a failed sweep is logged and tried at the next. */
   startSweeping(): void {
+    const checkStalled = () => this.failStalledRuns().catch((error: unknown) => this.logger.warn({ err: error }, 'could not check background responses for stalled runs'));
+    void checkStalled();
+    this.stallCheck = setInterval(checkStalled, STALL_CHECK_INTERVAL_MS);
+    this.stallCheck.unref();
     const sweep = () =>
       this.store
         .deleteExpiredResponses(Date.now())
@@ -101,6 +131,7 @@ export class StoredResponses {
   /** Stops sweeping and waits for the writes in flight. */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    clearInterval(this.stallCheck);
     await Promise.all([...this.pending.values()].map((entry) => entry.write));
   }
 

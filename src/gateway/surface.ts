@@ -36,6 +36,13 @@ export interface Surface<Body = any> {
    * `item_reference`), for a model served natively or translated; runs after resolve, before check.
    */
   prepare?(call: ModelCall<Body>, model: CatalogModel, native: boolean): Promise<ModelCall<Body>>;
+  /**
+   * A translated request to run detached from its client (Responses `background: true`): answered
+   * at once with `accepted`; the pipeline then serves the run's call with no client — admitted,
+   * dispatched, settled and billed as any request — and tells the run how it ended. Undefined:
+   * served as usual.
+   */
+  detach?(call: ModelCall<Body>, model: CatalogModel): DetachedRun<Body> | undefined;
   /** The request in the hub shape, for a model whose provider does not speak this surface. */
   decode(body: Body): { request: ChatRequest; adjustments: Adjustment[] };
   /** How this request's hub answer is written in the surface's format, called once the provider accepted it. */
@@ -48,6 +55,15 @@ export interface Surface<Body = any> {
   stored?: StoredObjects;
   /** Token counting (Messages' `count_tokens`): asked of a native provider, estimated for the others. */
   countTokens?: TokenCounting<Body>;
+}
+
+export interface DetachedRun<Body> {
+  accepted: WholeAnswer;
+  call: ModelCall<Body>;
+  /** Aborted when the run is cancelled. */
+  signal: AbortSignal;
+  /** The run ended: answered (`error` undefined) or failed. */
+  ended(error: unknown): Promise<void>;
 }
 
 export interface TranslatedEncoders {

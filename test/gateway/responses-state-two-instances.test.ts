@@ -103,4 +103,24 @@ describe('Responses state across two instances on PostgreSQL', { skip: await ski
       }
     }
   });
+
+  test('a background run on one instance is polled to completion and cancelled from the other', async () => {
+    const [a, b] = clients as [OpenAI, OpenAI];
+    const accepted = await a.responses.create({ model: 'claude-sonnet-4-6', input: 'Write a haiku.', background: true });
+    let done = await b.responses.retrieve(accepted.id);
+    for (let attempt = 0; attempt < 100 && ['queued', 'in_progress'].includes(done.status!); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      done = await b.responses.retrieve(accepted.id);
+    }
+    assert.equal(done.status, 'completed', 'polled on the instance that did not run it');
+
+    simulators.addFault({ provider: 'anthropic', firstByteDelayMs: 10_000 });
+    const slow = await a.responses.create({ model: 'claude-sonnet-4-6', input: 'Take your time.', background: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal((await b.responses.cancel(slow.id)).status, 'cancelled');
+    const upstream = await simulators.waitForRequest((request) => request.provider === 'anthropic' && request.aborted);
+    assert.equal(upstream.aborted, true, 'the instance running it stopped the provider call within its heartbeat');
+    assert.equal((await a.responses.retrieve(slow.id)).status, 'cancelled');
+    simulators.reset();
+  });
 });

@@ -153,4 +153,68 @@ describe('Responses state for every model: store, previous_response_id, item_ref
     assert.equal((await rejection(client.responses.retrieve(response.id))).status, 404);
     assert.equal(await store.deleteExpiredResponses(Date.now()), 1);
   });
+
+  describe('background mode on a translated model', () => {
+    async function settle(id: string): Promise<OpenAI.Responses.Response> {
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        const response = await client.responses.retrieve(id);
+        if (!['queued', 'in_progress'].includes(response.status!)) return response;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`response ${id} never finished`);
+    }
+
+    test('answered at once as queued, run without a client, polled to completed, billed once when it ends', async () => {
+      const startedAt = Date.now();
+      const accepted = await client.responses.create({ model: MODELS.anthropic, input: 'Write a haiku.', background: true });
+      assert.ok(['queued', 'in_progress'].includes(accepted.status!), accepted.status);
+      assert.equal(accepted.background, true);
+      const done = await settle(accepted.id);
+      assert.equal(done.status, 'completed');
+      assert.equal(done.background, true);
+      assert.match(done.output_text, /Write a haiku/);
+      await settle(accepted.id);
+      await stack.gateway.switchyard.usage.flush();
+      const records = (await stack.gateway.switchyard.store.listUsageRecords()).filter((record) => record.surface === 'openai-responses' && record.createdAt >= startedAt && record.cost > 0);
+      assert.equal(records.length, 1, 'the run is billed once, however often it is polled');
+      assert.equal(records[0]!.model, MODELS.anthropic);
+    });
+
+    test('a cancel stops the provider call and leaves the response cancelled', async () => {
+      stack.simulators.addFault({ provider: 'anthropic', firstByteDelayMs: 10_000 });
+      const accepted = await client.responses.create({ model: MODELS.anthropic, input: 'Take your time.', background: true });
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the run is waiting on Claude
+      const cancelled = await client.responses.cancel(accepted.id);
+      assert.equal(cancelled.status, 'cancelled');
+      const upstream = await stack.simulators.waitForRequest((request) => request.provider === 'anthropic' && request.aborted);
+      assert.equal(upstream.aborted, true, 'the provider call was aborted');
+      assert.equal((await client.responses.retrieve(accepted.id)).status, 'cancelled');
+      assert.equal((await client.responses.cancel(accepted.id)).status, 'cancelled', 'cancelling again returns it unchanged');
+    });
+
+    test('a run whose instance stopped is failed with a readable error; a synchronous response cannot be cancelled', async () => {
+      const accepted = await client.responses.create({ model: MODELS.xai, input: 'Hi', background: true });
+      await settle(accepted.id);
+      const { store, storedResponses } = stack.gateway.switchyard;
+      const record = (await store.findResponseRecord(accepted.id))!;
+      await store.deleteResponse(accepted.id);
+      await store.insertResponseRecord({ ...record, id: 'resp_stalled', status: 'in_progress', heartbeatAt: Date.now() - 60_000 });
+      assert.equal(await storedResponses.failStalledRuns(), 1);
+      const failed = await client.responses.retrieve('resp_stalled');
+      assert.equal(failed.status, 'failed');
+      assert.match(failed.error!.message, /instance running this background response stopped/);
+
+      const synchronous = await client.responses.create({ model: MODELS.xai, input: 'Hi' });
+      assert.equal((await rejection(client.responses.cancel(synchronous.id))).status, 400);
+    });
+
+    test('background needs store, and is not streamed on a translated model: 400s naming why', async () => {
+      const unstored = await rejection(client.responses.create({ model: MODELS.xai, input: 'Hi', background: true, store: false }));
+      assert.equal(unstored.status, 400);
+      assert.match(unstored.message, /store/);
+      const streamed = await rejection(client.responses.create({ model: MODELS.xai, input: 'Hi', background: true, stream: true }));
+      assert.equal(streamed.status, 400);
+      assert.match(streamed.message, /background mode with stream/);
+    });
+  });
 });

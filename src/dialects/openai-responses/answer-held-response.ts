@@ -26,11 +26,14 @@ export async function answerHeldResponse(responses: StoredResponses, operation: 
   const record = await responses.find(object.id, principal);
   if (!record?.body) throw GATEWAY_ERRORS.responseNotFound(object.id);
   if (operation.suffix === '/cancel') {
-    const response = parseJson<{ background?: boolean }>(record.body);
-    if (!response.ok || response.value?.background !== true) {
-      throw GATEWAY_ERRORS.responseNotCancellable();
-    }
-    return json(JSON.parse(record.body));
+    const response = parseJson<Record<string, unknown>>(record.body);
+    if (!response.ok || response.value?.background !== true) throw GATEWAY_ERRORS.responseNotCancellable();
+    // Cancelling a finished response returns it unchanged; a running one stops wherever it runs (its heartbeat sees the status).
+    if (!RUNNING_STATUSES.includes(String(record.status))) return { status: 200, contentType: 'application/json', body: record.body };
+    const cancelled = JSON.stringify({ ...response.value, status: 'cancelled' });
+    if (await responses.update(object.id, { status: 'cancelled', body: cancelled }, RUNNING_STATUSES)) return { status: 200, contentType: 'application/json', body: cancelled };
+    const now = await responses.find(object.id, principal);
+    return { status: 200, contentType: 'application/json', body: now?.body ?? record.body };
   }
   if (query.get('stream') === 'true') {
     throw GATEWAY_ERRORS.responsesFeatureNotTranslated(object.model, 'stream=true on retrieve (replaying the events of a stored response)', 'stream');

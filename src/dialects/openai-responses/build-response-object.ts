@@ -6,6 +6,8 @@ export interface ResponseObjectFields {
   /** The model id the client asked for. */
   model: string;
   request: ResponsesRequest;
+  /** A background run's response (its request, as served, no longer says so). */
+  background?: boolean;
   status: ResponseObject['status'];
   output: ResponsesOutputItem[];
   usage: ResponsesUsage | null;
@@ -25,7 +27,7 @@ export function buildResponseObject(fields: ResponseObjectFields): ResponseObjec
     object: 'response',
     created_at: fields.createdAt,
     status: fields.status,
-    background: false,
+    background: fields.background === true,
     completed_at: fields.status === 'completed' ? Math.floor(Date.now() / 1000) : null,
     error: fields.error ?? null,
     incomplete_details: fields.incompleteDetails ?? null,

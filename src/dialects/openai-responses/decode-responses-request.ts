@@ -36,15 +36,15 @@ const TRANSLATED_FIELDS = new Set([
  * - function tools → chat tools; `tool_choice` → chat's; `max_output_tokens` → `max_tokens`;
  *   `reasoning.effort` → `reasoning_effort`; `text.format` → `response_format`.
  * Stored state (`previous_response_id`, `item_reference`) was written out before (expand-stored-state.ts)
- * and `store` is the gateway's to keep; `background`, `conversation`, `prompt`, built-in tools and file
- * inputs are refused by name (400); fields that
+ * and `store` and `background` are the gateway's to act on (openai-responses-surface.ts); a streamed
+ * background run, `conversation`, `prompt`, built-in tools and file inputs are refused by name (400); fields that
  * change nothing a provider could act on are dropped and reported as adjustments.
  * @see https://platform.openai.com/docs/guides/migrate-to-responses
  */
 export function decodeResponsesRequest(request: ResponsesRequest, modelId: string): { request: ChatRequest; adjustments: Adjustment[] } {
   checkTranslatedResponses(request);
   const refuse = (feature: string, param: string) => GATEWAY_ERRORS.responsesFeatureNotTranslated(modelId, feature, param);
-  if (request.background === true) throw refuse('background mode', 'background');
+  if (request.background === true && request.stream === true) throw refuse('background mode with stream: true (events of a detached run)', 'stream');
   if (request.conversation !== undefined && request.conversation !== null) throw refuse('conversation (conversation state stored by the provider)', 'conversation');
   if (request.prompt !== undefined && request.prompt !== null) throw refuse('prompt (prompt templates stored by the provider)', 'prompt');
 

@@ -6,7 +6,8 @@ import { formatSseEvent } from '../../streaming/format-sse-event.ts';
 import { countJsonTokens } from '../../usage/count-json-tokens.ts';
 import { encodeOpenAIError } from '../openai-chat/encode-openai-error.ts';
 import { addResponsesUsageCost } from './add-responses-usage-cost.ts';
-import { answerHeldResponse } from './answer-held-response.ts';
+import { answerHeldResponse, RUNNING_STATUSES } from './answer-held-response.ts';
+import { startBackgroundRun } from './start-background-run.ts';
 import { decodeResponsesRequest } from './decode-responses-request.ts';
 import { encodeResponsesResponse } from './encode-responses-response.ts';
 import { expandStoredState, inputItemsOf, type ExpandedResponsesRequest } from './expand-stored-state.ts';
@@ -36,6 +37,8 @@ const FINAL_STATUSES = new Set(['completed', 'incomplete', 'failed', 'cancelled'
 export function createOpenAIResponsesSurface(responses: StoredResponses): Surface<ResponsesRequest> {
   /** Each prepared body → what it stores: its own input (references resolved) and the response it continues. */
   const expansions = new WeakMap<ResponsesRequest, ExpandedResponsesRequest>();
+  /** Each background run's body → the response it fills in. */
+  const runs = new WeakMap<ResponsesRequest, { id: string; createdAt: number }>();
   const expansionOf = (body: ResponsesRequest) =>
     expansions.get(body) ?? { body, ownInput: inputItemsOf(body.input), previousResponseId: typeof body.previous_response_id === 'string' ? body.previous_response_id : null };
 
@@ -43,17 +46,32 @@ export function createOpenAIResponsesSurface(responses: StoredResponses): Surfac
     id: 'openai-responses',
     describe: (body) => ({ model: body.model, streamed: body.stream === true }),
     async prepare(call, model, native) {
+      if (runs.has(call.body)) return call; // a background run's request was written out when it was accepted
       const expanded = await expandStoredState(call.body, call.principal, responses, { provider: model.provider, native });
       expansions.set(expanded.body, expanded);
       return expanded.body === call.body ? call : { ...call, body: expanded.body };
     },
     decode: (body) => decodeResponsesRequest(body, body.model),
+    detach(call, model) {
+      if (call.body.background !== true) return undefined;
+      if (call.body.store === false) throw GATEWAY_ERRORS.backgroundNeedsStore();
+      return startBackgroundRun(call, model, { responses, expansion: expansionOf(call.body), runs, expansions });
+    },
     encoders: ({ body, principal }, model) => {
-      const identity = { id: newResponsesId('resp'), createdAt: Math.floor(Date.now() / 1000), model: body.model, request: body };
+      const run = runs.get(body);
+      const identity = { id: run?.id ?? newResponsesId('resp'), createdAt: run?.createdAt ?? Math.floor(Date.now() / 1000), model: body.model, request: body, background: run !== undefined };
       const { ownInput, previousResponseId } = expansionOf(body);
       const store = (response: ResponseObject) => {
         if (body.store === false) return;
         const now = Date.now();
+        if (run) {
+          // A background run fills in its queued response, unless it was cancelled meanwhile.
+          void responses
+            .update(response.id, { status: response.status, body: JSON.stringify(response), usageRecordedAt: now }, RUNNING_STATUSES)
+            .then((updated) => updated && responses.addItems(response.id, principal.organizationId, storedResponseItems([], response.output).filter((item) => item.kind === 'output')))
+            .catch(() => undefined);
+          return;
+        }
         responses.record(
           { id: response.id, organizationId: principal.organizationId, apiKeyId: principal.id, provider: model.provider, model: body.model, createdAt: now, usageRecordedAt: now, holder: 'gateway', previousResponseId, status: response.status, body: JSON.stringify(response), heartbeatAt: null },
           storedResponseItems(ownInput, response.output),
