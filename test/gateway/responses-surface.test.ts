@@ -329,7 +329,6 @@ describe('Responses API through the gateway', () => {
       assert.equal(unknown.status, 400);
       assert.equal(unknown.code, 'previous_response_not_found');
       const cases: [Parameters<typeof client.responses.create>[0], RegExp][] = [
-        [{ model: 'grok-4', input: 'Hi', background: true }, /background/],
         [{ model: 'grok-4', input: 'Hi', tools: [{ type: 'web_search' }] }, /built-in tool 'web_search'/],
         [{ model: 'grok-4', input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file_1' }] }] }, /input_file/],
       ];

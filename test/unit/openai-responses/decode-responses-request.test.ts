@@ -95,7 +95,7 @@ describe('decodeResponsesRequest', () => {
 
   it('refuses, by name, what needs state stored by OpenAI or its built-in tools', () => {
     const cases: [Partial<ResponsesRequest>, string, RegExp][] = [
-      [{ background: true }, 'background', /background mode/],
+      [{ background: true, stream: true }, 'stream', /background mode with stream/],
       [{ conversation: 'conv_1' }, 'conversation', /conversation/],
       [{ prompt: { id: 'pmpt_1' } }, 'prompt', /prompt templates/],
       [{ tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }, 'tools[0].type', /built-in tool 'file_search'/],
