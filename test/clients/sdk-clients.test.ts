@@ -11,19 +11,10 @@ import { generateText, Output, stepCountIs, streamText, tool as aiTool, type Lan
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { startStack, type Stack } from '../support/start-stack.ts';
-
-/** One model of each provider family. */
-const FAMILIES = {
-  OpenAI: 'gpt-5-mini',
-  xAI: 'grok-4',
-  Fireworks: 'accounts/fireworks/models/gpt-oss-120b',
-  Perplexity: 'sonar-pro',
-  Anthropic: 'claude-sonnet-4-6',
-  Google: 'gemini-2.5-flash',
-} as const;
-type Family = keyof typeof FAMILIES;
+import { ClientTable, FAMILIES, type Family } from './client-table.ts';
 
 type Case = 'twoTurns' | 'toolLoop' | 'stream' | 'structured';
+const CASE_LABELS: Record<Case, string> = { twoTurns: 'two turns', toolLoop: 'tools', stream: 'stream', structured: 'structured output' };
 
 /**
  * What is refused, and how the gateway says so (a 400 naming the feature, before any provider is
@@ -153,29 +144,42 @@ describe('SDK clients through the gateway, every provider family', () => {
     agents('OpenAI Agents SDK (chat completions model)', (client, id) => new OpenAIChatCompletionsModel(client, id)),
   ];
 
-  const CLIENT_NAMES = [
-    'AI SDK, OpenAI provider (default: Responses API)',
-    'AI SDK, OpenAI provider .chat()',
-    'AI SDK, Anthropic provider',
-    'LangChain ChatOpenAI',
-    'LangChain ChatAnthropic',
-    'OpenAI Agents SDK (default: Responses model)',
-    'OpenAI Agents SDK (chat completions model)',
+  const ROWS = [
+    { client: 'AI SDK, OpenAI provider (default: Responses API)', label: 'AI SDK, `createOpenAI(…)(model)` (its default: the Responses API, `item_reference` from turn two)' },
+    { client: 'AI SDK, OpenAI provider .chat()', label: 'AI SDK, `createOpenAI(…).chat(model)`' },
+    { client: 'AI SDK, Anthropic provider', label: "AI SDK, `createAnthropic({ baseURL: '…/v1' })`" },
+    { client: 'LangChain ChatOpenAI', label: 'LangChain `ChatOpenAI`' },
+    { client: 'LangChain ChatAnthropic', label: 'LangChain `ChatAnthropic`' },
+    { client: 'OpenAI Agents SDK (default: Responses model)', label: 'OpenAI Agents SDK, `OpenAIResponsesModel` (its default)' },
+    { client: 'OpenAI Agents SDK (chat completions model)', label: 'OpenAI Agents SDK, `OpenAIChatCompletionsModel`' },
   ];
-  for (const [index, clientName] of CLIENT_NAMES.entries()) {
+  const table = new ClientTable('sdk', ROWS);
+  after(() => table.syncReadme());
+
+  for (const [index, { client: clientName }] of ROWS.entries()) {
     describe(clientName, () => {
       for (const [family, model] of Object.entries(FAMILIES) as [Family, string][]) {
         const client = () => clients()[index]!;
-        const expect = async (testCase: Case, check: () => Promise<void>) => {
-          const refused = refusal(clientName, family, testCase);
-          if (refused) await assert.rejects(check(), (error: Error) => refused.test(error.message), `${testCase}: refused by name`);
-          else await check();
-        };
         test(`${family} (${model}): two turns, a tool loop, a stream, structured output`, async () => {
+          const outcome = { passed: [] as string[], refused: [] as { testCase: string; reason: string }[] };
+          const expect = async (testCase: Case, check: () => Promise<void>) => {
+            const refused = refusal(clientName, family, testCase);
+            if (!refused) {
+              await check();
+              outcome.passed.push(CASE_LABELS[testCase]);
+              return;
+            }
+            let reason = '';
+            await assert.rejects(check(), (error: Error) => ((reason = error.message), refused.test(error.message)), `${testCase}: refused by name`);
+            // The gateway's message, as each client wraps it (some quote the whole error body).
+            const message = /Model '[^']+' does not support [a-z ]+/.exec(reason)?.[0] ?? reason;
+            outcome.refused.push({ testCase: CASE_LABELS[testCase], reason: `a 400 before any provider is called: ${message}` });
+          };
           await expect('twoTurns', async () => assert.match(await client().twoTurns(model), /\S/, 'two turns'));
           await expect('toolLoop', async () => assert.match(await client().toolLoop(model), new RegExp(WEATHER), 'the tool loop ends in a text quoting the tool'));
           await expect('stream', async () => assert.match(await client().stream(model), /\S/, 'a stream'));
           await expect('structured', async () => assert.deepEqual(Object.keys((await client().structured(model)) as object).sort(), ['city', 'sunny'], 'structured output'));
+          table.record(clientName, family, outcome);
         });
       }
     });
