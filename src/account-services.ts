@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service.ts';
 import { KeyCache } from './accounts/key-cache.ts';
 import { KeyChangeChannel } from './accounts/key-change-channel.ts';
-import { BUILTIN_MODELS } from './catalog/builtin-models.ts';
+import { defaultModels } from './catalog/default-models.ts';
 import { ModelCatalog } from './catalog/model-catalog.ts';
 import type { SwitchyardConfig } from './config/load-config.ts';
 import type { AdmissionCounters } from './metering/admission-counters.ts';
@@ -46,7 +46,7 @@ export interface AccountServices {
 
 export async function openAccountServices(config: SwitchyardConfig, logger: Logger): Promise<AccountServices> {
   // The catalog is checked first: a bad models entry fails before any file is created.
-  const catalog = new ModelCatalog(BUILTIN_MODELS, config.models);
+  const catalog = new ModelCatalog(defaultModels().models, config.models);
   const store: Store = openStore(config);
   try {
     await store.migrate();

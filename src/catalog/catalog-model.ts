@@ -31,6 +31,20 @@ export interface ModelPricing {
   /** Writing to the prompt cache (Anthropic); when absent, cache writes cost the input price. */
   cacheWritePerMillion?: number;
   outputPerMillion: number;
+  /**
+   * Long-context prices (Claude and Gemini above 200K prompt tokens, GPT-5.4 above 272K): a request
+   * whose prompt tokens (cached ones included) pass `aboveInputTokens` is priced whole at that
+   * tier's prices. Ascending.
+   */
+  tiers?: PriceTier[];
+}
+
+export interface PriceTier {
+  aboveInputTokens: number;
+  inputPerMillion: number;
+  cachedInputPerMillion: number;
+  cacheWritePerMillion?: number;
+  outputPerMillion: number;
 }
 
 /** How a model's parameters differ from the OpenAI chat contract. Provider differences are data. */

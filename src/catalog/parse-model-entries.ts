@@ -57,9 +57,30 @@ function parseModelEntry(raw: unknown, field: string, providerIds: string[]): Mo
 }
 
 /** YAML prices are USD per million tokens, as providers publish them; stored as integer micro-USD. */
+/**
+ * `pricing: { input, cachedInput?, cacheWrite?, output, tiers? }` in USD per million tokens; each
+ * tier `{ aboveInputTokens, input, cachedInput?, cacheWrite?, output }` prices a request whose prompt
+ * passes its threshold (long-context prices). An override replaces the model's pricing whole.
+ */
 function parsePricing(raw: unknown, field: string): CatalogModel['pricing'] {
   if (typeof raw !== 'object' || raw === null) throw new ConfigError(field, 'must be a mapping of input, cachedInput, output (USD per million tokens)');
-  const pricing = raw as Record<string, unknown>;
+  const pricing = parsePrices(raw as Record<string, unknown>, field);
+  const tiers = (raw as Record<string, unknown>).tiers;
+  if (tiers === undefined) return pricing;
+  if (!Array.isArray(tiers) || tiers.length === 0) throw new ConfigError(`${field}.tiers`, 'must be a non-empty list of { aboveInputTokens, input, output }');
+  let previous = 0;
+  pricing.tiers = tiers.map((tier: unknown, index) => {
+    const tierField = `${field}.tiers[${index}]`;
+    if (typeof tier !== 'object' || tier === null) throw new ConfigError(tierField, 'must be a mapping of aboveInputTokens, input, output');
+    const above = (tier as Record<string, unknown>).aboveInputTokens;
+    if (typeof above !== 'number' || !Number.isSafeInteger(above) || above <= previous) throw new ConfigError(`${tierField}.aboveInputTokens`, 'must be a whole number of tokens, above the tier before it');
+    previous = above;
+    return { aboveInputTokens: above, ...parsePrices(tier as Record<string, unknown>, tierField) };
+  });
+  return pricing;
+}
+
+function parsePrices(pricing: Record<string, unknown>, field: string): CatalogModel['pricing'] {
   const read = (name: string, fallback?: number): number => {
     const value = pricing[name] ?? fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ConfigError(`${field}.${name}`, 'must be a non-negative number (USD per million tokens)');
@@ -69,6 +90,7 @@ function parsePricing(raw: unknown, field: string): CatalogModel['pricing'] {
   return {
     inputPerMillion: input,
     cachedInputPerMillion: read('cachedInput', input / 1e6),
+    ...(pricing.cacheWrite === undefined ? {} : { cacheWritePerMillion: read('cacheWrite') }),
     outputPerMillion: read('output'),
   };
 }

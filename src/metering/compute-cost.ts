@@ -10,10 +10,13 @@ const PRICE_UNIT = 1_000_000n;
  * cache writes at the cache-write price (the input price when the model has none), and all output
  * — reasoning included — at the output price. Integer arithmetic throughout (BigInt: tokens ×
  * micro-USD prices can pass 2^53), rounded up to a whole micro-credit once, for the whole request.
- * A stream and the same non-streamed request have the same usage, so they cost the same.
+ * A stream and the same non-streamed request have the same usage, so they cost the same. A prompt
+ * longer than a price tier's threshold prices the whole request at that tier.
  */
-export function computeCost(usage: TokenUsage, pricing: ModelPricing): number {
+export function computeCost(usage: TokenUsage, modelPricing: ModelPricing): number {
   const promptTokens = Math.max(0, usage.promptTokens);
+  // A long prompt prices the whole request at its tier (the provider's long-context prices).
+  const pricing = modelPricing.tiers?.filter((tier) => promptTokens > tier.aboveInputTokens).at(-1) ?? modelPricing;
   const cachedTokens = Math.min(usage.cachedPromptTokens ?? 0, promptTokens);
   const cacheWriteTokens = Math.min(usage.cacheWriteTokens ?? 0, promptTokens - cachedTokens);
   const uncachedTokens = promptTokens - cachedTokens - cacheWriteTokens;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BUILTIN_MODELS } from '../../src/catalog/builtin-models.ts';
+import { defaultModels } from '../../src/catalog/default-models.ts';
 import { startStack, type Stack } from '../support/start-stack.ts';
 
 /** The seed's models served by the OpenAI-compatible providers (Google's has its own suite). */
@@ -75,10 +76,24 @@ describe('every seed model answers through the official openai client on all thr
     const listed = [];
     for await (const model of stack.client('/v1/gateway').models.list()) listed.push(model.id);
     // The test stack configures every provider, Anthropic's and Google's included.
-    assert.deepEqual(listed.sort(), BUILTIN_MODELS.map((model) => model.id).sort());
+    assert.deepEqual(listed.sort(), defaultModels().models.map((model) => model.id).sort());
+    for (const model of BUILTIN_MODELS) assert.ok(listed.includes(model.id), `${model.id} is listed`);
     const fireworks = await stack.client('/v1').models.retrieve('accounts/fireworks/models/gpt-oss-120b');
     assert.equal(fireworks.id, 'accounts/fireworks/models/gpt-oss-120b');
     assert.equal(fireworks.owned_by, 'fireworks');
+    // OpenAI's four fields, then what a client needs to pick and budget a model.
+    assert.deepEqual(fireworks, {
+      id: 'accounts/fireworks/models/gpt-oss-120b',
+      object: 'model',
+      created: 1_735_689_600,
+      owned_by: 'fireworks',
+      context_window: 131_072,
+      max_output_tokens: 32_768,
+      capabilities: { tools: true, vision: false, reasoning: true, json_schema: true },
+      pricing: { unit: 'credits per million tokens', input: '0.15', cached_input: '0.15', output: '0.6' },
+    });
+    const tiered = (await stack.client('/v1').models.retrieve('gemini-2.5-pro')) as unknown as { pricing: { tiers?: { above_input_tokens: number; input: string }[] } };
+    assert.deepEqual(tiered.pricing.tiers?.map((tier) => [tier.above_input_tokens, tier.input]), [[200_000, '2.5']], 'long-context prices above 200K prompt tokens');
     for (const path of ['/v1/gateway/models/accounts/fireworks/models/gpt-oss-120b/', '/v1/models/accounts/fireworks/models/gpt-oss-120b', '/v1/gateway/models/']) {
       const response = await fetch(`${stack.gateway.url}${path}`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
       assert.equal(response.status, 200, path);

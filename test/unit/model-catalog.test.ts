@@ -90,6 +90,21 @@ describe('ModelCatalog', () => {
     assert.deepEqual(model?.pricing, { inputPerMillion: 2_000_000, cachedInputPerMillion: 500_000, outputPerMillion: 20_000_000 });
   });
 
+  it('takes long-context price tiers and cache-write prices, and refuses tiers out of order', () => {
+    const model = catalogWith([{ id: 'gpt-5', pricing: { input: 2, cacheWrite: 2.5, output: 20, tiers: [{ aboveInputTokens: 272_000, input: 4, output: 30 }] } }]).find('gpt-5');
+    assert.deepEqual(model?.pricing, {
+      inputPerMillion: 2_000_000,
+      cachedInputPerMillion: 2_000_000,
+      cacheWritePerMillion: 2_500_000,
+      outputPerMillion: 20_000_000,
+      tiers: [{ aboveInputTokens: 272_000, inputPerMillion: 4_000_000, cachedInputPerMillion: 4_000_000, outputPerMillion: 30_000_000 }],
+    });
+    assert.throws(
+      () => catalogWith([{ id: 'gpt-5', pricing: { input: 2, output: 20, tiers: [{ aboveInputTokens: 300_000, input: 4, output: 30 }, { aboveInputTokens: 200_000, input: 5, output: 40 }] } }]),
+      /tiers\[1\]\.aboveInputTokens/,
+    );
+  });
+
   it(
     'keeps the capabilities an override does not mention',
     () => {

@@ -103,6 +103,13 @@ export function encodeCatalogModel(model: CatalogModel, providerEnabled: boolean
       ...encodeAmount('cached_input_per_million', pricing.cachedInputPerMillion),
       ...encodeOptionalAmount('cache_write_per_million', pricing.cacheWritePerMillion),
       ...encodeAmount('output_per_million', pricing.outputPerMillion),
+      tiers: (pricing.tiers ?? []).map((tier) => ({
+        above_input_tokens: tier.aboveInputTokens,
+        ...encodeAmount('input_per_million', tier.inputPerMillion),
+        ...encodeAmount('cached_input_per_million', tier.cachedInputPerMillion),
+        ...encodeOptionalAmount('cache_write_per_million', tier.cacheWritePerMillion),
+        ...encodeAmount('output_per_million', tier.outputPerMillion),
+      })),
     },
   };
 }

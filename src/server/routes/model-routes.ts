@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { CatalogModel } from '../../catalog/catalog-model.ts';
+import type { CatalogModel, PriceTier } from '../../catalog/catalog-model.ts';
+import { formatMicros } from '../../core/format-micros.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import { encodeAnthropicError } from '../../dialects/anthropic-messages/encode-anthropic-error.ts';
 import { encodeAnthropicModel, encodeAnthropicModelPage } from '../../dialects/anthropic-messages/encode-anthropic-model.ts';
@@ -43,6 +44,31 @@ function modelIdOf(request: FastifyRequest): string {
   }
 }
 
+/**
+ * OpenAI's model object, its four fields unchanged, with what a client needs to pick and budget a
+ * model: context window, output limit, capabilities and list prices in credits per million tokens
+ * (decimal strings; `tiers`: the prices of a request whose prompt passes `above_input_tokens`).
+ */
 function toOpenAIModel(model: CatalogModel) {
-  return { id: model.id, object: 'model', created: model.created, owned_by: model.provider };
+  const { pricing, capabilities } = model;
+  const prices = (price: Omit<PriceTier, 'aboveInputTokens'>) => ({
+    input: formatMicros(price.inputPerMillion),
+    cached_input: formatMicros(price.cachedInputPerMillion),
+    ...(price.cacheWritePerMillion === undefined ? {} : { cache_write: formatMicros(price.cacheWritePerMillion) }),
+    output: formatMicros(price.outputPerMillion),
+  });
+  return {
+    id: model.id,
+    object: 'model',
+    created: model.created,
+    owned_by: model.provider,
+    context_window: model.contextWindow,
+    max_output_tokens: model.maxOutputTokens,
+    capabilities: { tools: capabilities.tools, vision: capabilities.vision, reasoning: capabilities.reasoning, json_schema: capabilities.jsonSchema },
+    pricing: {
+      unit: 'credits per million tokens',
+      ...prices(pricing),
+      ...(pricing.tiers ? { tiers: pricing.tiers.map((tier) => ({ above_input_tokens: tier.aboveInputTokens, ...prices(tier) })) } : {}),
+    },
+  };
 }
