@@ -11,6 +11,9 @@ const NEW_MODEL_DEFAULTS = {
   created: 1_735_689_600,
 };
 
+/** Anthropic's dated snapshot ids: the alias, then the date. @see https://docs.anthropic.com/en/docs/about-claude/models/overview */
+const CLAUDE_SNAPSHOT = /^((?:[a-z]+\/)?claude-[a-z0-9-]+?)-(20\d{6})$/;
+
 /** Where Fireworks keeps its own models' ids: `fireworks/<name>` means `accounts/fireworks/models/<name>`. */
 const FIREWORKS_MODEL_PATH = 'accounts/fireworks/models/';
 
@@ -27,9 +30,20 @@ export class ModelCatalog {
    * The model a client named, or undefined. A literal catalog id wins (`google/gemma-3-27b-it` is a
    * seed id); otherwise a provider prefix routes explicitly: `openai/gpt-5-mini` is `gpt-5-mini` if
    * OpenAI serves it, `fireworks/gpt-oss-120b` is `accounts/fireworks/models/gpt-oss-120b`. A
-   * prefix naming another provider than the model's finds nothing.
+   * prefix naming another provider than the model's finds nothing. A dated Claude snapshot id
+   * finds its alias's model, sent upstream with the date.
    */
   find(id: string): CatalogModel | undefined {
+    const found = this.findListed(id);
+    if (found) return found;
+    // A dated Claude snapshot (`claude-sonnet-4-5-20250929`, LangChain's default) is its alias's model, sent upstream as dated.
+    const dated = CLAUDE_SNAPSHOT.exec(id);
+    const alias = dated ? this.findListed(dated[1]!) : undefined;
+    if (!alias || alias.provider !== 'anthropic' || alias.aliasOf) return undefined;
+    return { ...alias, id, upstreamId: `${alias.upstreamId}-${dated![2]}` };
+  }
+
+  private findListed(id: string): CatalogModel | undefined {
     const literal = this.models.get(id);
     if (literal) return literal;
     const slash = id.indexOf('/');

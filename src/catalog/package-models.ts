@@ -35,7 +35,7 @@ const SOURCES: { provider: string; pricesId: string; tokenlens: { models: Record
  * realtime audio, moderation, fine-tune templates, the completions-era and first-generation models.
  */
 const NOT_SERVED =
-  /embed|tts|transcribe|whisper|image|audio|realtime|moderation|search-preview|computer-use|voice|live|omni|deep-research|safeguard|^ft:|:extended|\.ft-|-maas$|^(ada|babbage|curie|davinci|text-davinci)|^gpt-3\.5|^gpt-4(-|$)|^gpt-4o-2024|^o1-(mini|preview)|^claude-(v1|2|3-)|^gemini-(1\.|pro|flash-1|2\.0)|^llama-3\.1-sonar/;
+  /embed|tts|transcribe|whisper|image|audio|realtime|moderation|search-preview|computer-use|voice|live|omni|deep-research|safeguard|^ft:|:extended|\.ft-|-maas$|^(ada|babbage|curie|davinci|text-davinci)|^gpt-4(-|$)|^gpt-4o-2024|^o1-(mini|preview)|^claude-(v1|2|3-)|^gemini-(1\.|pro|flash-1|2\.0)|^llama-3\.1-sonar/;
 
 const CREATED = 1_735_689_600; // the catalog's own date, as for the built-in models
 

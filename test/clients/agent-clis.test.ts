@@ -120,6 +120,20 @@ describe('agent CLIs through the gateway', () => {
     });
   }
 
+  test('Claude Code with no --model: its default model (claude-opus-4-8) resolves and the run completes', { timeout: 180_000 }, async () => {
+    const claudeHome = mkdtempSync(join(home, 'claude-'));
+    const since = stack.simulators.requests.length;
+    const { stdout } = await run(join(BIN, 'claude'), ['-p', 'List the files in this folder, then say what you found.'], {
+      cwd: workspace,
+      timeout: 150_000,
+      env: { ...offline(), HOME: claudeHome, TMPDIR: claudeHome, ANTHROPIC_BASE_URL: stack.gateway.url, ANTHROPIC_API_KEY: stack.apiKey, DISABLE_TELEMETRY: '1', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+    });
+    assert.ok(stdout.trim().length > 0, 'a final text');
+    assert.doesNotMatch(stdout, /API Error/);
+    assert.ok(stack.simulators.requests.slice(since).some((request) => request.body?.model === 'claude-opus-4-8'), 'the default model was asked for');
+    await assertRanATool(since);
+  });
+
   for (const [family, model] of Object.entries(FAMILIES) as [Family, string][]) {
     test(`Codex on ${model}`, { timeout: 180_000 }, async () => {
       const codexHome = mkdtempSync(join(home, 'codex-'));

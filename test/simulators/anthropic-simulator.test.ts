@@ -276,10 +276,10 @@ describe('Anthropic simulator: answers', () => {
 
   test('models: the list holds snapshots newest first; an alias resolves to its snapshot; an unknown id is a 404', async () => {
     const list = (await call('/v1/models')).json();
-    assert.equal(list.data[0].id, 'claude-sonnet-4-6');
-    assert.deepEqual(list.data[0], { type: 'model', id: 'claude-sonnet-4-6', display_name: 'Claude Sonnet 4.6', created_at: '2026-02-17T00:00:00Z', max_input_tokens: 1_000_000, max_tokens: 128_000 });
+    assert.equal(list.data[0].id, 'claude-opus-4-8');
+    assert.deepEqual(list.data[1], { type: 'model', id: 'claude-sonnet-4-6', display_name: 'Claude Sonnet 4.6', created_at: '2026-02-17T00:00:00Z', max_input_tokens: 1_000_000, max_tokens: 128_000 });
     assert.equal(list.has_more, false);
-    assert.equal(list.first_id, 'claude-sonnet-4-6');
+    assert.equal(list.first_id, 'claude-opus-4-8');
     assert.equal((await call('/v1/models?limit=1')).json().has_more, true);
     assert.equal((await call('/v1/models/claude-haiku-4-5')).json().id, 'claude-haiku-4-5-20251001');
     const unknown = await call('/v1/models/claude-2');

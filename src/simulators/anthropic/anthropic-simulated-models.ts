@@ -22,6 +22,8 @@ export interface AnthropicSimulatedModel {
  * @see https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#cache-limitations
  */
 export const anthropicSimulatedModels: readonly AnthropicSimulatedModel[] = [
+  // Claude Opus 4.8 (Claude Code's default model): 1M context, 128K output, adaptive thinking. @see https://platform.claude.com/docs/en/models/opus-4-8/overview
+  { ...model('claude-opus-4-8', 'claude-opus-4-8', 'Claude Opus 4.8', '2026-05-28T00:00:00Z', 4_096, true), maxOutputTokens: 128_000, contextWindow: 1_000_000 },
   // Claude Sonnet 4.6: a 1M-token context window and 128K output tokens. @see https://platform.claude.com/docs/en/models/sonnet-4-6/overview
   { ...model('claude-sonnet-4-6', 'claude-sonnet-4-6', 'Claude Sonnet 4.6', '2026-02-17T00:00:00Z', 1_024, true), maxOutputTokens: 128_000, contextWindow: 1_000_000 },
   model('claude-opus-4-5', 'claude-opus-4-5-20251101', 'Claude Opus 4.5', '2025-11-24T00:00:00Z', 4_096, false),

@@ -61,3 +61,18 @@ describe('the default catalog: hand-kept entries, then the model-data packages',
     assert.equal(catalog.find('gpt-oss-120b'), undefined, 'OpenAI does not serve gpt-oss on its API');
   });
 });
+
+describe('the model ids clients send by default', () => {
+  const catalog = new ModelCatalog(defaultModels().models);
+  it("resolve: LangChain's (gpt-3.5-turbo, claude-sonnet-4-5-20250929), the Agents SDK's (gpt-5.4-mini), Claude Code's (claude-sonnet-4-6, claude-haiku-4-5-20251001)", () => {
+    for (const id of ['gpt-3.5-turbo', 'claude-sonnet-4-5-20250929', 'gpt-5.4-mini', 'claude-sonnet-4-6', 'claude-haiku-4-5-20251001', 'anthropic/claude-haiku-4-5-20251001']) {
+      assert.ok(catalog.find(id), id);
+    }
+    const dated = catalog.find('claude-haiku-4-5-20251001')!;
+    assert.equal(dated.id, 'claude-haiku-4-5-20251001');
+    assert.equal(dated.upstreamId, 'claude-haiku-4-5-20251001', 'the snapshot the client named goes upstream');
+    assert.deepEqual(dated.pricing, catalog.find('claude-haiku-4-5')!.pricing);
+    assert.equal(catalog.find('gpt-5-mini-20250807'), undefined, 'only Claude snapshots are read this way');
+    assert.equal(catalog.find('claude-nonexistent-20250101'), undefined);
+  });
+});
