@@ -1,8 +1,14 @@
 import type { Logger } from 'pino';
-import type { AuthenticatedKey, ResponseItem, ResponseRecord, ResponseUpdate, Store, StoredResponseItem } from '../store/store.ts';
+import type { AuthenticatedKey, ResponseItem, ResponseRecord, ResponseUpdate, ResponseWrite, Store, StoredResponseItem } from '../store/store.ts';
 
 /** How long a lookup that finds nothing waits for another instance's write still in flight, in steps. */
 const MISS_RETRY_DELAYS_MS = [100, 200, 400];
+
+/** Writes that may wait for the store; beyond, new ones are dropped (logged). */
+const MAX_QUEUED_WRITES = 10_000;
+
+/** Waits before the second and third try of a failed flush. */
+const FLUSH_RETRY_DELAYS_MS = [100, 400];
 
 /** How often expired responses are deleted. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -21,16 +27,25 @@ const STALLED_ERROR = { code: 'server_error', message: 'The gateway instance run
  * (its provider, or the gateway for a translated model), and the items that went in and came out,
  * scoped to the organization and kept for the retention period.
  *
- * Writes leave the request path: each response's writes run in order behind it, and a read first
- * waits for this instance's writes still in flight, so a client that continues at once finds what
- * it just got. A read that finds nothing (another instance may still be writing) looks again a
+ * Writes leave the request path through a batched writer (group commit): writes queue in order,
+ * one flush at a time writes everything queued in one transaction, and what queues meanwhile goes
+ * in the next — no timer, so a quiet gateway writes at once and a busy one in few, large batches.
+ * A failed flush is tried twice more (100 ms, 400 ms), then dropped and logged: the responses it
+ * held are not stored (a later reference to them is a 404). At most 10,000 writes wait; beyond
+ * that (the store down under load) new ones are dropped the same way. A read first waits for this
+ * instance's writes still queued or in flight, so a client that continues at once finds what it
+ * just got. A read that finds nothing (another instance may still be writing) looks again a
  * few times within ~0.7 s before answering not found. Reads happen only when a request names
  * stored state (`previous_response_id`, `item_reference`, retrieve): the one store read allowed on
  * the hot path.
  */
 export class StoredResponses {
-  /** Writes in flight, per response id, with its organization. */
+  /** Writes queued or in flight, per response id, with its organization: settled once its batch is. */
   private readonly pending = new Map<string, { organizationId: string; write: Promise<void> }>();
+  /** Writes waiting for the next flush, and the promise that flush settles. */
+  private queue: ResponseWrite[] = [];
+  private nextBatch: { done: Promise<void>; settle: () => void } | undefined;
+  private flushing = false;
   private sweeper: NodeJS.Timeout | undefined;
 
   private stallCheck: NodeJS.Timeout | undefined;
@@ -45,12 +60,12 @@ export class StoredResponses {
 
   /** Remembers a response and its items, off the request path. */
   record(record: Omit<ResponseRecord, 'expiresAt'>, items: ResponseItem[] = []): void {
-    this.enqueue(record.id, record.organizationId, () => this.store.insertResponseRecord({ ...record, expiresAt: record.createdAt + this.retentionMs }, items));
+    this.enqueue(record.id, record.organizationId, { kind: 'insert', record: { ...record, expiresAt: record.createdAt + this.retentionMs }, items });
   }
 
   /** Adds items to a response already recorded (a passed-through response's output), off the request path. */
   addItems(id: string, organizationId: string, items: ResponseItem[]): void {
-    if (items.length > 0) this.enqueue(id, organizationId, () => this.store.addResponseItems(id, organizationId, items));
+    if (items.length > 0) this.enqueue(id, organizationId, { kind: 'items', responseId: id, organizationId, items });
   }
 
   /** Changes a gateway-held response; `whileStatusIn`: only while its status is one of those. */
@@ -128,22 +143,61 @@ export class StoredResponses {
     this.sweeper.unref();
   }
 
-  /** Stops sweeping and waits for the writes in flight. */
+  /** Stops sweeping and waits for the writes queued and in flight. */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     clearInterval(this.stallCheck);
+    await this.flush();
     await Promise.all([...this.pending.values()].map((entry) => entry.write));
   }
 
-  private enqueue(id: string, organizationId: string, write: () => Promise<void>): void {
-    const previous = this.pending.get(id)?.write ?? Promise.resolve();
-    const next = previous
-      .then(write)
-      .catch((error: unknown) => this.logger.error({ err: error, responseId: id }, 'could not store a response'))
-      .finally(() => {
-        if (this.pending.get(id)?.write === next) this.pending.delete(id);
-      });
-    this.pending.set(id, { organizationId, write: next });
+  private enqueue(id: string, organizationId: string, write: ResponseWrite): void {
+    if (this.queue.length >= MAX_QUEUED_WRITES) {
+      this.logger.error({ responseId: id, queued: this.queue.length }, 'could not store a response: too many writes wait for the store');
+      return;
+    }
+    this.queue.push(write);
+    if (!this.nextBatch) {
+      let settle = () => {};
+      const done = new Promise<void>((resolve) => (settle = resolve));
+      this.nextBatch = { done, settle };
+    }
+    this.pending.set(id, { organizationId, write: this.nextBatch.done });
+    if (!this.flushing) queueMicrotask(() => void this.flush());
+  }
+
+  /** Writes what is queued in one transaction, then what queued meanwhile, until the queue is empty. */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const writes = this.queue;
+        const batch = this.nextBatch!;
+        this.queue = [];
+        this.nextBatch = undefined;
+        await this.writeWithRetries(writes);
+        for (const [id, entry] of this.pending) if (entry.write === batch.done) this.pending.delete(id);
+        batch.settle();
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async writeWithRetries(writes: ResponseWrite[]): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.store.writeResponses(writes);
+        return;
+      } catch (error) {
+        if (attempt >= FLUSH_RETRY_DELAYS_MS.length) {
+          this.logger.error({ err: error, writes: writes.length }, 'could not store responses: dropped after retries');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, FLUSH_RETRY_DELAYS_MS[attempt]));
+      }
+    }
   }
 
   private async writesOf(organizationId: string): Promise<void> {

@@ -61,6 +61,8 @@ export interface Store {
   findResponseRecord(id: string): Promise<ResponseRecord | undefined>;
   /** Adds items to a stored response (a passed-through response's output, once it finished). */
   addResponseItems(responseId: string, organizationId: string, items: ResponseItem[]): Promise<void>;
+  /** Applies a batch of response writes in order, in one transaction (the stored-responses writer's group commit). */
+  writeResponses(writes: ResponseWrite[]): Promise<void>;
   /**
    * Changes a gateway-held response's status, body or heartbeat. With `whileStatusIn`, only while
    * its status is one of those (a cancel never overwrites a finished response): true when changed.
@@ -110,6 +112,11 @@ export interface ResponseRecord {
   /** Unix milliseconds: a gateway-held background response's runner was last alive. */
   heartbeatAt: number | null;
 }
+
+/** One queued write of the stored-responses writer: a new response with its items, or items for one already stored. */
+export type ResponseWrite =
+  | { kind: 'insert'; record: ResponseRecord; items: ResponseItem[] }
+  | { kind: 'items'; responseId: string; organizationId: string; items: ResponseItem[] };
 
 export type ResponseUpdate = Partial<Pick<ResponseRecord, 'status' | 'body' | 'heartbeatAt' | 'usageRecordedAt'>>;
 

@@ -511,6 +511,17 @@ for (const target of TARGETS) {
         assert.deepEqual(context.map((row) => [row.kind, row.itemId, row.holder]), [['input', 'msg_in', 'provider'], ['output', 'msg_out', 'provider']]);
       });
 
+      it('writes a batch in order in one transaction: new responses with their items, items for earlier ones, a repeated insert ignored', async () => {
+        await store.insertResponseRecord(chainLink('resp_w0', null, 'provider'), [item('input', 0, 'w0_in')]);
+        await store.writeResponses([
+          { kind: 'insert', record: chainLink('resp_w1', 'resp_w0', 'gateway'), items: [item('input', 0, 'w1_in'), item('output', 0, 'w1_out')] },
+          { kind: 'items', responseId: 'resp_w0', organizationId: 'org_a', items: [item('output', 0, 'w0_out')] },
+          { kind: 'insert', record: chainLink('resp_w0', null, 'provider'), items: [item('input', 1, 'w0_again')] },
+        ]);
+        await store.writeResponses([]);
+        assert.deepEqual((await store.listResponseContext('org_a', 'resp_w1')).map((row) => row.itemId), ['w0_in', 'w0_out', 'w1_in', 'w1_out']);
+      });
+
       it('lists a chain oldest first, each response its input then output, and only within the organization', async () => {
         await store.insertResponseRecord(chainLink('resp_a', null, 'provider'), [item('output', 0, 'out_a'), item('input', 0, 'in_a')]);
         await store.insertResponseRecord(chainLink('resp_b', 'resp_a', 'gateway'), [item('input', 1, 'in_b2'), item('input', 0, 'in_b1'), item('output', 0, 'out_b')]);

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction, type UpdateObject } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type UpdateObject } from 'kysely';
 import type {
   ApiKeyRecord,
   AuthenticatedKey,
@@ -9,6 +9,7 @@ import type {
   ResponseItem,
   ResponseRecord,
   ResponseUpdate,
+  ResponseWrite,
   Store,
   StoredResponseItem,
   UsageFlag,
@@ -16,7 +17,7 @@ import type {
   UsageSummaryFilter,
   UsageSummaryRow,
 } from '../store.ts';
-import type { ApiKeysTable, DatabaseSchema, LedgerEntriesTable, OrganizationsTable, ResponsesTable, UsageRecordsTable } from './database-schema.ts';
+import type { ApiKeysTable, DatabaseSchema, LedgerEntriesTable, OrganizationsTable, ResponseItemsTable, ResponsesTable, UsageRecordsTable } from './database-schema.ts';
 import { migrateToLatest } from './migrate-to-latest.ts';
 import type { StoreBackend } from './store-backend.ts';
 
@@ -232,24 +233,28 @@ export class KyselyStore implements Store {
   }
 
   async insertResponseRecord(record: ResponseRecord, items: ResponseItem[] = []): Promise<void> {
-    const row = {
-      id: record.id,
-      organization_id: record.organizationId,
-      api_key_id: record.apiKeyId,
-      provider: record.provider,
-      model: record.model,
-      created_at: record.createdAt,
-      usage_recorded_at: record.usageRecordedAt,
-      holder: record.holder,
-      previous_response_id: record.previousResponseId,
-      expires_at: record.expiresAt,
-      status: record.status,
-      body: record.body,
-      heartbeat_at: record.heartbeatAt,
-    };
+    await this.database.transaction().execute((transaction) => insertResponse(transaction, record, items));
+  }
+
+  async writeResponses(writes: ResponseWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    // A few statements for the whole batch: the new responses in one insert, then every item (a
+    // retried response's items only when its row is new), in chunks.
+    const inserts = writes.filter((write) => write.kind === 'insert');
     await this.database.transaction().execute(async (transaction) => {
-      const inserted = await transaction.insertInto('responses').values(row).onConflict((conflict) => conflict.column('id').doNothing()).executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) await insertItems(transaction, record.id, record.organizationId, items);
+      const inserted = new Set<string>();
+      for (let start = 0; start < inserts.length; start += INSERT_CHUNK) {
+        const rows = inserts.slice(start, start + INSERT_CHUNK).map((write) => toResponseRow(write.record));
+        const returned = await transaction.insertInto('responses').values(rows).onConflict((conflict) => conflict.column('id').doNothing()).returning('id').execute();
+        for (const row of returned) inserted.add(row.id);
+      }
+      const items = writes.flatMap((write) => {
+        if (write.kind === 'insert') return inserted.has(write.record.id) ? write.items.map((item) => toItemRow(write.record.id, write.record.organizationId, item)) : [];
+        return write.items.map((item) => toItemRow(write.responseId, write.organizationId, item));
+      });
+      for (let start = 0; start < items.length; start += INSERT_CHUNK) {
+        await transaction.insertInto('response_items').values(items.slice(start, start + INSERT_CHUNK)).onConflict((conflict) => conflict.columns(['response_id', 'kind', 'position']).doNothing()).execute();
+      }
     });
   }
 
@@ -486,8 +491,36 @@ function toStoredItem(row: { response_id: string; holder: ResponseRecord['holder
   return { responseId: row.response_id, holder: row.holder, kind: row.kind, position: Number(row.position), itemId: row.item_id, item: row.item };
 }
 
+/** A response's row and, when it is new (not a retried write), its items. */
+async function insertResponse(database: Kysely<DatabaseSchema>, record: ResponseRecord, items: ResponseItem[]): Promise<void> {
+  const inserted = await database.insertInto('responses').values(toResponseRow(record)).onConflict((conflict) => conflict.column('id').doNothing()).executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) await insertItems(database, record.id, record.organizationId, items);
+}
+
+function toResponseRow(record: ResponseRecord): Insertable<ResponsesTable> {
+  return {
+    id: record.id,
+    organization_id: record.organizationId,
+    api_key_id: record.apiKeyId,
+    provider: record.provider,
+    model: record.model,
+    created_at: record.createdAt,
+    usage_recorded_at: record.usageRecordedAt,
+    holder: record.holder,
+    previous_response_id: record.previousResponseId,
+    expires_at: record.expiresAt,
+    status: record.status,
+    body: record.body,
+    heartbeat_at: record.heartbeatAt,
+  };
+}
+
+function toItemRow(responseId: string, organizationId: string, item: ResponseItem): Insertable<ResponseItemsTable> {
+  return { response_id: responseId, kind: item.kind, position: item.position, organization_id: organizationId, item_id: item.itemId, item: item.item };
+}
+
 async function insertItems(database: Kysely<DatabaseSchema>, responseId: string, organizationId: string, items: ResponseItem[]): Promise<void> {
-  const rows = items.map((item) => ({ response_id: responseId, kind: item.kind, position: item.position, organization_id: organizationId, item_id: item.itemId, item: item.item }));
+  const rows = items.map((item) => toItemRow(responseId, organizationId, item));
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     await database.insertInto('response_items').values(rows.slice(start, start + INSERT_CHUNK)).onConflict((conflict) => conflict.columns(['response_id', 'kind', 'position']).doNothing()).execute();
   }
