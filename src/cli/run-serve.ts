@@ -23,7 +23,9 @@ export function describeProviders(gateway: RunningGateway): void {
   for (const descriptor of PROVIDER_DESCRIPTORS) {
     const settings = switchyard.config.providers[descriptor.id];
     if (switchyard.adapters.has(descriptor.id)) {
-      switchyard.logger.info({ provider: descriptor.id, baseUrl: settings.baseUrl }, `provider ${descriptor.displayName} is on`);
+      // Which deployments, and where they came from: YAML deployments replace the environment's one.
+      const deployments = settings.deployments.filter((deployment) => deployment.apiKey).map((deployment) => ({ name: deployment.name, baseUrl: deployment.baseUrl, weight: deployment.weight }));
+      switchyard.logger.info({ provider: descriptor.id, baseUrl: settings.baseUrl, deployments, source: settings.deploymentsSource }, `provider ${descriptor.displayName} is on`);
     } else {
       switchyard.logger.warn({ provider: descriptor.id }, `provider ${descriptor.displayName} is off: set ${descriptor.apiKeyEnv[0]} to turn it on`);
     }

@@ -14,10 +14,34 @@ export interface ProviderSettingsSource {
   defaultBaseUrl: string;
 }
 
-export interface ProviderSettings {
+/** One endpoint of a provider: its base URL, its key, its share of the traffic. */
+export interface DeploymentSettings {
+  name: string;
   apiKey?: string;
   baseUrl: string;
+  /** Relative share of requests (weighted balancing); 1 unless set. */
+  weight: number;
 }
+
+export interface CircuitBreakerSettings {
+  /** Consecutive failures that open a deployment's breaker. */
+  failures: number;
+  /** How long an open breaker keeps the deployment out before one probe is let through. */
+  cooldownMs: number;
+}
+
+export interface ProviderSettings {
+  /** The first deployment's key and base URL (what a one-deployment provider has). */
+  apiKey?: string;
+  baseUrl: string;
+  /** Every deployment, at least one: from YAML `deployments`, else the one the environment (or `apiKey`/`baseUrl`) describes. */
+  deployments: DeploymentSettings[];
+  /** Where the deployments came from, logged at start. */
+  deploymentsSource: 'yaml deployments' | 'environment' | 'yaml apiKey/baseUrl' | 'default';
+  circuitBreaker: CircuitBreakerSettings;
+}
+
+const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerSettings = { failures: 5, cooldownMs: 30_000 };
 
 export interface UpstreamTimeouts {
   /** Opening a connection to a provider. */
@@ -110,7 +134,23 @@ export function loadConfig(options: {
     const apiKey = firstSet(provider.apiKeyEnv.map((name) => environment[name])) ?? optionalString(fromFile.apiKey, `providers.${provider.id}.apiKey`);
     const baseUrl = firstSet(provider.baseUrlEnv.map((name) => environment[name])) ?? optionalString(fromFile.baseUrl, `providers.${provider.id}.baseUrl`) ?? provider.defaultBaseUrl;
     const baseUrlField = environment[provider.baseUrlEnv[0]] ? provider.baseUrlEnv[0] : `providers.${provider.id}.baseUrl`;
-    providerSettings[provider.id] = { apiKey: apiKey || undefined, baseUrl: parseUrl(baseUrl, baseUrlField) };
+    const circuitBreaker = parseCircuitBreaker(fromFile.circuitBreaker, `providers.${provider.id}.circuitBreaker`);
+    if (fromFile.deployments !== undefined) {
+      // YAML deployments replace the environment's one for this provider.
+      const deployments = parseDeployments(fromFile.deployments, `providers.${provider.id}.deployments`, provider.defaultBaseUrl);
+      providerSettings[provider.id] = { apiKey: deployments[0]!.apiKey, baseUrl: deployments[0]!.baseUrl, deployments, deploymentsSource: 'yaml deployments', circuitBreaker };
+      continue;
+    }
+    const fromEnvironment = firstSet(provider.apiKeyEnv.map((name) => environment[name])) !== undefined || firstSet(provider.baseUrlEnv.map((name) => environment[name])) !== undefined;
+    const fromYaml = fromFile.apiKey !== undefined || fromFile.baseUrl !== undefined;
+    const single = { name: 'default', apiKey: apiKey || undefined, baseUrl: parseUrl(baseUrl, baseUrlField), weight: 1 };
+    providerSettings[provider.id] = {
+      apiKey: single.apiKey,
+      baseUrl: single.baseUrl,
+      deployments: [single],
+      deploymentsSource: fromEnvironment ? 'environment' : fromYaml ? 'yaml apiKey/baseUrl' : 'default',
+      circuitBreaker,
+    };
   }
   for (const id of Object.keys(fileProviders)) {
     if (!providers.some((provider) => provider.id === id)) {
@@ -208,6 +248,36 @@ function readYamlFile(path: string): Record<string, unknown> {
   }
   if (parsed === null || parsed === undefined) return {};
   return asRecord(parsed, '(top level)');
+}
+
+/** `deployments: [{ name, baseUrl?, apiKey?, weight? }, …]`: names unique, weights positive. */
+function parseDeployments(raw: unknown, field: string, defaultBaseUrl: string): DeploymentSettings[] {
+  if (!Array.isArray(raw) || raw.length === 0) throw new ConfigError(field, 'must be a non-empty list of { name, baseUrl, apiKey, weight }');
+  const names = new Set<string>();
+  return raw.map((entry: unknown, index) => {
+    const entryField = `${field}[${index}]`;
+    const deployment = asRecord(entry, entryField);
+    const name = optionalString(deployment.name, `${entryField}.name`) ?? `deployment-${index + 1}`;
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) throw new ConfigError(`${entryField}.name`, 'must be 1–64 letters, digits, dots, dashes or underscores');
+    if (names.has(name)) throw new ConfigError(`${entryField}.name`, `repeats '${name}'`);
+    names.add(name);
+    const weight = deployment.weight ?? 1;
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0 || weight > 1_000_000) throw new ConfigError(`${entryField}.weight`, 'must be a positive number');
+    const baseUrl = optionalString(deployment.baseUrl, `${entryField}.baseUrl`) ?? defaultBaseUrl;
+    const apiKey = optionalString(deployment.apiKey, `${entryField}.apiKey`);
+    return { name, apiKey: apiKey || undefined, baseUrl: parseUrl(baseUrl, `${entryField}.baseUrl`), weight };
+  });
+}
+
+/** `circuitBreaker: { failures, cooldownMs }`, each optional. */
+function parseCircuitBreaker(raw: unknown, field: string): CircuitBreakerSettings {
+  const settings = asRecord(raw, field);
+  const read = (name: keyof CircuitBreakerSettings, minimum: number, maximum: number): number => {
+    const value = settings[name] ?? DEFAULT_CIRCUIT_BREAKER[name];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum || value > maximum) throw new ConfigError(`${field}.${name}`, `must be a whole number from ${minimum} to ${maximum}`);
+    return value;
+  };
+  return { failures: read('failures', 1, 1_000), cooldownMs: read('cooldownMs', 100, 3_600_000) };
 }
 
 function firstSet(values: (string | undefined)[]): string | undefined {

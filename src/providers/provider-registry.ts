@@ -1,4 +1,6 @@
-import type { SwitchyardConfig } from '../config/load-config.ts';
+import type { DeploymentSettings, SwitchyardConfig } from '../config/load-config.ts';
+import { BalancedAdapter } from './balanced-adapter.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
 import { AnthropicAdapter } from './anthropic/anthropic-adapter.ts';
 import { anthropicDescriptor } from './anthropic/anthropic-descriptor.ts';
 import { googleDescriptor } from './google/google-descriptor.ts';
@@ -8,16 +10,28 @@ import type { ProviderAdapter } from './provider-adapter.ts';
 import { OPENAI_COMPATIBLE_PROFILES } from './provider-descriptors.ts';
 import type { UpstreamClient } from './upstream-client.ts';
 
-/** Adapters for the providers that have an API key: a provider without one is off. */
+/**
+ * Adapters for the providers that have an API key: a provider without one is off. A provider with
+ * several deployments (YAML `deployments`) is one BalancedAdapter over an adapter per deployment;
+ * a deployment without a key is left out.
+ */
 export function createProviderAdapters(config: SwitchyardConfig, client: UpstreamClient): Map<string, ProviderAdapter> {
+  const builders = new Map<string, (deployment: DeploymentSettings) => ProviderAdapter>();
+  for (const profile of OPENAI_COMPATIBLE_PROFILES) builders.set(profile.descriptor.id, (deployment) => new OpenAICompatibleAdapter(profile, deployment, client));
+  builders.set(anthropicDescriptor.id, (deployment) => new AnthropicAdapter(deployment, client));
+  const imageLimits = { allowPrivateImageUrls: config.allowPrivateImageUrls, maxImagesPerRequest: config.maxImageUrlsPerRequest, maxImageBytesPerRequest: config.maxImageBytesPerRequest };
+  builders.set(googleDescriptor.id, (deployment) => new GoogleAdapter(deployment, client, imageLimits));
+
   const adapters = new Map<string, ProviderAdapter>();
-  for (const profile of OPENAI_COMPATIBLE_PROFILES) {
-    const settings = config.providers[profile.descriptor.id];
-    if (settings?.apiKey) adapters.set(profile.descriptor.id, new OpenAICompatibleAdapter(profile, settings, client));
+  for (const [id, build] of builders) {
+    const settings = config.providers[id];
+    const deployments = (settings?.deployments ?? []).filter((deployment) => deployment.apiKey);
+    if (!settings || deployments.length === 0) continue;
+    if (deployments.length === 1) {
+      adapters.set(id, build(deployments[0]!));
+      continue;
+    }
+    adapters.set(id, new BalancedAdapter(deployments.map((deployment) => ({ settings: deployment, adapter: build(deployment), breaker: new CircuitBreaker(settings.circuitBreaker) }))));
   }
-  const anthropic = config.providers[anthropicDescriptor.id];
-  if (anthropic?.apiKey) adapters.set(anthropicDescriptor.id, new AnthropicAdapter(anthropic, client));
-  const google = config.providers[googleDescriptor.id];
-  if (google?.apiKey) adapters.set(googleDescriptor.id, new GoogleAdapter(google, client, { allowPrivateImageUrls: config.allowPrivateImageUrls, maxImagesPerRequest: config.maxImageUrlsPerRequest, maxImageBytesPerRequest: config.maxImageBytesPerRequest }));
   return adapters;
 }

@@ -41,7 +41,11 @@ export interface Stack {
  * With SWITCHYARD_TEST_DATABASE_URL set, the gateway stores in PostgreSQL, in a schema of its own
  * dropped on close; otherwise in a temporary SQLite folder.
  */
-export async function startStack(environment: Record<string, string> = {}, options: { configYaml?: string; logger?: Logger } = {}): Promise<Stack> {
+export async function startStack(
+  environment: Record<string, string> = {},
+  /** `configYaml`: the YAML file, or a function of the simulators' base URLs that writes it. */
+  options: { configYaml?: string | ((simulators: Simulators) => string); logger?: Logger } = {},
+): Promise<Stack> {
   const simulators = await startSimulators({ port: 0 });
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const testDatabaseUrl = process.env.SWITCHYARD_TEST_DATABASE_URL;
@@ -49,7 +53,7 @@ export async function startStack(environment: Record<string, string> = {}, optio
   let configFile: string | undefined;
   if (options.configYaml) {
     configFile = join(dataDir, 'switchyard.yaml');
-    writeFileSync(configFile, options.configYaml);
+    writeFileSync(configFile, typeof options.configYaml === 'function' ? options.configYaml(simulators) : options.configYaml);
   }
   const config = loadConfig({
     configFile,

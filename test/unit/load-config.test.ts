@@ -89,7 +89,10 @@ providers:
     assert.equal(config.timeouts.firstByteMs, 5000);
     assert.equal(config.timeouts.idleMs, 5000);
     assert.equal(config.maxRetries, 4);
-    assert.deepEqual(config.providers.xai, { apiKey: 'xai-from-file', baseUrl: 'http://localhost:1234/v1' });
+    assert.deepEqual(
+      { apiKey: config.providers.xai.apiKey, baseUrl: config.providers.xai.baseUrl, deployments: config.providers.xai.deployments, source: config.providers.xai.deploymentsSource },
+      { apiKey: 'xai-from-file', baseUrl: 'http://localhost:1234/v1', deployments: [{ name: 'default', apiKey: 'xai-from-file', baseUrl: 'http://localhost:1234/v1', weight: 1 }], source: 'yaml apiKey/baseUrl' },
+    );
   });
 
   it('lets the environment beat the file, setting by setting', () => {
@@ -106,7 +109,7 @@ providers:
     assert.equal(config.port, 7000);
     assert.equal(config.logLevel, 'warn');
     assert.equal(config.maxRetries, 4, 'a setting the environment leaves alone still comes from the file');
-    assert.deepEqual(config.providers.openai, { apiKey: 'sk-from-environment', baseUrl: 'http://environment.example/v1' });
+    assert.deepEqual({ apiKey: config.providers.openai.apiKey, baseUrl: config.providers.openai.baseUrl, source: config.providers.openai.deploymentsSource }, { apiKey: 'sk-from-environment', baseUrl: 'http://environment.example/v1', source: 'environment' });
   });
 
   it('treats an empty environment variable as unset', () => {
@@ -257,5 +260,41 @@ describe('loadConfig: the admin token', () => {
   it('refuses a token shorter than 16 characters without echoing it', () => {
     const message = assertConfigError(() => load({ SWITCHYARD_ADMIN_TOKEN: 'hunter2' }), 'SWITCHYARD_ADMIN_TOKEN');
     assert.ok(!message.includes('hunter2'), message);
+  });
+});
+
+describe('provider deployments', () => {
+  it('the environment is one deployment; YAML deployments replace it, with weights and a breaker', () => {
+    const single = load({ OPENAI_API_KEY: 'sk-env' }).providers.openai!;
+    assert.deepEqual(single.deployments, [{ name: 'default', apiKey: 'sk-env', baseUrl: 'https://api.openai.com/v1', weight: 1 }]);
+    assert.equal(single.deploymentsSource, 'environment');
+    assert.deepEqual(single.circuitBreaker, { failures: 5, cooldownMs: 30_000 });
+
+    const file = yamlFile(`
+providers:
+  openai:
+    circuitBreaker: { failures: 3, cooldownMs: 1000 }
+    deployments:
+      - { name: primary, baseUrl: "https://a.example/v1/", apiKey: sk-a, weight: 3 }
+      - { name: backup, apiKey: sk-b }
+`);
+    const many = load({ OPENAI_API_KEY: 'sk-env', OPENAI_BASE_URL: 'https://env.example/v1' }, file).providers.openai!;
+    assert.deepEqual(many.deployments, [
+      { name: 'primary', apiKey: 'sk-a', baseUrl: 'https://a.example/v1', weight: 3 },
+      { name: 'backup', apiKey: 'sk-b', baseUrl: 'https://api.openai.com/v1', weight: 1 },
+    ]);
+    assert.equal(many.deploymentsSource, 'yaml deployments');
+    assert.deepEqual(many.circuitBreaker, { failures: 3, cooldownMs: 1_000 });
+  });
+
+  it('refuses an empty list, a repeated name, a weight that is not positive and a breaker out of range, naming the field', () => {
+    const cases: [string, string][] = [
+      ['deployments: []', 'providers.openai.deployments'],
+      ['deployments: [{ name: a, apiKey: k }, { name: a, apiKey: k }]', 'providers.openai.deployments[1].name'],
+      ['deployments: [{ name: a, apiKey: k, weight: 0 }]', 'providers.openai.deployments[0].weight'],
+      ['deployments: [{ name: a, apiKey: k, baseUrl: "ftp://x" }]', 'providers.openai.deployments[0].baseUrl'],
+      ['circuitBreaker: { failures: 0 }', 'providers.openai.circuitBreaker.failures'],
+    ];
+    for (const [yaml, field] of cases) assertConfigError(() => load({}, yamlFile(`providers:\n  openai:\n    ${yaml}\n`)), field);
   });
 });

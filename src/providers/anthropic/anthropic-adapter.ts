@@ -1,4 +1,4 @@
-import type { ProviderSettings } from '../../config/load-config.ts';
+import type { DeploymentSettings } from '../../config/load-config.ts';
 import type { ChatUsage } from '../../core/chat-types.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
@@ -32,7 +32,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   readonly nativeSurfaces: readonly SurfaceId[] = ['anthropic-messages'];
 
   constructor(
-    private readonly settings: ProviderSettings,
+    private readonly settings: DeploymentSettings,
     private readonly client: UpstreamClient,
   ) {}
 

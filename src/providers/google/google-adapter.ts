@@ -1,4 +1,4 @@
-import type { ProviderSettings } from '../../config/load-config.ts';
+import type { DeploymentSettings } from '../../config/load-config.ts';
 import type { ChatUsage } from '../../core/chat-types.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
@@ -44,7 +44,7 @@ export class GoogleAdapter implements ProviderAdapter {
   readonly nativeSurfaces: readonly SurfaceId[] = [];
 
   constructor(
-    private readonly settings: ProviderSettings,
+    private readonly settings: DeploymentSettings,
     private readonly client: UpstreamClient,
     private readonly options: GoogleAdapterOptions = {},
   ) {}

@@ -1,4 +1,4 @@
-import type { ProviderSettings } from '../../config/load-config.ts';
+import type { DeploymentSettings } from '../../config/load-config.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChatUsage } from '../../core/chat-types.ts';
 import { readChatUsage, type TokenUsage } from '../../core/usage.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
@@ -28,7 +28,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
 
   constructor(
     private readonly profile: OpenAICompatibleProfile,
-    private readonly settings: ProviderSettings,
+    private readonly settings: DeploymentSettings,
     private readonly client: UpstreamClient,
   ) {
     this.descriptor = profile.descriptor;

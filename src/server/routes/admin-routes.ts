@@ -3,6 +3,7 @@ import { AccountError } from '../../accounts/account-error.ts';
 import { formatMicros } from '../../core/format-micros.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
 import { parseIsoTime } from '../../core/parse-iso-time.ts';
+import { BalancedAdapter } from '../../providers/balanced-adapter.ts';
 import type { Switchyard } from '../../switchyard.ts';
 import { parseUsageGroups, type UsageGroup } from '../../usage/parse-usage-groups.ts';
 import {
@@ -149,6 +150,26 @@ export function registerAdminRoutes(app: FastifyInstance, switchyard: Switchyard
       });
 
       admin.get('/models', async () => list(switchyard.catalog.all().map((model) => encodeCatalogModel(model, switchyard.adapters.has(model.provider)))));
+      // Each provider that is on, its deployments and their state (breaker, requests in flight, last error).
+      admin.get('/providers', async () =>
+        list(
+          [...switchyard.adapters.entries()].map(([id, adapter]) => {
+            const settings = switchyard.config.providers[id]!;
+            const states = adapter instanceof BalancedAdapter ? adapter.states() : undefined;
+            return {
+              id,
+              object: 'provider',
+              deployments_source: settings.deploymentsSource,
+              deployments: settings.deployments
+                .filter((deployment) => deployment.apiKey)
+                .map((deployment) => {
+                  const state = states?.find((candidate) => candidate.name === deployment.name);
+                  return { name: deployment.name, base_url: deployment.baseUrl, weight: deployment.weight, breaker: state?.breaker ?? 'closed', in_flight: state?.inFlight ?? null, last_error: state?.lastError ?? null };
+                }),
+            };
+          }),
+        ),
+      );
     },
     { prefix: '/admin/v1' },
   );

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { PROVIDER_KEYS, startStack, type Stack } from '../support/start-stack.ts';
+
+const ADMIN_TOKEN = 'admin-token-for-deployments-test-0123456789';
+
+/** A TCP server that resets every connection it accepts (a deployment that is down), counting them. */
+async function startDeadDeployment(): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
+  let connections = 0;
+  const server: Server = createServer((socket) => {
+    connections += 1;
+    socket.resetAndDestroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, connections: () => connections, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** `count` chat requests, `concurrency` at a time: every status. */
+async function load(stack: Stack, count: number, concurrency: number, stream = false): Promise<number[]> {
+  const statuses: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next += 1;
+        const response = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 64, ...(stream ? { stream: true } : {}) }),
+        });
+        await response.text();
+        statuses.push(response.status);
+      }
+    }),
+  );
+  return statuses;
+}
+
+describe('deployments: several endpoints per provider, weighted, behind circuit breakers', () => {
+  describe('one of two deployments refuses connections', () => {
+    let stack: Stack;
+    let dead: Awaited<ReturnType<typeof startDeadDeployment>>;
+    before(async () => {
+      dead = await startDeadDeployment();
+      stack = await startStack({ SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN }, {
+        configYaml: (simulators) => `
+providers:
+  openai:
+    circuitBreaker: { failures: 5, cooldownMs: 600000 }
+    deployments:
+      - { name: dead, baseUrl: "http://127.0.0.1:${dead.port}/v1", apiKey: sk-dead, weight: 1 }
+      - { name: live, baseUrl: "${simulators.baseUrls.openai}", apiKey: ${PROVIDER_KEYS.openai}, weight: 1 }
+`,
+      });
+    });
+    after(async () => {
+      await stack.close();
+      await dead.close();
+    });
+
+    test('1,000 requests all succeed; the breaker opens within its threshold and the dead deployment gets nothing during the cool-down', async () => {
+      const statuses = await load(stack, 1_000, 16);
+      assert.equal(statuses.filter((status) => status === 200).length, 1_000, `every request answered: ${[...new Set(statuses)].join(', ')}`);
+      // Up to `failures` attempts open the breaker; requests already under way when it opened may each have tried it once more.
+      assert.ok(dead.connections() <= 5 + 16, `${dead.connections()} attempts reached the dead deployment`);
+      const before = dead.connections();
+      assert.equal((await load(stack, 200, 8, true)).filter((status) => status === 200).length, 200, 'streams too');
+      assert.equal(dead.connections(), before, 'nothing during the cool-down');
+
+      const providers = (await (await fetch(`${stack.gateway.url}/admin/v1/providers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { data: { id: string; deployments_source: string; deployments: { name: string; breaker: string; last_error: string | null }[] }[] };
+      const openai = providers.data.find((provider) => provider.id === 'openai')!;
+      assert.equal(openai.deployments_source, 'yaml deployments');
+      assert.deepEqual(openai.deployments.map((deployment) => [deployment.name, deployment.breaker]), [['dead', 'open'], ['live', 'closed']]);
+      assert.match(String(openai.deployments[0]!.last_error), /upstream/);
+    });
+  });
+
+  describe('two live deployments weighted 3:1', () => {
+    let stack: Stack;
+    before(async () => {
+      stack = await startStack({}, {
+        configYaml: (simulators) => `
+providers:
+  openai:
+    deployments:
+      - { name: primary, baseUrl: "${simulators.baseUrls.openai}", apiKey: sk-primary, weight: 3 }
+      - { name: backup, baseUrl: "${simulators.baseUrls.openai}", apiKey: sk-backup, weight: 1 }
+`,
+      });
+    });
+    after(() => stack.close());
+
+    test('the weights hold within ±10 % over 1,000 requests; each deployment is sent its own key', async () => {
+      stack.simulators.reset();
+      const statuses = await load(stack, 1_000, 16);
+      assert.equal(statuses.filter((status) => status === 200).length, 1_000);
+      const keys = stack.simulators.requests.map((request) => request.headers.authorization);
+      const primary = keys.filter((key) => key === 'Bearer sk-primary').length;
+      const backup = keys.filter((key) => key === 'Bearer sk-backup').length;
+      assert.equal(primary + backup, 1_000);
+      assert.ok(primary >= 675 && primary <= 825, `primary served ${primary} of 1,000 (expected 750 ± 75)`);
+    });
+  });
+});
