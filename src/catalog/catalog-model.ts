@@ -15,6 +15,8 @@ export interface CatalogModel {
   parameters: ModelParameterRules;
   /** Unix seconds, shown as `created` in /models. */
   created: number;
+  /** Models tried in order when this one's provider fails before answering (YAML `fallbacks`). */
+  fallbacks?: string[];
 }
 
 export interface ModelCapabilities {

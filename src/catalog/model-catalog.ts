@@ -24,6 +24,11 @@ export class ModelCatalog {
   constructor(builtin: CatalogModel[], entries: ModelEntry[] = []) {
     for (const model of builtin) this.models.set(model.id, model);
     entries.forEach((entry, index) => this.apply(entry, `models[${index}]`));
+    entries.forEach((entry, index) => {
+      for (const fallback of entry.kind === 'define' ? (entry.fields.fallbacks ?? []) : []) {
+        if (!this.find(fallback)) throw new ConfigError(`models[${index}].fallbacks`, `names no known model ('${fallback}')`);
+      }
+    });
   }
 
   /**

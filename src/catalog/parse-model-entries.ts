@@ -9,6 +9,9 @@ export type ModelEntry =
 
 const CAPABILITIES = ['tools', 'vision', 'reasoning', 'jsonSchema'] as const;
 
+/** The longest fallback list a model may have. */
+export const MAX_FALLBACKS = 5;
+
 export function parseModelEntries(value: unknown, providerIds: string[]): ModelEntry[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new ConfigError('models', 'must be a list');
@@ -53,6 +56,12 @@ function parseModelEntry(raw: unknown, field: string, providerIds: string[]): Mo
   }
   if (entry.pricing !== undefined) fields.pricing = parsePricing(entry.pricing, `${field}.pricing`);
   if (entry.parameters !== undefined) fields.parameters = parseParameters(entry.parameters, `${field}.parameters`);
+  if (entry.fallbacks !== undefined) {
+    if (!Array.isArray(entry.fallbacks) || entry.fallbacks.length > MAX_FALLBACKS || entry.fallbacks.some((fallback) => typeof fallback !== 'string' || fallback === '')) {
+      throw new ConfigError(`${field}.fallbacks`, `must be a list of at most ${MAX_FALLBACKS} model ids`);
+    }
+    fields.fallbacks = entry.fallbacks as string[];
+  }
   return { kind: 'define', id, fields };
 }
 

@@ -115,6 +115,9 @@ export const GATEWAY_ERRORS = {
   /** Admin API: a create that would take a name already in use. */
   adminResourceExists: (message: string) =>
     new GatewayError({ status: 409, type: 'invalid_request_error', code: 'resource_exists', message }),
+  /** A request's `models` (its fallback list) is not a short list of model ids. */
+  invalidFallbackModels: (limit: number) =>
+    new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_models', param: 'models', message: `models must be a list of 1 to ${limit} model ids, tried in order after model when its provider fails` }),
   modelNotFound: (model: string) =>
     new GatewayError({ status: 404, type: 'not_found_error', code: 'model_not_found', param: 'model', message: `Model '${model}' not found` }),
   providerNotConfigured: (model: string, provider: string) =>

@@ -4,7 +4,7 @@ import { GatewayError } from '../core/gateway-error.ts';
 import type { ChatCall, ProviderAdapter } from '../providers/provider-adapter.ts';
 import { retryTransient } from './retry-transient.ts';
 
-export type DispatchedChat =
+export type DispatchedChat = (
   | { kind: 'completion'; completion: ChatCompletion; adjustments: Adjustment[] }
   | {
       kind: 'stream';
@@ -12,7 +12,8 @@ export type DispatchedChat =
       first: IteratorResult<ChatStreamEvent>;
       events: AsyncIterator<ChatStreamEvent>;
       adjustments: Adjustment[];
-    };
+    }
+) & { deployment?: string };
 
 /**
  * The dispatch phase of a translated request: calls the provider with the gateway's retry rule
@@ -37,7 +38,7 @@ async function attempt(adapter: ProviderAdapter, call: ChatCall): Promise<Dispat
   const result = await adapter.chat(call);
   if (result.kind === 'completion') return { ...result, adjustments: [...result.adjustments] };
   const first = await result.events.next();
-  return { kind: 'stream', first, events: result.events, adjustments: [...result.adjustments] };
+  return { kind: 'stream', first, events: result.events, adjustments: [...result.adjustments], deployment: result.deployment };
 }
 
 function rejectsReasoningEffortWithTools(error: GatewayError, request: ChatRequest): boolean {

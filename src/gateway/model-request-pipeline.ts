@@ -7,6 +7,9 @@ import type { AdmissionService } from '../metering/admission-service.ts';
 import { trackRequest, type RequestFacts, type TrackedRequest } from '../metering/track-request.ts';
 import { mapUpstreamError } from '../providers/map-upstream-error.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
+import { isTransientStatus } from '../providers/is-transient-status.ts';
+import { boundRequestCost } from '../metering/bound-request-cost.ts';
+import type { AuthenticatedKey } from '../store/store.ts';
 import { readUpstreamText } from '../providers/upstream-client.ts';
 import type { UsageRecorder } from '../usage/usage-recorder.ts';
 import { answerTranslatedChat } from './answer-translated-chat.ts';
@@ -20,6 +23,51 @@ import type { DetachedRun, ModelCall, StoredOperation, Surface } from './surface
 
 /** The response header that reports what a request cost, in credits (a decimal string). */
 export const CREDITS_USED_HEADER = 'x-switchyard-credits-used';
+/** The model that served the request (a fallback's, when the requested one's provider failed). */
+export const MODEL_HEADER = 'x-switchyard-model';
+/** The provider deployment that served the request. */
+export const DEPLOYMENT_HEADER = 'x-switchyard-deployment';
+
+/** The most models a request's `models` list may name. */
+const MAX_REQUEST_FALLBACKS = 10;
+
+/** A fallback model that cannot take the request (before any provider call): the chain goes on. */
+class SkippedCandidate extends Error {
+  constructor(readonly cause: GatewayError) {
+    super(cause.message);
+  }
+}
+
+/** Whether a failure lets the next model of the chain try: a transient provider failure, or a fallback that could not take the request. */
+function failsOver(error: unknown): boolean {
+  return error instanceof SkippedCandidate || (error instanceof GatewayError && error.retryable);
+}
+
+/** A request body's `models` (its fallback list, OpenRouter's convention), validated; undefined when absent. */
+function readFallbackModels(body: unknown): string[] | undefined {
+  const models = (body as { models?: unknown } | null)?.models;
+  if (models === undefined) return undefined;
+  if (!Array.isArray(models) || models.length === 0 || models.length > MAX_REQUEST_FALLBACKS || models.some((id) => typeof id !== 'string' || id === '')) {
+    throw GATEWAY_ERRORS.invalidFallbackModels(MAX_REQUEST_FALLBACKS);
+  }
+  return models as string[];
+}
+
+/** The body without `models`: a gateway field, never forwarded. */
+function withoutFallbackModels<Body>(body: Body): Body {
+  const { models: _models, ...rest } = body as Record<string, unknown>;
+  return rest as Body;
+}
+
+/** The call for a fallback model: its body names that model, so translated answers and stored responses say which served. */
+function withModel<Body>(call: ModelCall<Body>, model: string): ModelCall<Body> {
+  return { ...call, body: { ...(call.body as Record<string, unknown>), model } as Body };
+}
+
+/** The model of the chain whose request could cost most: what admission reserves for. */
+function dearestOf(chain: { model: CatalogModel }[], body: unknown): CatalogModel {
+  return chain.map(({ model }) => ({ model, bound: boundRequestCost(body, model) })).reduce((dearest, candidate) => (candidate.bound > dearest.bound ? candidate : dearest)).model;
+}
 
 /**
  * The phases of every model-calling request, in order, whatever its surface:
@@ -69,42 +117,132 @@ export class ModelRequestPipeline {
     for (const controller of this.inFlight) controller.abort(reason);
   }
 
-  /** A model request on `surface`: translated to any provider, or passed through to one that speaks the surface. */
+  /**
+   * A model request on `surface`: translated to any provider, or passed through to one that speaks
+   * the surface. When the model's provider fails before anything reached the client (connection
+   * refused or reset, timeout, 429, 5xx, after the retry rule), the request goes on to the next of
+   * its fallbacks — the request's `models` list, else the model's YAML `fallbacks` — each served
+   * natively or translated as its provider allows. Admission reserves for the dearest model of the
+   * chain; the answer is billed at the model that served, named by `x-switchyard-model`.
+   */
   serve<Body>(surface: Surface<Body>, call: ModelCall<Body>, client: ClientConnection): Promise<WholeAnswer | undefined> {
     const { model: requestedModel, streamed } = surface.describe(call.body); // decode
     return this.settled(client, { ...call, surface: surface.id, model: requestedModel, streamed }, async (tracked, connection) => {
-      const { model, adapter } = this.services.chat.resolve(requestedModel); // resolve
-      tracked.provider = model.provider;
-      const native = surface.native && adapter.nativeSurfaces.includes(surface.id) && adapter.forward ? surface.native : undefined;
-      const options = { maxRetries: this.services.maxRetries };
-      if (surface.prepare) call = await surface.prepare(call, model, native !== undefined); // decode: stored state written out
-      if (native) {
-        await native.check?.(call, model); // check
-        await this.admit(tracked, connection, model, call.body); // admit
-        const release = this.takeShare(model.provider, call.principal.organizationId);
+      const requestedFallbacks = readFallbackModels(call.body);
+      if (requestedFallbacks) call = { ...call, body: withoutFallbackModels(call.body) };
+      const first = this.services.chat.resolve(requestedModel); // resolve
+      tracked.provider = first.model.provider;
+      const chain = [first, ...this.fallbacksOf(first.model, requestedFallbacks, call.principal)];
+      let admitted: Promise<void> | undefined;
+      const admitOnce = () => (admitted ??= this.admit(tracked, connection, dearestOf(chain, call.body), call.body)); // admit
+      for (const [index, candidate] of chain.entries()) {
+        const fallback = index > 0;
         try {
-          const upstream = await forwardWithRetries(adapter, { ...native.request(call, model), signal: connection.signal }, options); // dispatch
-          return await relayNativeAnswer(connection, tracked, adapter, upstream, native.exchange(call, model)); // encode, settle
-        } finally {
-          release();
+          return await this.serveOn(surface, fallback ? withModel(call, candidate.model.id) : call, candidate, tracked, connection, { admitOnce, fallback, hasNext: index < chain.length - 1 });
+        } catch (error) {
+          const next = chain[index + 1];
+          if (!next || connection.headersSent || connection.signal.aborted || !failsOver(error)) throw error instanceof SkippedCandidate ? error.cause : error;
+          call.logger.info({ model: candidate.model.id, next: next.model.id, reason: error instanceof GatewayError ? error.code : 'skipped' }, 'falling back to the next model');
         }
       }
-      const decoded = surface.decode(call.body); // decode
-      this.services.chat.checkCapabilities(model, decoded.request); // check
-      const detached = surface.detach?.(call, model);
-      if (detached) {
-        this.runDetached(surface, detached);
-        return detached.accepted;
-      }
-      await this.admit(tracked, connection, model, call.body); // admit
-      const release = this.takeShare(model.provider, call.principal.organizationId);
+      throw new Error('unreachable: the chain has at least one model');
+    });
+  }
+
+  /** One model of the chain: prepared, checked, admitted (once per request), dispatched, relayed. */
+  private async serveOn<Body>(
+    surface: Surface<Body>,
+    call: ModelCall<Body>,
+    { model, adapter }: { model: CatalogModel; adapter: ProviderAdapter },
+    tracked: TrackedRequest,
+    connection: ClientConnection,
+    chain: { admitOnce: () => Promise<void>; fallback: boolean; hasNext: boolean },
+  ): Promise<WholeAnswer | undefined> {
+    const native = surface.native && adapter.nativeSurfaces.includes(surface.id) && adapter.forward ? surface.native : undefined;
+    const options = { maxRetries: this.services.maxRetries };
+    // What a fallback model cannot take (a feature it lacks) skips it rather than failing the request.
+    const beforeDispatch = async <T>(step: () => T | Promise<T>): Promise<T> => {
       try {
-        const dispatched = await dispatchChat(adapter, { request: decoded.request, model, signal: connection.signal, requestId: call.requestId }, options); // dispatch
-        return await answerTranslatedChat(connection, tracked, dispatched, adapter, { ...decoded, encoders: surface.encoders(call, model) }); // encode, settle
+        return await step();
+      } catch (error) {
+        throw chain.fallback && error instanceof GatewayError && error.status < 500 ? new SkippedCandidate(error) : error;
+      }
+    };
+    const prepared = surface.prepare ? await beforeDispatch(() => surface.prepare!(call, model, native !== undefined)) : call; // decode: stored state written out
+    if (native) {
+      await beforeDispatch(() => native.check?.(prepared, model)); // check
+      await chain.admitOnce(); // admit
+      this.servedBy(tracked, connection, model, chain.fallback);
+      const release = this.takeShare(model.provider, prepared.principal.organizationId);
+      try {
+        const upstream = await forwardWithRetries(adapter, { ...native.request(prepared, model), signal: connection.signal }, options); // dispatch
+        if (upstream.deployment) connection.setHeader(DEPLOYMENT_HEADER, upstream.deployment);
+        if (chain.hasNext && isTransientStatus(upstream.status)) {
+          // The provider's final word is a transient failure, and another model is next: nothing is relayed.
+          await upstream.body.dump();
+          throw mapUpstreamError({ provider: model.provider, status: upstream.status, message: undefined, rawBody: '', secrets: [] });
+        }
+        return await relayNativeAnswer(connection, tracked, adapter, upstream, native.exchange(prepared, model)); // encode, settle
       } finally {
         release();
       }
+    }
+    const decoded = await beforeDispatch(() => {
+      const result = surface.decode(prepared.body); // decode
+      this.services.chat.checkCapabilities(model, result.request); // check
+      return result;
     });
+    const detached = surface.detach?.(prepared, model);
+    if (detached) {
+      this.runDetached(surface, detached);
+      return detached.accepted;
+    }
+    await chain.admitOnce(); // admit
+    this.servedBy(tracked, connection, model, chain.fallback);
+    const release = this.takeShare(model.provider, prepared.principal.organizationId);
+    try {
+      const dispatched = await dispatchChat(adapter, { request: decoded.request, model, signal: connection.signal, requestId: prepared.requestId }, options); // dispatch
+      if (dispatched.deployment) connection.setHeader(DEPLOYMENT_HEADER, dispatched.deployment);
+      return await answerTranslatedChat(connection, tracked, dispatched, adapter, { ...decoded, encoders: surface.encoders(prepared, model) }); // encode, settle
+    } finally {
+      release();
+    }
+  }
+
+  /** The model about to serve: priced and recorded as itself, and named to the client. */
+  private servedBy(tracked: TrackedRequest, connection: ClientConnection, model: CatalogModel, fallback: boolean): void {
+    tracked.model = model;
+    tracked.provider = model.provider;
+    if (fallback) tracked.servedModel = model.id;
+    if (!connection.headersSent) connection.setHeader(MODEL_HEADER, model.id);
+  }
+
+  /**
+   * The models after `model`, in order: the request's own list when it sent one (each must resolve
+   * and be allowed for the key), else the model's YAML fallbacks (those whose provider is off, or
+   * that the key may not use, left out). The model itself never comes twice.
+   */
+  private fallbacksOf(model: CatalogModel, requested: string[] | undefined, principal: AuthenticatedKey): { model: CatalogModel; adapter: ProviderAdapter }[] {
+    const chain: { model: CatalogModel; adapter: ProviderAdapter }[] = [];
+    const seen = new Set([model.id]);
+    const allowed = (candidate: CatalogModel) => !principal.allowedModels || principal.allowedModels.includes(candidate.id);
+    for (const id of requested ?? model.fallbacks ?? []) {
+      let resolved: { model: CatalogModel; adapter: ProviderAdapter };
+      try {
+        resolved = this.services.chat.resolve(id);
+      } catch (error) {
+        if (requested) throw error;
+        continue;
+      }
+      if (seen.has(resolved.model.id)) continue;
+      if (!allowed(resolved.model)) {
+        if (requested) throw GATEWAY_ERRORS.modelNotAllowed(id);
+        continue;
+      }
+      seen.add(resolved.model.id);
+      chain.push(resolved);
+    }
+    return chain;
   }
 
   /**

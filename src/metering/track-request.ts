@@ -30,6 +30,8 @@ export interface TrackedRequest {
    * The settle phase (once): prices the usage, queues the usage record with its debit, releases
    * the admission (the reservation becomes the cost), logs one line. Returns the cost in micro-credits.
    */
+  /** The model that served, when a fallback did (the usage record's model); absent: the requested one. */
+  servedModel?: string;
   finish(status: number, outcome?: { usage?: TokenUsage; errorCode?: string; timeToFirstTokenMs?: number; usageEstimated?: boolean }): number;
   /** Releases an admission that `finish` did not: a bug cannot leak a reservation. */
   dispose(): void;
@@ -85,7 +87,7 @@ export function trackRequest(
       const usageFlag = checked?.capped ? 'usage_capped' : outcome.usageEstimated && usage ? 'usage_estimated' : null;
       const cost = tracked.price(usage);
       const { requestId, surface, model, streamed } = facts;
-      const record = buildUsageRecord({ requestId, principal, surface, model, streamed, provider: tracked.provider, status, startedAt: tracked.startedAt, ...outcome, usage, cost, usageFlag });
+      const record = buildUsageRecord({ requestId, principal, surface, model: tracked.servedModel ?? model, streamed, provider: tracked.provider, status, startedAt: tracked.startedAt, ...outcome, usage, cost, usageFlag });
       const debit: LedgerEntry | undefined =
         cost > 0
           ? // The request id is already unique across instances: the debit id needs no random bytes on the hot path.
@@ -97,7 +99,7 @@ export function trackRequest(
       else if (cost > 0) services.admission.charge(principal, cost);
       onSettled?.(cost, tracked);
       facts.logger.info(
-        { organization: principal.organizationName, surface, model, provider: tracked.provider, status, streamed, latencyMs: record.latencyMs, cost, ...(usageFlag && { usageFlag }) },
+        { organization: principal.organizationName, surface, model: tracked.servedModel ?? model, ...(tracked.servedModel && { requestedModel: model }), provider: tracked.provider, status, streamed, latencyMs: record.latencyMs, cost, ...(usageFlag && { usageFlag }) },
         'model request',
       );
       return cost;

@@ -51,7 +51,8 @@ export class BalancedAdapter implements ProviderAdapter {
 
   async chat(call: ChatCall): Promise<ChatResult> {
     const deployment = this.pick(call.signal);
-    return this.track(deployment, () => deployment.adapter.chat(call), () => false);
+    const result = await this.track(deployment, () => deployment.adapter.chat(call), () => false);
+    return { ...result, deployment: deployment.settings.name };
   }
 
   scrub(text: string): string {
@@ -72,9 +73,10 @@ export class BalancedAdapter implements ProviderAdapter {
     }));
   }
 
-  private forwardBalanced(request: ForwardRequest): Promise<UpstreamResponse> {
+  private async forwardBalanced(request: ForwardRequest): Promise<UpstreamResponse> {
     const deployment = this.pick(request.signal);
-    return this.track(deployment, () => deployment.adapter.forward!(request), (response) => isTransientStatus(response.status));
+    const response = await this.track(deployment, () => deployment.adapter.forward!(request), (response) => isTransientStatus(response.status));
+    return { ...response, deployment: deployment.settings.name };
   }
 
   /** A deployment for this attempt: weighted among the untried ones whose breaker lets it through. */

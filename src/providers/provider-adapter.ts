@@ -31,9 +31,13 @@ export interface ChatCall {
   requestId: string;
 }
 
-export type ChatResult =
+export type ChatResult = (
   | { kind: 'completion'; completion: ChatCompletion; adjustments: Adjustment[] }
-  | { kind: 'stream'; events: AsyncIterator<ChatStreamEvent>; adjustments: Adjustment[] };
+  | { kind: 'stream'; events: AsyncIterator<ChatStreamEvent>; adjustments: Adjustment[] }
+) & {
+  /** The provider deployment that answered (set by the balancing adapter). */
+  deployment?: string;
+};
 
 /**
  * The contract between the gateway and one provider. An adapter turns a hub-shaped chat request

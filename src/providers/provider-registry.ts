@@ -12,8 +12,9 @@ import type { UpstreamClient } from './upstream-client.ts';
 
 /**
  * Adapters for the providers that have an API key: a provider without one is off. A provider with
- * several deployments (YAML `deployments`) is one BalancedAdapter over an adapter per deployment;
- * a deployment without a key is left out.
+ * several deployments (YAML `deployments`) is one BalancedAdapter over an adapter per deployment
+ * (one deployment too, so every answer names the deployment that served it); a deployment without
+ * a key is left out.
  */
 export function createProviderAdapters(config: SwitchyardConfig, client: UpstreamClient): Map<string, ProviderAdapter> {
   const builders = new Map<string, (deployment: DeploymentSettings) => ProviderAdapter>();
@@ -27,10 +28,6 @@ export function createProviderAdapters(config: SwitchyardConfig, client: Upstrea
     const settings = config.providers[id];
     const deployments = (settings?.deployments ?? []).filter((deployment) => deployment.apiKey);
     if (!settings || deployments.length === 0) continue;
-    if (deployments.length === 1) {
-      adapters.set(id, build(deployments[0]!));
-      continue;
-    }
     adapters.set(id, new BalancedAdapter(deployments.map((deployment) => ({ settings: deployment, adapter: build(deployment), breaker: new CircuitBreaker(settings.circuitBreaker) }))));
   }
   return adapters;

@@ -7,6 +7,8 @@ export interface UpstreamResponse {
   body: Dispatcher.ResponseData['body'];
   /** The largest answer (and the largest single stream event) the gateway reads from a provider. */
   maxBytes: number;
+  /** The provider deployment that answered (set by the balancing adapter). */
+  deployment?: string;
 }
 
 /**
