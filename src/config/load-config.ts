@@ -21,6 +21,13 @@ export interface DeploymentSettings {
   baseUrl: string;
   /** Relative share of requests (weighted balancing); 1 unless set. */
   weight: number;
+  /** The first-byte and idle timeouts of this deployment's calls, when they differ from the gateway's (YAML, per provider or per deployment). */
+  timeouts?: DeploymentTimeouts;
+}
+
+export interface DeploymentTimeouts {
+  firstByteMs?: number;
+  idleMs?: number;
 }
 
 export interface CircuitBreakerSettings {
@@ -135,15 +142,16 @@ export function loadConfig(options: {
     const baseUrl = firstSet(provider.baseUrlEnv.map((name) => environment[name])) ?? optionalString(fromFile.baseUrl, `providers.${provider.id}.baseUrl`) ?? provider.defaultBaseUrl;
     const baseUrlField = environment[provider.baseUrlEnv[0]] ? provider.baseUrlEnv[0] : `providers.${provider.id}.baseUrl`;
     const circuitBreaker = parseCircuitBreaker(fromFile.circuitBreaker, `providers.${provider.id}.circuitBreaker`);
+    const providerTimeouts = parseDeploymentTimeouts(fromFile.timeouts, `providers.${provider.id}.timeouts`);
     if (fromFile.deployments !== undefined) {
       // YAML deployments replace the environment's one for this provider.
-      const deployments = parseDeployments(fromFile.deployments, `providers.${provider.id}.deployments`, provider.defaultBaseUrl);
+      const deployments = parseDeployments(fromFile.deployments, `providers.${provider.id}.deployments`, provider.defaultBaseUrl, providerTimeouts);
       providerSettings[provider.id] = { apiKey: deployments[0]!.apiKey, baseUrl: deployments[0]!.baseUrl, deployments, deploymentsSource: 'yaml deployments', circuitBreaker };
       continue;
     }
     const fromEnvironment = firstSet(provider.apiKeyEnv.map((name) => environment[name])) !== undefined || firstSet(provider.baseUrlEnv.map((name) => environment[name])) !== undefined;
     const fromYaml = fromFile.apiKey !== undefined || fromFile.baseUrl !== undefined;
-    const single = { name: 'default', apiKey: apiKey || undefined, baseUrl: parseUrl(baseUrl, baseUrlField), weight: 1 };
+    const single: DeploymentSettings = { name: 'default', apiKey: apiKey || undefined, baseUrl: parseUrl(baseUrl, baseUrlField), weight: 1, ...(providerTimeouts && { timeouts: providerTimeouts }) };
     providerSettings[provider.id] = {
       apiKey: single.apiKey,
       baseUrl: single.baseUrl,
@@ -251,7 +259,7 @@ function readYamlFile(path: string): Record<string, unknown> {
 }
 
 /** `deployments: [{ name, baseUrl?, apiKey?, weight? }, …]`: names unique, weights positive. */
-function parseDeployments(raw: unknown, field: string, defaultBaseUrl: string): DeploymentSettings[] {
+function parseDeployments(raw: unknown, field: string, defaultBaseUrl: string, providerTimeouts: DeploymentTimeouts | undefined): DeploymentSettings[] {
   if (!Array.isArray(raw) || raw.length === 0) throw new ConfigError(field, 'must be a non-empty list of { name, baseUrl, apiKey, weight }');
   const names = new Set<string>();
   return raw.map((entry: unknown, index) => {
@@ -265,8 +273,25 @@ function parseDeployments(raw: unknown, field: string, defaultBaseUrl: string): 
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0 || weight > 1_000_000) throw new ConfigError(`${entryField}.weight`, 'must be a positive number');
     const baseUrl = optionalString(deployment.baseUrl, `${entryField}.baseUrl`) ?? defaultBaseUrl;
     const apiKey = optionalString(deployment.apiKey, `${entryField}.apiKey`);
-    return { name, apiKey: apiKey || undefined, baseUrl: parseUrl(baseUrl, `${entryField}.baseUrl`), weight };
+    // A deployment's own timeouts win over its provider's, field by field.
+    const own = parseDeploymentTimeouts(deployment.timeouts, `${entryField}.timeouts`);
+    const timeouts = providerTimeouts || own ? { ...providerTimeouts, ...own } : undefined;
+    return { name, apiKey: apiKey || undefined, baseUrl: parseUrl(baseUrl, `${entryField}.baseUrl`), weight, ...(timeouts && { timeouts }) };
   });
+}
+
+/** `timeouts: { firstByteMs, idleMs }` of a provider or a deployment; undefined when absent. */
+function parseDeploymentTimeouts(raw: unknown, field: string): DeploymentTimeouts | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const settings = asRecord(raw, field);
+  const timeouts: DeploymentTimeouts = {};
+  for (const name of Object.keys(settings)) {
+    if (name !== 'firstByteMs' && name !== 'idleMs') throw new ConfigError(`${field}.${name}`, 'is not a deployment timeout (firstByteMs, idleMs; connectMs and totalMs are the gateway\'s)');
+    const value = settings[name];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 100 || value > 3_600_000) throw new ConfigError(`${field}.${name}`, 'must be a whole number of milliseconds from 100 to 3600000');
+    timeouts[name] = value;
+  }
+  return timeouts;
 }
 
 /** `circuitBreaker: { failures, cooldownMs }`, each optional. */

@@ -18,10 +18,10 @@ import type { UpstreamClient } from './upstream-client.ts';
  */
 export function createProviderAdapters(config: SwitchyardConfig, client: UpstreamClient): Map<string, ProviderAdapter> {
   const builders = new Map<string, (deployment: DeploymentSettings) => ProviderAdapter>();
-  for (const profile of OPENAI_COMPATIBLE_PROFILES) builders.set(profile.descriptor.id, (deployment) => new OpenAICompatibleAdapter(profile, deployment, client));
-  builders.set(anthropicDescriptor.id, (deployment) => new AnthropicAdapter(deployment, client));
+  for (const profile of OPENAI_COMPATIBLE_PROFILES) builders.set(profile.descriptor.id, (deployment) => new OpenAICompatibleAdapter(profile, deployment, client.withTimeouts(deployment.timeouts)));
+  builders.set(anthropicDescriptor.id, (deployment) => new AnthropicAdapter(deployment, client.withTimeouts(deployment.timeouts)));
   const imageLimits = { allowPrivateImageUrls: config.allowPrivateImageUrls, maxImagesPerRequest: config.maxImageUrlsPerRequest, maxImageBytesPerRequest: config.maxImageBytesPerRequest };
-  builders.set(googleDescriptor.id, (deployment) => new GoogleAdapter(deployment, client, imageLimits));
+  builders.set(googleDescriptor.id, (deployment) => new GoogleAdapter(deployment, client.withTimeouts(deployment.timeouts), imageLimits));
 
   const adapters = new Map<string, ProviderAdapter>();
   for (const [id, build] of builders) {

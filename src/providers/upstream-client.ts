@@ -1,4 +1,5 @@
 import { Agent, errors, request, type Dispatcher } from 'undici';
+import type { DeploymentTimeouts } from '../config/load-config.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../core/gateway-error.ts';
 
 export interface UpstreamResponse {
@@ -18,6 +19,8 @@ export interface UpstreamResponse {
 export class UpstreamClient {
   private readonly agent: Agent;
   private readonly maxResponseBytes: number;
+  /** A deployment's own first-byte and idle timeouts (a view made by `withTimeouts`); the Agent's otherwise. */
+  private requestTimeouts: DeploymentTimeouts | undefined;
 
   constructor(options: { connectMs: number; firstByteMs: number; idleMs: number; maxResponseBytes: number; connectionsPerOrigin?: number }) {
     this.maxResponseBytes = options.maxResponseBytes;
@@ -28,6 +31,14 @@ export class UpstreamClient {
       headersTimeout: options.firstByteMs,
       bodyTimeout: options.idleMs,
     });
+  }
+
+  /** This client, its calls bounded by a deployment's own timeouts; the pooled connections are shared. */
+  withTimeouts(timeouts: DeploymentTimeouts | undefined): UpstreamClient {
+    if (!timeouts) return this;
+    const view = Object.create(this) as UpstreamClient;
+    view.requestTimeouts = timeouts;
+    return view;
   }
 
   post(provider: string, url: string, init: { headers: Record<string, string>; body: string; signal: AbortSignal }): Promise<UpstreamResponse> {
@@ -46,6 +57,8 @@ export class UpstreamClient {
         body: init.body,
         signal: init.signal,
         dispatcher: this.agent,
+        ...(this.requestTimeouts?.firstByteMs !== undefined && { headersTimeout: this.requestTimeouts.firstByteMs }),
+        ...(this.requestTimeouts?.idleMs !== undefined && { bodyTimeout: this.requestTimeouts.idleMs }),
       });
       return { status: response.statusCode, headers: response.headers, body: response.body, maxBytes: this.maxResponseBytes };
     } catch (error) {

@@ -102,4 +102,53 @@ providers:
       assert.ok(primary >= 675 && primary <= 825, `primary served ${primary} of 1,000 (expected 750 ± 75)`);
     });
   });
+
+  describe('a deployment that stalls before its first byte', () => {
+    let stack: Stack;
+    const attempts: { acceptedAt: number; closedAt?: number }[] = [];
+    let stalled: Server;
+    const sockets = new Set<import('node:net').Socket>();
+    before(async () => {
+      // Reads the request and never answers: each connection's accept and close times are kept.
+      stalled = createServer((socket) => {
+        const attempt: { acceptedAt: number; closedAt?: number } = { acceptedAt: Date.now() };
+        attempts.push(attempt);
+        sockets.add(socket);
+        socket.on('data', () => undefined);
+        socket.on('close', () => (attempt.closedAt = Date.now()));
+      });
+      await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+      const port = (stalled.address() as { port: number }).port;
+      stack = await startStack({}, {
+        configYaml: (simulators) => `
+providers:
+  openai:
+    deployments:
+      - { name: stalling, baseUrl: "http://127.0.0.1:${port}/v1", apiKey: sk-stall, weight: 1000000, timeouts: { firstByteMs: 1000 } }
+      - { name: live, baseUrl: "${simulators.baseUrls.openai}", apiKey: ${PROVIDER_KEYS.openai}, weight: 1 }
+`,
+      });
+    });
+    after(async () => {
+      await stack.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => stalled.close(resolve));
+    });
+
+    test('its first-byte timeout (1 s) abandons the attempt and the next deployment answers', async () => {
+      const startedAt = Date.now();
+      const response = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hi' }] }),
+      });
+      await response.text();
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('x-switchyard-deployment'), 'live');
+      assert.equal(attempts.length, 1, 'the stalling deployment was tried once');
+      const abandonedAfter = attempts[0]!.closedAt! - attempts[0]!.acceptedAt;
+      assert.ok(abandonedAfter >= 900 && abandonedAfter < 5_000, `the stalled attempt was abandoned after ${abandonedAfter} ms`);
+      assert.ok(Date.now() - startedAt < 10_000, 'well before the gateway-wide timeouts');
+    });
+  });
 });

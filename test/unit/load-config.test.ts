@@ -298,3 +298,20 @@ providers:
     for (const [yaml, field] of cases) assertConfigError(() => load({}, yamlFile(`providers:\n  openai:\n    ${yaml}\n`)), field);
   });
 });
+
+describe('deployment timeouts', () => {
+  it("a provider's timeouts apply to each deployment; a deployment's own win, field by field", () => {
+    const file = yamlFile(`
+providers:
+  openai:
+    timeouts: { firstByteMs: 5000, idleMs: 20000 }
+    deployments:
+      - { name: a, apiKey: k, timeouts: { firstByteMs: 1000 } }
+      - { name: b, apiKey: k }
+`);
+    const [a, b] = load({}, file).providers.openai!.deployments;
+    assert.deepEqual(a!.timeouts, { firstByteMs: 1_000, idleMs: 20_000 });
+    assert.deepEqual(b!.timeouts, { firstByteMs: 5_000, idleMs: 20_000 });
+    assertConfigError(() => load({}, yamlFile('providers:\n  openai:\n    timeouts: { connectMs: 10 }\n')), 'providers.openai.timeouts.connectMs');
+  });
+});
