@@ -46,6 +46,8 @@ export interface ProviderSettings {
   /** Where the deployments came from, logged at start. */
   deploymentsSource: 'yaml deployments' | 'environment' | 'yaml apiKey/baseUrl' | 'default';
   circuitBreaker: CircuitBreakerSettings;
+  /** How a deployment is chosen: by weight (default), or the less loaded of two by peak-EWMA latency × requests in flight. */
+  strategy: 'weighted' | 'least-latency';
 }
 
 const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerSettings = { failures: 5, cooldownMs: 30_000 };
@@ -143,10 +145,12 @@ export function loadConfig(options: {
     const baseUrlField = environment[provider.baseUrlEnv[0]] ? provider.baseUrlEnv[0] : `providers.${provider.id}.baseUrl`;
     const circuitBreaker = parseCircuitBreaker(fromFile.circuitBreaker, `providers.${provider.id}.circuitBreaker`);
     const providerTimeouts = parseDeploymentTimeouts(fromFile.timeouts, `providers.${provider.id}.timeouts`);
+    const strategy = fromFile.strategy ?? 'weighted';
+    if (strategy !== 'weighted' && strategy !== 'least-latency') throw new ConfigError(`providers.${provider.id}.strategy`, 'must be weighted or least-latency');
     if (fromFile.deployments !== undefined) {
       // YAML deployments replace the environment's one for this provider.
       const deployments = parseDeployments(fromFile.deployments, `providers.${provider.id}.deployments`, provider.defaultBaseUrl, providerTimeouts);
-      providerSettings[provider.id] = { apiKey: deployments[0]!.apiKey, baseUrl: deployments[0]!.baseUrl, deployments, deploymentsSource: 'yaml deployments', circuitBreaker };
+      providerSettings[provider.id] = { apiKey: deployments[0]!.apiKey, baseUrl: deployments[0]!.baseUrl, deployments, deploymentsSource: 'yaml deployments', circuitBreaker, strategy };
       continue;
     }
     const fromEnvironment = firstSet(provider.apiKeyEnv.map((name) => environment[name])) !== undefined || firstSet(provider.baseUrlEnv.map((name) => environment[name])) !== undefined;
@@ -158,6 +162,7 @@ export function loadConfig(options: {
       deployments: [single],
       deploymentsSource: fromEnvironment ? 'environment' : fromYaml ? 'yaml apiKey/baseUrl' : 'default',
       circuitBreaker,
+      strategy,
     };
   }
   for (const id of Object.keys(fileProviders)) {

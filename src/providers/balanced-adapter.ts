@@ -39,9 +39,13 @@ export class BalancedAdapter implements ProviderAdapter {
   private readonly lastErrors = new Map<Deployment, string>();
   readonly forward?: (request: ForwardRequest) => Promise<UpstreamResponse>;
 
+  /** Peak-EWMA latency to response headers, per deployment (least-latency strategy). */
+  private readonly latency = new Map<Deployment, { ewmaMs: number; at: number }>();
+
   constructor(
     private readonly deployments: Deployment[],
     private readonly random: () => number = Math.random,
+    private readonly strategy: 'weighted' | 'least-latency' = 'weighted',
   ) {
     const first = deployments[0]!.adapter;
     this.descriptor = first.descriptor;
@@ -86,17 +90,41 @@ export class BalancedAdapter implements ProviderAdapter {
     const untried = this.deployments.filter((deployment) => !tried.has(deployment));
     const candidates = untried.length > 0 ? untried : this.deployments;
     let chosen: Deployment | undefined;
-    // Weighted draws without replacement until a breaker lets one through.
+    // Weighted draws without replacement until a breaker lets one through; least-latency draws two
+    // that could go and takes the less loaded (power of two choices), giving the other's probe back.
     const pool = [...candidates];
-    while (pool.length > 0 && !chosen) {
+    const open: Deployment[] = [];
+    while (pool.length > 0 && open.length < (this.strategy === 'least-latency' ? 2 : 1)) {
       const drawn = this.draw(pool);
       pool.splice(pool.indexOf(drawn), 1);
-      if (drawn.breaker.tryAcquire()) chosen = drawn;
+      if (drawn.breaker.tryAcquire()) open.push(drawn);
     }
+    if (open.length === 2) {
+      const [first, second] = open as [Deployment, Deployment];
+      chosen = this.load(second) < this.load(first) ? second : first;
+      (chosen === first ? second : first).breaker.released();
+    } else chosen = open[0];
     // Every breaker open: the one that reopens first.
     chosen ??= [...candidates].sort((a, b) => a.breaker.reopensAt - b.breaker.reopensAt)[0]!;
     tried.add(chosen);
     return chosen;
+  }
+
+  /** Peak-EWMA latency × (requests in flight + 1): what least-latency compares; an unmeasured deployment is tried first. */
+  private load(deployment: Deployment): number {
+    return (this.latency.get(deployment)?.ewmaMs ?? 0) * ((this.inFlight.get(deployment) ?? 0) + 1);
+  }
+
+  /** Peak-EWMA: a slower answer counts at once, faster ones pull the average down with a 10 s time constant. */
+  private observeLatency(deployment: Deployment, ms: number): void {
+    const now = performance.now();
+    const previous = this.latency.get(deployment);
+    if (!previous || ms > previous.ewmaMs) {
+      this.latency.set(deployment, { ewmaMs: ms, at: now });
+      return;
+    }
+    const decay = Math.exp(-(now - previous.at) / LATENCY_TIME_CONSTANT_MS);
+    this.latency.set(deployment, { ewmaMs: previous.ewmaMs * decay + ms * (1 - decay), at: now });
   }
 
   private draw(pool: Deployment[]): Deployment {
@@ -111,23 +139,40 @@ export class BalancedAdapter implements ProviderAdapter {
 
   private async track<T>(deployment: Deployment, send: () => Promise<T>, transient: (answer: T) => boolean): Promise<T> {
     this.inFlight.set(deployment, (this.inFlight.get(deployment) ?? 0) + 1);
+    const startedAt = performance.now();
     try {
       const answer = await send();
-      if (transient(answer)) this.fail(deployment, `HTTP ${(answer as { status?: number }).status}`);
+      this.observeLatency(deployment, performance.now() - startedAt);
+      if (transient(answer)) this.fail(deployment, `HTTP ${(answer as { status?: number }).status}`, retryAfterOf((answer as { headers?: Record<string, unknown> }).headers?.['retry-after']));
       else deployment.breaker.succeeded();
       return answer;
     } catch (error) {
       if (!(error instanceof GatewayError)) deployment.breaker.released();
-      else if (error.retryable) this.fail(deployment, error.code);
-      else deployment.breaker.succeeded();
+      else if (error.retryable) {
+        this.observeLatency(deployment, performance.now() - startedAt);
+        this.fail(deployment, error.code, retryAfterOf(error.headers?.['retry-after']));
+      } else deployment.breaker.succeeded();
       throw error;
     } finally {
       this.inFlight.set(deployment, (this.inFlight.get(deployment) ?? 1) - 1);
     }
   }
 
-  private fail(deployment: Deployment, reason: string): void {
+  private fail(deployment: Deployment, reason: string, restMs?: number): void {
     deployment.breaker.failed();
+    // A 429's Retry-After rests the deployment that long, whatever its failure count.
+    if (restMs !== undefined) deployment.breaker.restFor(restMs);
     this.lastErrors.set(deployment, reason);
   }
+}
+
+/** How long the least-latency average remembers: a faster answer moves it by 1 − e^(−Δt/10 s). */
+const LATENCY_TIME_CONSTANT_MS = 10_000;
+
+/** A Retry-After header (seconds, or an HTTP date) in milliseconds, capped at 5 minutes; undefined when absent or unreadable. */
+function retryAfterOf(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1_000 : Date.parse(value) - Date.now();
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 300_000) : undefined;
 }

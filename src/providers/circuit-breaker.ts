@@ -43,6 +43,12 @@ export class CircuitBreaker {
     this.probing = false;
   }
 
+  /** The deployment asked for a rest (a 429 with Retry-After): no request until then, then one probe. */
+  restFor(ms: number): void {
+    this.probing = false;
+    this.openUntil = Math.max(this.openUntil, this.now() + ms);
+  }
+
   /** The request ended without telling anything of the deployment's health (the client left): a probe is given back. */
   released(): void {
     this.probing = false;

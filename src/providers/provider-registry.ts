@@ -28,7 +28,8 @@ export function createProviderAdapters(config: SwitchyardConfig, client: Upstrea
     const settings = config.providers[id];
     const deployments = (settings?.deployments ?? []).filter((deployment) => deployment.apiKey);
     if (!settings || deployments.length === 0) continue;
-    adapters.set(id, new BalancedAdapter(deployments.map((deployment) => ({ settings: deployment, adapter: build(deployment), breaker: new CircuitBreaker(settings.circuitBreaker) }))));
+    const balanced = deployments.map((deployment) => ({ settings: deployment, adapter: build(deployment), breaker: new CircuitBreaker(settings.circuitBreaker) }));
+    adapters.set(id, new BalancedAdapter(balanced, Math.random, settings.strategy));
   }
   return adapters;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { PROVIDER_KEYS, startStack, type Stack } from '../support/start-stack.ts';
 
@@ -149,6 +149,56 @@ providers:
       const abandonedAfter = attempts[0]!.closedAt! - attempts[0]!.acceptedAt;
       assert.ok(abandonedAfter >= 900 && abandonedAfter < 5_000, `the stalled attempt was abandoned after ${abandonedAfter} ms`);
       assert.ok(Date.now() - startedAt < 10_000, 'well before the gateway-wide timeouts');
+    });
+  });
+
+  describe('least-latency between a slow and a fast deployment', () => {
+    let stack: Stack;
+    let target: { host: string; port: number } | undefined;
+    const sockets = new Set<import('node:net').Socket>();
+    // A TCP proxy to the simulators that holds every chunk of a request 150 ms: a distant deployment.
+    const slow = createServer((client) => {
+      const upstream = connect(target!.port, target!.host);
+      sockets.add(client).add(upstream);
+      client.on('data', (data) => setTimeout(() => upstream.destroyed || upstream.write(data), 150));
+      upstream.on('data', (data) => client.destroyed || client.write(data));
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.on('error', () => undefined);
+      upstream.on('error', () => undefined);
+    });
+    before(async () => {
+      await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+      const slowPort = (slow.address() as { port: number }).port;
+      stack = await startStack({}, {
+        configYaml: (simulators) => {
+          const url = new URL(simulators.baseUrls.openai);
+          target = { host: url.hostname, port: Number(url.port) };
+          const slowUrl = new URL(simulators.baseUrls.openai);
+          slowUrl.port = String(slowPort);
+          return `
+providers:
+  openai:
+    strategy: least-latency
+    deployments:
+      - { name: slow, baseUrl: "${slowUrl.toString().replace(/\/$/, '')}", apiKey: sk-slow }
+      - { name: fast, baseUrl: "${simulators.baseUrls.openai}", apiKey: sk-fast }
+`;
+        },
+      });
+    });
+    after(async () => {
+      await stack.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => slow.close(resolve));
+    });
+
+    test('sends at least 80 % of 200 requests to the faster deployment', async () => {
+      stack.simulators.reset();
+      const statuses = await load(stack, 200, 4);
+      assert.equal(statuses.filter((status) => status === 200).length, 200);
+      const fast = stack.simulators.requests.filter((request) => request.headers.authorization === 'Bearer sk-fast').length;
+      assert.ok(fast >= 160, `the fast deployment served ${fast} of 200`);
     });
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GATEWAY_ERRORS } from '../../src/core/gateway-error.ts';
 import { BalancedAdapter, type Deployment } from '../../src/providers/balanced-adapter.ts';
+import { mapUpstreamError } from '../../src/providers/map-upstream-error.ts';
 import { CircuitBreaker } from '../../src/providers/circuit-breaker.ts';
 import type { ChatCall, ProviderAdapter } from '../../src/providers/provider-adapter.ts';
 
@@ -67,5 +68,18 @@ describe('BalancedAdapter', () => {
     for (let index = 0; index < 20; index += 1) assert.equal(balanced.pick(new AbortController().signal), healthy);
     assert.deepEqual(balanced.states().map((state) => [state.name, state.breaker, state.lastError]), [['down', 'open', 'upstream_unavailable'], ['up', 'closed', null]]);
     assert.equal(balanced.scrub('key-down key-up'), '*** ***', "every deployment's key is scrubbed");
+  });
+
+  it("a 429's Retry-After rests the deployment that long, at its first failure", async () => {
+    const limited = deployment('limited', 1, async () => {
+      throw mapUpstreamError({ provider: 'openai', status: 429, message: 'Rate limit reached', rawBody: '', retryAfter: '30', secrets: [] });
+    });
+    const other = deployment('other', 1);
+    const balanced = new BalancedAdapter([limited, other], () => 0);
+    const before = Date.now();
+    await assert.rejects(balanced.chat(call()));
+    assert.equal(limited.breaker.state, 'open', 'one 429 is enough');
+    assert.ok(limited.breaker.reopensAt >= before + 29_000 && limited.breaker.reopensAt <= Date.now() + 30_000);
+    assert.equal(balanced.pick(new AbortController().signal), other);
   });
 });
