@@ -4,6 +4,7 @@ import type { SwitchyardConfig } from './config/load-config.ts';
 import { ChatService } from './gateway/chat-service.ts';
 import { ModelRequestPipeline } from './gateway/model-request-pipeline.ts';
 import { ProviderShares } from './gateway/provider-shares.ts';
+import { RetryBudgets } from './gateway/retry-budget.ts';
 import { failedResponseBody } from './dialects/openai-responses/start-background-run.ts';
 import { StoredResponses } from './gateway/stored-responses.ts';
 import { AdmissionService } from './metering/admission-service.ts';
@@ -52,7 +53,7 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
     ...accountServices,
     adapters,
     chat,
-    pipeline: new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs, providerShares: new ProviderShares({ connectionsPerProvider: config.connectionsPerProvider, share: config.organizationShareOfProvider }) }),
+    pipeline: new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs, providerShares: new ProviderShares({ connectionsPerProvider: config.connectionsPerProvider, share: config.organizationShareOfProvider }), retryBudgets: new RetryBudgets(config.retryBudget) }),
     storedResponses,
     async start() {
       await accountServices.start();

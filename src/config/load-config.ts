@@ -94,6 +94,8 @@ export interface SwitchyardConfig {
   organizationShareOfProvider: number;
   /** Extra attempts on transient upstream failures before any byte reached the client. */
   maxRetries: number;
+  /** Retries and failovers per provider: at most `share` of its requests of the last 10 s, but always `floorPerSecond` a second. */
+  retryBudget: { share: number; floorPerSecond: number };
   /** Days a stored Responses API response (and its items) is kept (SWITCHYARD_RESPONSE_RETENTION_DAYS; default 30, as OpenAI). */
   responseRetentionDays: number;
   /** Let clients' image URLs (fetched by the gateway for providers that take only inline images) reach loopback, private and link-local addresses. Off by default. */
@@ -190,6 +192,10 @@ export function loadConfig(options: {
     connectionsPerProvider: integerSetting(environment.SWITCHYARD_PROVIDER_CONNECTIONS, 'SWITCHYARD_PROVIDER_CONNECTIONS', file.connectionsPerProvider, 'connectionsPerProvider', 256, 1, 100_000),
     organizationShareOfProvider: integerSetting(environment.SWITCHYARD_ORGANIZATION_SHARE_PERCENT, 'SWITCHYARD_ORGANIZATION_SHARE_PERCENT', file.organizationSharePercent, 'organizationSharePercent', 50, 1, 100) / 100,
     maxRetries: integerSetting(environment.SWITCHYARD_MAX_RETRIES, 'SWITCHYARD_MAX_RETRIES', file.maxRetries, 'maxRetries', 2, 0, 10),
+    retryBudget: {
+      share: integerSetting(environment.SWITCHYARD_RETRY_BUDGET_PERCENT, 'SWITCHYARD_RETRY_BUDGET_PERCENT', asRecord(file.retryBudget, 'retryBudget').percent, 'retryBudget.percent', 20, 0, 1_000) / 100,
+      floorPerSecond: integerSetting(environment.SWITCHYARD_RETRY_FLOOR_PER_SECOND, 'SWITCHYARD_RETRY_FLOOR_PER_SECOND', asRecord(file.retryBudget, 'retryBudget').floorPerSecond, 'retryBudget.floorPerSecond', 10, 0, 100_000),
+    },
     responseRetentionDays: integerSetting(environment.SWITCHYARD_RESPONSE_RETENTION_DAYS, 'SWITCHYARD_RESPONSE_RETENTION_DAYS', file.responseRetentionDays, 'responseRetentionDays', 30, 1, 3650),
     allowPrivateImageUrls: environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS ? /^(1|true|yes)$/i.test(environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS) : file.allowPrivateImageUrls === true,
     maxImageUrlsPerRequest: integerSetting(environment.SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST, 'SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST', file.maxImageUrlsPerRequest, 'maxImageUrlsPerRequest', 20, 0, 10_000),

@@ -21,8 +21,8 @@ export type DispatchedChat = (
  * first event arrived. A provider that rejects `reasoning_effort` together with tools gets the
  * request once more without it (as the hosted service does), and the client is told.
  */
-export async function dispatchChat(adapter: ProviderAdapter, call: ChatCall, options: { maxRetries: number }): Promise<DispatchedChat> {
-  const send = (current: ChatCall) => retryTransient(() => attempt(adapter, current), { maxRetries: options.maxRetries, signal: call.signal });
+export async function dispatchChat(adapter: ProviderAdapter, call: ChatCall, options: { maxRetries: number; budget?: { tryRetry(): boolean } }): Promise<DispatchedChat> {
+  const send = (current: ChatCall) => retryTransient(() => attempt(adapter, current), { maxRetries: options.maxRetries, signal: call.signal, budget: options.budget });
   try {
     return await send(call);
   } catch (error) {

@@ -8,12 +8,13 @@ import { retryTransient } from './retry-transient.ts';
  * retry rule (a transient status is sent again; the last answer is returned as it is, error or
  * not, body unread).
  */
-export function forwardWithRetries(adapter: ProviderAdapter, request: ForwardRequest, options: { maxRetries: number }): Promise<UpstreamResponse> {
+export function forwardWithRetries(adapter: ProviderAdapter, request: ForwardRequest, options: { maxRetries: number; budget?: { tryRetry(): boolean } }): Promise<UpstreamResponse> {
   const forward = adapter.forward?.bind(adapter);
   if (!forward) throw new Error(`provider ${adapter.descriptor.id} has no pass-through`);
   return retryTransient(() => forward(request), {
     maxRetries: options.maxRetries,
     signal: request.signal,
+    budget: options.budget,
     transientAnswer: (response) => {
       if (!isTransientStatus(response.status)) return undefined;
       const retryAfter = response.headers['retry-after'];

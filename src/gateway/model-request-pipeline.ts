@@ -17,6 +17,8 @@ import type { ChatService } from './chat-service.ts';
 import type { ClientConnection, WholeAnswer } from './client-connection.ts';
 import { dispatchChat } from './dispatch-chat.ts';
 import { forwardWithRetries } from './forward-with-retries.ts';
+import type { RetryBudgets } from './retry-budget.ts';
+import { refusedConnection } from './retry-transient.ts';
 import { relayNativeAnswer } from './relay-native-answer.ts';
 import type { ProviderShares } from './provider-shares.ts';
 import type { DetachedRun, ModelCall, StoredOperation, Surface } from './surface.ts';
@@ -102,6 +104,8 @@ export class ModelRequestPipeline {
       totalTimeoutMs: number;
       /** Each organization's share of a provider's connections. */
       providerShares: ProviderShares;
+      /** Each provider's budget of retries and failovers. */
+      retryBudgets?: RetryBudgets;
     },
   ) {}
 
@@ -142,6 +146,8 @@ export class ModelRequestPipeline {
         } catch (error) {
           const next = chain[index + 1];
           if (!next || connection.headersSent || connection.signal.aborted || !failsOver(error)) throw error instanceof SkippedCandidate ? error.cause : error;
+          // A failover is a retry elsewhere: it spends the failed provider's budget (a refused connection costs nothing).
+          if (error instanceof GatewayError && !refusedConnection(error) && this.services.retryBudgets && !this.services.retryBudgets.of(candidate.model.provider).tryRetry()) throw error;
           call.logger.info({ model: candidate.model.id, next: next.model.id, reason: error instanceof GatewayError ? error.code : 'skipped' }, 'falling back to the next model');
         }
       }
@@ -159,7 +165,8 @@ export class ModelRequestPipeline {
     chain: { admitOnce: () => Promise<void>; fallback: boolean; hasNext: boolean },
   ): Promise<WholeAnswer | undefined> {
     const native = surface.native && adapter.nativeSurfaces.includes(surface.id) && adapter.forward ? surface.native : undefined;
-    const options = { maxRetries: this.services.maxRetries };
+    const budget = this.services.retryBudgets?.of(model.provider);
+    const options = { maxRetries: this.services.maxRetries, budget };
     // What a fallback model cannot take (a feature it lacks) skips it rather than failing the request.
     const beforeDispatch = async <T>(step: () => T | Promise<T>): Promise<T> => {
       try {
@@ -174,6 +181,7 @@ export class ModelRequestPipeline {
       await chain.admitOnce(); // admit
       this.servedBy(tracked, connection, model, chain.fallback);
       const release = this.takeShare(model.provider, prepared.principal.organizationId);
+      budget?.recordRequest();
       try {
         const upstream = await forwardWithRetries(adapter, { ...native.request(prepared, model), signal: connection.signal }, options); // dispatch
         if (upstream.deployment) connection.setHeader(DEPLOYMENT_HEADER, upstream.deployment);
@@ -200,6 +208,7 @@ export class ModelRequestPipeline {
     await chain.admitOnce(); // admit
     this.servedBy(tracked, connection, model, chain.fallback);
     const release = this.takeShare(model.provider, prepared.principal.organizationId);
+    budget?.recordRequest();
     try {
       const dispatched = await dispatchChat(adapter, { request: decoded.request, model, signal: connection.signal, requestId: prepared.requestId }, options); // dispatch
       if (dispatched.deployment) connection.setHeader(DEPLOYMENT_HEADER, dispatched.deployment);

@@ -17,6 +17,8 @@ export async function retryTransient<T>(
     signal: AbortSignal;
     /** For attempts that answer a failure instead of throwing it: its Retry-After, and how to discard it; undefined when the answer is final. */
     transientAnswer?: (answer: T) => { retryAfter: string | undefined; discard(): Promise<void> } | undefined;
+    /** The provider's retry budget: a retry it refuses is not made (the failure stands). Refused connections are free. */
+    budget?: { tryRetry(): boolean };
   },
 ): Promise<T> {
   for (let retry = 0; ; retry += 1) {
@@ -26,12 +28,12 @@ export async function retryTransient<T>(
       const transient = options.transientAnswer?.(answer);
       if (!transient || retry >= options.maxRetries) return answer;
       wait = retryWaitMs(retry, transient.retryAfter);
-      if (wait === undefined) return answer;
+      if (wait === undefined || (options.budget && !options.budget.tryRetry())) return answer;
       await transient.discard();
     } catch (error) {
       if (options.signal.aborted || !(error instanceof GatewayError) || !error.retryable || retry >= options.maxRetries) throw error;
       wait = retryWaitMs(retry, error.headers?.['retry-after']);
-      if (wait === undefined) throw error;
+      if (wait === undefined || (options.budget && !refusedConnection(error) && !options.budget.tryRetry())) throw error;
     }
     await sleep(wait, undefined, { signal: options.signal });
   }
@@ -46,4 +48,9 @@ function retryWaitMs(retry: number, retryAfter: string | undefined): number | un
   }
   const base = 100 * 2 ** retry;
   return base / 2 + Math.random() * (base / 2);
+}
+
+/** A connection the provider refused outright: retrying elsewhere costs it nothing, so no budget is spent. */
+export function refusedConnection(error: GatewayError): boolean {
+  return error.code === 'upstream_unavailable' && /ECONNREFUSED/.test(error.message);
 }

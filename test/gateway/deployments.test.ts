@@ -201,4 +201,24 @@ providers:
       assert.ok(fast >= 160, `the fast deployment served ${fast} of 200`);
     });
   });
+
+  describe('a provider in full outage, behind the retry budget', () => {
+    let stack: Stack;
+    before(async () => {
+      stack = await startStack({ SWITCHYARD_MAX_RETRIES: '2', SWITCHYARD_RETRY_BUDGET_PERCENT: '20', SWITCHYARD_RETRY_FLOOR_PER_SECOND: '1' });
+    });
+    after(() => stack.close());
+
+    test('upstream attempts stay within the requests plus their 20 % budget (the retry rule alone would triple them)', async () => {
+      stack.simulators.reset();
+      stack.simulators.addFault({ provider: 'openai', status: 500, times: 100_000 });
+      const startedAt = Date.now();
+      const statuses = await load(stack, 200, 8);
+      const seconds = Math.ceil((Date.now() - startedAt) / 1_000) + 1;
+      assert.ok(statuses.every((status) => status >= 500), 'every request fails: the provider is down');
+      const attempts = stack.simulators.requests.filter((request) => request.provider === 'openai').length;
+      assert.ok(attempts <= 200 + 0.2 * 200 + seconds * 1 + 8, `${attempts} upstream attempts for 200 requests in ${seconds} s`);
+      assert.ok(attempts >= 200);
+    });
+  });
 });
