@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { openAccountServices, type AccountServices } from './account-services.ts';
 import type { SwitchyardConfig } from './config/load-config.ts';
+import { BreakerChannel } from './gateway/breaker-channel.ts';
 import { ChatService } from './gateway/chat-service.ts';
 import { ModelRequestPipeline } from './gateway/model-request-pipeline.ts';
 import { ProviderShares } from './gateway/provider-shares.ts';
@@ -47,6 +48,7 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const upstreamClient = new UpstreamClient({ ...config.timeouts, maxResponseBytes: config.maxUpstreamResponseBytes, connectionsPerOrigin: config.connectionsPerProvider });
   const adapters = createProviderAdapters(config, upstreamClient);
   const chat = new ChatService(catalog, adapters);
+  const breakerChannel = redis ? new BreakerChannel(redis, config.redisPrefix, logger) : undefined;
   const storedResponses = new StoredResponses(store, logger, config.responseRetentionDays * 24 * 60 * 60 * 1000, failedResponseBody);
   const admission = new AdmissionService(counters, new RateWindows({ redis, redisHealth, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });
   return {
@@ -58,9 +60,11 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
     async start() {
       await accountServices.start();
       storedResponses.startSweeping();
+      breakerChannel?.start(adapters);
     },
     admission,
     async close() {
+      await breakerChannel?.close();
       await storedResponses.close();
       await accountServices.close();
       await upstreamClient.close();

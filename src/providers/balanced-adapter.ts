@@ -67,6 +67,11 @@ export class BalancedAdapter implements ProviderAdapter {
     return this.deployments[0]!.adapter.readUsage(usage);
   }
 
+  /** Each deployment's name and breaker, for sharing breaker state between instances. */
+  breakers(): { name: string; breaker: CircuitBreaker }[] {
+    return this.deployments.map((deployment) => ({ name: deployment.settings.name, breaker: deployment.breaker }));
+  }
+
   states(): DeploymentState[] {
     return this.deployments.map((deployment) => ({
       name: deployment.settings.name,

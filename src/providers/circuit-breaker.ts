@@ -13,6 +13,9 @@ export class CircuitBreaker {
   /** While half-open, a probe is out: no second request goes until it answers. */
   private probing = false;
 
+  /** Told when this breaker opens (not when another instance's opening is applied here): for sharing it. */
+  onOpened: ((restMs: number) => void) | undefined;
+
   constructor(
     private readonly settings: CircuitBreakerSettings,
     private readonly now: () => number = Date.now,
@@ -47,6 +50,13 @@ export class CircuitBreaker {
   restFor(ms: number): void {
     this.probing = false;
     this.openUntil = Math.max(this.openUntil, this.now() + ms);
+    this.onOpened?.(ms);
+  }
+
+  /** Another instance opened this deployment's breaker for `ms`: it rests here too, without telling anyone again. */
+  openedElsewhere(ms: number): void {
+    this.probing = false;
+    this.openUntil = Math.max(this.openUntil, this.now() + ms);
   }
 
   /** The request ended without telling anything of the deployment's health (the client left): a probe is given back. */
@@ -58,6 +68,9 @@ export class CircuitBreaker {
     this.consecutiveFailures += 1;
     const wasProbe = this.probing;
     this.probing = false;
-    if (wasProbe || this.consecutiveFailures >= this.settings.failures) this.openUntil = this.now() + this.settings.cooldownMs;
+    if (wasProbe || this.consecutiveFailures >= this.settings.failures) {
+      this.openUntil = this.now() + this.settings.cooldownMs;
+      this.onOpened?.(this.settings.cooldownMs);
+    }
   }
 }

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { connect, createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { redisTestEnvironment } from '../support/redis-test-environment.ts';
+import { skipUnless } from '../support/required-services.ts';
 import { PROVIDER_KEYS, startStack, type Stack } from '../support/start-stack.ts';
 
 const ADMIN_TOKEN = 'admin-token-for-deployments-test-0123456789';
+const redisSkip = await skipUnless('redis');
 
 /** A TCP server that resets every connection it accepts (a deployment that is down), counting them. */
 async function startDeadDeployment(): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
@@ -219,6 +222,49 @@ providers:
       const attempts = stack.simulators.requests.filter((request) => request.provider === 'openai').length;
       assert.ok(attempts <= 200 + 0.2 * 200 + seconds * 1 + 8, `${attempts} upstream attempts for 200 requests in ${seconds} s`);
       assert.ok(attempts >= 200);
+    });
+  });
+
+  describe('two instances on one Redis', { skip: redisSkip }, () => {
+    const stacks: Stack[] = [];
+    let dead: Awaited<ReturnType<typeof startDeadDeployment>>;
+    const redis = redisTestEnvironment();
+    before(async () => {
+      dead = await startDeadDeployment();
+      for (let index = 0; index < 2; index += 1) {
+        stacks.push(
+          await startStack({ ...redis.environment, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN }, {
+            configYaml: (simulators) => `
+providers:
+  openai:
+    circuitBreaker: { failures: 3, cooldownMs: 600000 }
+    deployments:
+      - { name: dead, baseUrl: "http://127.0.0.1:${dead.port}/v1", apiKey: sk-dead, weight: 1000000 }
+      - { name: live, baseUrl: "${simulators.baseUrls.openai}", apiKey: ${PROVIDER_KEYS.openai}, weight: 1 }
+`,
+          }),
+        );
+      }
+    });
+    after(async () => {
+      for (const stack of stacks) await stack.close();
+      await dead.close();
+      await redis.clear();
+    });
+
+    test('a breaker opened on one instance is seen by the other: it sends the dead deployment nothing', async () => {
+      const [a, b] = stacks as [Stack, Stack];
+      assert.ok((await load(a, 10, 1)).every((status) => status === 200));
+      const breakerOf = async (stack: Stack) => {
+        const providers = (await (await fetch(`${stack.gateway.url}/admin/v1/providers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { data: { id: string; deployments: { name: string; breaker: string }[] }[] };
+        return providers.data.find((provider) => provider.id === 'openai')!.deployments.find((deployment) => deployment.name === 'dead')!.breaker;
+      };
+      assert.equal(await breakerOf(a), 'open');
+      for (let attempt = 0; attempt < 50 && (await breakerOf(b)) !== 'open'; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(await breakerOf(b), 'open', 'instance B learned it through Redis');
+      const before = dead.connections();
+      assert.ok((await load(b, 20, 2)).every((status) => status === 200));
+      assert.equal(dead.connections(), before, 'B never tried the dead deployment');
     });
   });
 });
