@@ -37,7 +37,7 @@ export async function relayNativeAnswer(
       body: upstream.body,
       maxEventBytes: upstream.maxBytes,
       onEvent: (event) => {
-        if (tap.observe(event) === 'created') exchange.onCreated?.(tap.objectId!, tap.background === true);
+        if (tap.observe(event) === 'created') exchange.onCreated?.(tap.objectId!, tap.background === true, upstream.deployment);
       },
       rewrite: (event) => tap.rewrite(event, (usage) => tracked.price(usage)),
       failureEvent: () => exchange.encodeStreamError(stopReason(connection) ?? GATEWAY_ERRORS.upstreamStreamInterrupted(adapter.descriptor.id, 'the connection closed before the answer finished')),
@@ -65,7 +65,7 @@ export async function relayNativeAnswer(
   const text = await readUpstreamText(adapter.descriptor.id, upstream, connection.signal);
   const answer = exchange.readAnswer(text);
   const background = answer.background === true;
-  if (answer.objectId !== undefined) exchange.onCreated?.(answer.objectId, background);
+  if (answer.objectId !== undefined) exchange.onCreated?.(answer.objectId, background, upstream.deployment);
   if (answer.finished === true && answer.object !== undefined) exchange.onFinished?.(answer.object);
   // A finished answer without usage is billed for what it carries, estimated and flagged, never for nothing.
   const estimable = answer.usage === undefined && answer.finished === true && exchange.estimatePrompt !== undefined && answer.outputText !== undefined;

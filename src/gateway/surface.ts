@@ -110,7 +110,7 @@ export interface NativeExchange {
   /** The surface's `error` event, ending a passed-through stream that broke off midway. */
   encodeStreamError(error: GatewayError): string;
   /** The provider named the object this request created: called at once, without holding up the relay. */
-  onCreated?(objectId: string, background: boolean): void;
+  onCreated?(objectId: string, background: boolean, deployment: string | undefined): void;
   /** The object this request created, once finished (its parsed answer, or the final stream event's object). */
   onFinished?(object: unknown): void;
   /** Whether this request bills the finished object's usage (a stored response's tokens are billed once). True when absent. */
@@ -148,6 +148,8 @@ export interface StoredObject {
   model: string;
   /** Who answers operations on it: its provider, or the gateway (a translated model's object). */
   holder: 'provider' | 'gateway';
+  /** The provider deployment that holds it. */
+  deployment?: string | null;
 }
 
 export interface StoredObjects {

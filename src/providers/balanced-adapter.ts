@@ -83,7 +83,8 @@ export class BalancedAdapter implements ProviderAdapter {
   }
 
   private async forwardBalanced(request: ForwardRequest): Promise<UpstreamResponse> {
-    const deployment = this.pick(request.signal);
+    // An object stored by one deployment (account) is asked of that one, whatever its breaker says.
+    const deployment = this.deployments.find((candidate) => candidate.settings.name === request.deployment) ?? this.pick(request.signal);
     const response = await this.track(deployment, () => deployment.adapter.forward!(request), (response) => isTransientStatus(response.status));
     return { ...response, deployment: deployment.settings.name };
   }

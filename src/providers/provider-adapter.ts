@@ -20,6 +20,8 @@ export interface ForwardRequest {
   /** The client's headers the provider must see (`anthropic-version`, `anthropic-beta`); authentication is the adapter's. */
   headers: Record<string, string>;
   signal: AbortSignal;
+  /** The deployment to send it to: where the object it names lives (a stored response). Absent: any, by the balancing rule. */
+  deployment?: string;
 }
 
 /** One chat call as an adapter receives it: tenant-free, money-free. */

@@ -111,6 +111,8 @@ export interface ResponseRecord {
   body: string | null;
   /** Unix milliseconds: a gateway-held background response's runner was last alive. */
   heartbeatAt: number | null;
+  /** The provider deployment that holds a passed-through response (its retrieve and continuation go there). */
+  deployment?: string | null;
 }
 
 /** One queued write of the stored-responses writer: a new response with its items, or items for one already stored. */

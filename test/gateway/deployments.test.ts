@@ -225,6 +225,39 @@ providers:
     });
   });
 
+  describe('stored responses on two OpenAI deployments (two accounts)', () => {
+    let stack: Stack;
+    before(async () => {
+      stack = await startStack({}, {
+        configYaml: (simulators) => `
+providers:
+  openai:
+    deployments:
+      - { name: east, baseUrl: "${simulators.baseUrls.openai}", apiKey: sk-east }
+      - { name: west, baseUrl: "${simulators.baseUrls.openai}", apiKey: sk-west }
+`,
+      });
+    });
+    after(() => stack.close());
+
+    test('retrieve, input items and previous_response_id go to the deployment that holds the response', async () => {
+      const client = stack.client('/v1');
+      for (let index = 0; index < 8; index += 1) {
+        stack.simulators.reset();
+        const created = await client.responses.create({ model: 'gpt-5-mini', input: `Hello ${index}` });
+        const owner = stack.simulators.requests.at(-1)!.headers.authorization;
+        await client.responses.retrieve(created.id);
+        await client.responses.inputItems.list(created.id);
+        await client.responses.create({ model: 'gpt-5-mini', input: 'And then?', previous_response_id: created.id });
+        assert.deepEqual(
+          stack.simulators.requests.map((request) => request.headers.authorization),
+          [owner, owner, owner, owner],
+          'every call about the response went to the account that holds it',
+        );
+      }
+    });
+  });
+
   describe('two instances on one Redis', { skip: redisSkip }, () => {
     const stacks: Stack[] = [];
     let dead: Awaited<ReturnType<typeof startDeadDeployment>>;

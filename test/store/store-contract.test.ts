@@ -481,6 +481,7 @@ for (const target of TARGETS) {
         status: null,
         body: null,
         heartbeatAt: null,
+        deployment: null,
       };
       const item = (kind: 'input' | 'output', position: number, itemId: string) => ({ kind, position, itemId, item: JSON.stringify({ id: itemId, kind }) });
       const chainLink = (id: string, previousResponseId: string | null, holder: ResponseRecord['holder'], organizationId = 'org_a'): ResponseRecord => ({ ...response, id, previousResponseId, holder, organizationId });
@@ -609,7 +610,7 @@ describe('SQLite data folders of the earlier store', () => {
     const connection = new Database(join(dataDir, 'switchyard.db'), { readonly: true });
     const versions = (connection.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version);
     connection.close();
-    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('the Kysely migrations build the same SQLite schema as the earlier ones (and the later migrations apply alike to both)', async () => {

@@ -11,6 +11,8 @@ export interface ExpandedResponsesRequest {
   ownInput: ResponsesInputItem[];
   /** The response this one continues, as the client named it (kept for the stored chain even when the body no longer names it). */
   previousResponseId: string | null;
+  /** When the provider holds the response continued: the deployment (account) that holds it. */
+  previousDeployment?: string;
 }
 
 /**
@@ -38,16 +40,19 @@ export async function expandStoredState(
 
   let chain: StoredResponseItem[] = [];
   let keepPrevious = false;
+  let previousDeployment: string | undefined;
   if (previousResponseId) {
     const previous = await responses.find(previousResponseId, principal);
     if (!previous) throw GATEWAY_ERRORS.previousResponseNotFound(previousResponseId);
-    if (heldByTarget(previous.holder, previous.provider)) keepPrevious = true;
-    else chain = await responses.context(principal, previous.id);
+    if (heldByTarget(previous.holder, previous.provider)) {
+      keepPrevious = true;
+      previousDeployment = previous.deployment ?? undefined;
+    } else chain = await responses.context(principal, previous.id);
   }
 
   const chainItems = chain.map((stored) => ({ item: parseItem(stored.item), holder: stored.holder }));
   const referenced = [...own, ...chainItems.map((entry) => entry.item)].flatMap((item) => (isReference(item) ? [String(item.id)] : []));
-  if (referenced.length === 0 && chain.length === 0) return { body, ownInput: own, previousResponseId };
+  if (referenced.length === 0 && chain.length === 0) return { body, ownInput: own, previousResponseId, previousDeployment };
 
   const stored = new Map((await responses.findItems(principal, referenced)).map((item) => [item.itemId, item]));
   const resolve = (item: ResponsesInputItem, param: string | undefined): { item: ResponsesInputItem; holder: ResponseRecord['holder'] | undefined; reference: boolean } => {
@@ -77,7 +82,7 @@ export async function expandStoredState(
   }
   const expanded: ResponsesRequest = { ...body, input: sent };
   if (target.native && !keepPrevious) delete expanded.previous_response_id;
-  return { body: expanded, ownInput: ownResolved.map((entry) => entry.item), previousResponseId };
+  return { body: expanded, ownInput: ownResolved.map((entry) => entry.item), previousResponseId, previousDeployment };
 }
 
 /** A request's `input` as items: a string is one user message. */

@@ -88,22 +88,27 @@ export function createOpenAIResponsesSurface(responses: StoredResponses): Surfac
     },
     encodeError: encodeOpenAIError,
     native: {
-      request: ({ body }, model) => ({
-        method: 'POST',
-        path: '/responses',
-        body: JSON.stringify(body.model === model.upstreamId ? body : { ...body, model: model.upstreamId }),
-        headers: { 'content-type': 'application/json' },
-      }),
+      request: ({ body }, model) => {
+        // Continuing a response its provider holds: asked of the deployment (account) that holds it.
+        const deployment = expansions.get(body)?.previousDeployment;
+        return {
+          method: 'POST',
+          path: '/responses',
+          body: JSON.stringify(body.model === model.upstreamId ? body : { ...body, model: model.upstreamId }),
+          headers: { 'content-type': 'application/json' },
+          ...(deployment ? { deployment } : {}),
+        };
+      },
       exchange: ({ body, principal }, model) => {
         const { ownInput, previousResponseId } = expansionOf(body);
         const stored = body.store !== false;
         return {
           ...responsesExchange,
-          onCreated: (id, background) => {
+          onCreated: (id, background, deployment) => {
             const createdAt = Date.now();
             // A foreground response's tokens are recorded by this very request; a background one's by the first poll that sees it finish.
             responses.record(
-              { id, organizationId: principal.organizationId, apiKeyId: principal.id, provider: model.provider, model: body.model, createdAt, usageRecordedAt: background ? null : createdAt, holder: 'provider', previousResponseId, status: null, body: null, heartbeatAt: null },
+              { id, organizationId: principal.organizationId, apiKeyId: principal.id, provider: model.provider, model: body.model, createdAt, usageRecordedAt: background ? null : createdAt, holder: 'provider', previousResponseId, status: null, body: null, heartbeatAt: null, deployment: deployment ?? null },
               stored ? storedResponseItems(ownInput, []) : [],
             );
           },
@@ -129,7 +134,12 @@ export function createOpenAIResponsesSurface(responses: StoredResponses): Surfac
       find: (id, principal) => responses.find(id, principal),
       notFound: (id) => GATEWAY_ERRORS.responseNotFound(id),
       streamed: (query) => /[?&]stream=true\b/.test(query),
-      request: (operation, object: StoredObject) => ({ method: operation.method, path: `/responses/${encodeURIComponent(object.id)}${operation.suffix}${operation.query}`, headers: {} }),
+      request: (operation, object: StoredObject) => ({
+        method: operation.method,
+        path: `/responses/${encodeURIComponent(object.id)}${operation.suffix}${operation.query}`,
+        headers: {},
+        ...(object.deployment ? { deployment: object.deployment } : {}),
+      }),
       exchange: (object) => ({
         ...responsesExchange,
         claimUsage: async (id) => id !== undefined && (await responses.claimUsage(id)),

@@ -92,6 +92,8 @@ export interface ResponsesTable {
   body: string | null;
   /** Unix milliseconds: a gateway-held background response's runner was last alive. */
   heartbeat_at: number | null;
+  /** The provider deployment that holds a passed-through response; null for gateway-held ones and rows older than migration 8. */
+  deployment: string | null;
 }
 
 export interface ResponseItemsTable {

@@ -484,6 +484,7 @@ function toResponseRecord(row: Selectable<ResponsesTable>): ResponseRecord {
     status: row.status,
     body: row.body,
     heartbeatAt: row.heartbeat_at,
+    deployment: row.deployment,
   };
 }
 
@@ -512,6 +513,7 @@ function toResponseRow(record: ResponseRecord): Insertable<ResponsesTable> {
     status: record.status,
     body: record.body,
     heartbeat_at: record.heartbeatAt,
+    deployment: record.deployment ?? null,
   };
 }
 
