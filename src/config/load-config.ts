@@ -35,6 +35,10 @@ export interface CircuitBreakerSettings {
   failures: number;
   /** How long an open breaker keeps the deployment out before one probe is let through. */
   cooldownMs: number;
+  /** The share of failures (percent) over the last `windowMs` that opens it too, once `minimumRequests` were seen. */
+  failureRatePercent: number;
+  minimumRequests: number;
+  windowMs: number;
 }
 
 export interface ProviderSettings {
@@ -50,7 +54,7 @@ export interface ProviderSettings {
   strategy: 'weighted' | 'least-latency';
 }
 
-const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerSettings = { failures: 5, cooldownMs: 30_000 };
+const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerSettings = { failures: 5, cooldownMs: 30_000, failureRatePercent: 50, minimumRequests: 20, windowMs: 10_000 };
 
 export interface UpstreamTimeouts {
   /** Opening a connection to a provider. */
@@ -305,7 +309,7 @@ function parseDeploymentTimeouts(raw: unknown, field: string): DeploymentTimeout
   return timeouts;
 }
 
-/** `circuitBreaker: { failures, cooldownMs }`, each optional. */
+/** `circuitBreaker: { failures, cooldownMs, failureRatePercent, minimumRequests, windowMs }`, each optional. */
 function parseCircuitBreaker(raw: unknown, field: string): CircuitBreakerSettings {
   const settings = asRecord(raw, field);
   const read = (name: keyof CircuitBreakerSettings, minimum: number, maximum: number): number => {
@@ -313,7 +317,13 @@ function parseCircuitBreaker(raw: unknown, field: string): CircuitBreakerSetting
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum || value > maximum) throw new ConfigError(`${field}.${name}`, `must be a whole number from ${minimum} to ${maximum}`);
     return value;
   };
-  return { failures: read('failures', 1, 1_000), cooldownMs: read('cooldownMs', 100, 3_600_000) };
+  return {
+    failures: read('failures', 1, 1_000),
+    cooldownMs: read('cooldownMs', 100, 3_600_000),
+    failureRatePercent: read('failureRatePercent', 1, 100),
+    minimumRequests: read('minimumRequests', 1, 1_000_000),
+    windowMs: read('windowMs', 1_000, 600_000),
+  };
 }
 
 function firstSet(values: (string | undefined)[]): string | undefined {

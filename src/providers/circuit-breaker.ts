@@ -2,13 +2,21 @@ import type { CircuitBreakerSettings } from '../config/load-config.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** Buckets the failure-rate window is counted in. */
+const WINDOW_BUCKETS = 10;
+
 /**
  * One deployment's circuit breaker: closed while it answers; open after `failures` failures in a
- * row, keeping the deployment out for `cooldownMs`; then half-open, letting one probe through —
- * closed again when it succeeds, open for another cool-down when it fails.
+ * row, or when failures pass `failureRatePercent` of the answers of the last `windowMs` (once
+ * `minimumRequests` were seen), keeping the deployment out for `cooldownMs`; then half-open, letting
+ * one probe through — closed again when it succeeds, open for another cool-down when it fails.
  */
 export class CircuitBreaker {
   private consecutiveFailures = 0;
+  /** Answers and failures of the window, in buckets of windowMs / 10. */
+  private readonly answers = new Array<number>(WINDOW_BUCKETS).fill(0);
+  private readonly failures = new Array<number>(WINDOW_BUCKETS).fill(0);
+  private bucketIndex = 0;
   private openUntil = 0;
   /** While half-open, a probe is out: no second request goes until it answers. */
   private probing = false;
@@ -17,7 +25,8 @@ export class CircuitBreaker {
   onOpened: ((restMs: number) => void) | undefined;
 
   constructor(
-    private readonly settings: CircuitBreakerSettings,
+    /** The failure-rate fields are optional: without them only failures in a row open it. */
+    private readonly settings: Pick<CircuitBreakerSettings, 'failures' | 'cooldownMs'> & Partial<CircuitBreakerSettings>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -41,6 +50,7 @@ export class CircuitBreaker {
   }
 
   succeeded(): void {
+    this.answers[this.bucket()]! += 1;
     this.consecutiveFailures = 0;
     this.openUntil = 0;
     this.probing = false;
@@ -65,12 +75,36 @@ export class CircuitBreaker {
   }
 
   failed(): void {
+    const bucket = this.bucket();
+    this.answers[bucket]! += 1;
+    this.failures[bucket]! += 1;
     this.consecutiveFailures += 1;
     const wasProbe = this.probing;
     this.probing = false;
-    if (wasProbe || this.consecutiveFailures >= this.settings.failures) {
+    if (wasProbe || this.consecutiveFailures >= this.settings.failures || this.failureRateExceeded()) {
       this.openUntil = this.now() + this.settings.cooldownMs;
       this.onOpened?.(this.settings.cooldownMs);
     }
+  }
+
+  private failureRateExceeded(): boolean {
+    const { failureRatePercent = 100, minimumRequests = Number.POSITIVE_INFINITY } = this.settings;
+    const answers = this.answers.reduce((sum, count) => sum + count, 0);
+    const failures = this.failures.reduce((sum, count) => sum + count, 0);
+    return answers >= minimumRequests && failures * 100 >= answers * failureRatePercent;
+  }
+
+  /** The bucket of now, emptying those the window left behind. */
+  private bucket(): number {
+    const width = (this.settings.windowMs ?? 10_000) / WINDOW_BUCKETS;
+    const index = Math.floor(this.now() / width);
+    const passed = Math.min(index - this.bucketIndex, WINDOW_BUCKETS);
+    for (let step = 1; step <= passed; step += 1) {
+      const slot = (this.bucketIndex + step) % WINDOW_BUCKETS;
+      this.answers[slot] = 0;
+      this.failures[slot] = 0;
+    }
+    if (passed > 0) this.bucketIndex = index;
+    return index % WINDOW_BUCKETS;
   }
 }

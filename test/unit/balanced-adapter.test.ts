@@ -34,6 +34,28 @@ describe('CircuitBreaker', () => {
   });
 });
 
+describe('CircuitBreaker failure rate', () => {
+  it('opens when failures pass the rate over the window once enough answers were seen, though never many in a row', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ failures: 5, cooldownMs: 1_000, failureRatePercent: 50, minimumRequests: 10, windowMs: 10_000 }, () => now);
+    // Alternating answers: never two failures in a row; the rate reaches 50 % at the tenth answer.
+    for (let index = 0; index < 8; index += 1) {
+      if (index % 2 === 0) breaker.succeeded();
+      else breaker.failed();
+      now += 100;
+    }
+    assert.equal(breaker.state, 'closed', 'not before the minimum number of answers');
+    breaker.succeeded();
+    breaker.failed();
+    assert.equal(breaker.state, 'open', '5 failures of 10 answers');
+    now += 20_000;
+    assert.equal(breaker.tryAcquire(), true);
+    breaker.succeeded();
+    breaker.failed();
+    assert.equal(breaker.state, 'closed', 'the window forgot the old answers');
+  });
+});
+
 describe('BalancedAdapter', () => {
   const adapter = (name: string, behaviour: () => Promise<never> | Promise<unknown>): ProviderAdapter =>
     ({ descriptor: { id: 'openai' }, nativeSurfaces: [], chat: behaviour, scrub: (text: string) => text.replace(name, '***'), readUsage: () => undefined }) as unknown as ProviderAdapter;

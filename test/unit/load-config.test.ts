@@ -268,7 +268,7 @@ describe('provider deployments', () => {
     const single = load({ OPENAI_API_KEY: 'sk-env' }).providers.openai!;
     assert.deepEqual(single.deployments, [{ name: 'default', apiKey: 'sk-env', baseUrl: 'https://api.openai.com/v1', weight: 1 }]);
     assert.equal(single.deploymentsSource, 'environment');
-    assert.deepEqual(single.circuitBreaker, { failures: 5, cooldownMs: 30_000 });
+    assert.deepEqual(single.circuitBreaker, { failures: 5, cooldownMs: 30_000, failureRatePercent: 50, minimumRequests: 20, windowMs: 10_000 });
 
     const file = yamlFile(`
 providers:
@@ -284,7 +284,7 @@ providers:
       { name: 'backup', apiKey: 'sk-b', baseUrl: 'https://api.openai.com/v1', weight: 1 },
     ]);
     assert.equal(many.deploymentsSource, 'yaml deployments');
-    assert.deepEqual(many.circuitBreaker, { failures: 3, cooldownMs: 1_000 });
+    assert.deepEqual(many.circuitBreaker, { failures: 3, cooldownMs: 1_000, failureRatePercent: 50, minimumRequests: 20, windowMs: 10_000 });
   });
 
   it('refuses an empty list, a repeated name, a weight that is not positive and a breaker out of range, naming the field', () => {
