@@ -1,3 +1,5 @@
+import { RollingCounts } from '../core/rolling-counts.ts';
+
 /** Seconds the budget looks back over. */
 const WINDOW_SECONDS = 10;
 
@@ -8,43 +10,27 @@ const WINDOW_SECONDS = 10;
  * kept past the window.
  */
 export class RetryBudget {
-  private readonly requests = new Array<number>(WINDOW_SECONDS).fill(0);
-  private readonly retries = new Array<number>(WINDOW_SECONDS).fill(0);
-  private second = 0;
+  private readonly counts: RollingCounts<'requests' | 'retries'>;
 
   constructor(
     private readonly settings: { share: number; floorPerSecond: number },
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.counts = new RollingCounts(['requests', 'retries'], WINDOW_SECONDS, 1_000, now);
+  }
 
   /** A first attempt was sent. */
   recordRequest(): void {
-    this.requests[this.advance()]! += 1;
+    this.counts.add('requests');
   }
 
   /** Whether one more retry (or failover) may go; counted when it may. */
   tryRetry(): boolean {
-    const bucket = this.advance();
-    const requests = this.requests.reduce((sum, count) => sum + count, 0);
-    const retries = this.retries.reduce((sum, count) => sum + count, 0);
-    if (this.retries[bucket]! < this.settings.floorPerSecond || retries < requests * this.settings.share) {
-      this.retries[bucket]! += 1;
+    if (this.counts.current('retries') < this.settings.floorPerSecond || this.counts.total('retries') < this.counts.total('requests') * this.settings.share) {
+      this.counts.add('retries');
       return true;
     }
     return false;
-  }
-
-  /** The bucket of this second, emptying those the window left behind. */
-  private advance(): number {
-    const second = Math.floor(this.now() / 1_000);
-    const passed = Math.min(second - this.second, WINDOW_SECONDS);
-    for (let step = 1; step <= passed; step += 1) {
-      const index = (this.second + step) % WINDOW_SECONDS;
-      this.requests[index] = 0;
-      this.retries[index] = 0;
-    }
-    if (passed > 0) this.second = second;
-    return second % WINDOW_SECONDS;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { CircuitBreakerSettings } from '../config/load-config.ts';
+import { RollingCounts } from '../core/rolling-counts.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -13,10 +14,8 @@ const WINDOW_BUCKETS = 10;
  */
 export class CircuitBreaker {
   private consecutiveFailures = 0;
-  /** Answers and failures of the window, in buckets of windowMs / 10. */
-  private readonly answers = new Array<number>(WINDOW_BUCKETS).fill(0);
-  private readonly failures = new Array<number>(WINDOW_BUCKETS).fill(0);
-  private bucketIndex = 0;
+  /** Answers and failures of the last `windowMs`. */
+  private readonly window: RollingCounts<'answers' | 'failures'>;
   private openUntil = 0;
   /** While half-open, a probe is out: no second request goes until it answers. */
   private probing = false;
@@ -28,7 +27,9 @@ export class CircuitBreaker {
     /** The failure-rate fields are optional: without them only failures in a row open it. */
     private readonly settings: Pick<CircuitBreakerSettings, 'failures' | 'cooldownMs'> & Partial<CircuitBreakerSettings>,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.window = new RollingCounts(['answers', 'failures'], WINDOW_BUCKETS, (settings.windowMs ?? 10_000) / WINDOW_BUCKETS, now);
+  }
 
   get state(): BreakerState {
     if (this.openUntil === 0) return 'closed';
@@ -50,7 +51,7 @@ export class CircuitBreaker {
   }
 
   succeeded(): void {
-    this.answers[this.bucket()]! += 1;
+    this.window.add('answers');
     this.consecutiveFailures = 0;
     this.openUntil = 0;
     this.probing = false;
@@ -75,9 +76,8 @@ export class CircuitBreaker {
   }
 
   failed(): void {
-    const bucket = this.bucket();
-    this.answers[bucket]! += 1;
-    this.failures[bucket]! += 1;
+    this.window.add('answers');
+    this.window.add('failures');
     this.consecutiveFailures += 1;
     const wasProbe = this.probing;
     this.probing = false;
@@ -89,22 +89,7 @@ export class CircuitBreaker {
 
   private failureRateExceeded(): boolean {
     const { failureRatePercent = 100, minimumRequests = Number.POSITIVE_INFINITY } = this.settings;
-    const answers = this.answers.reduce((sum, count) => sum + count, 0);
-    const failures = this.failures.reduce((sum, count) => sum + count, 0);
-    return answers >= minimumRequests && failures * 100 >= answers * failureRatePercent;
-  }
-
-  /** The bucket of now, emptying those the window left behind. */
-  private bucket(): number {
-    const width = (this.settings.windowMs ?? 10_000) / WINDOW_BUCKETS;
-    const index = Math.floor(this.now() / width);
-    const passed = Math.min(index - this.bucketIndex, WINDOW_BUCKETS);
-    for (let step = 1; step <= passed; step += 1) {
-      const slot = (this.bucketIndex + step) % WINDOW_BUCKETS;
-      this.answers[slot] = 0;
-      this.failures[slot] = 0;
-    }
-    if (passed > 0) this.bucketIndex = index;
-    return index % WINDOW_BUCKETS;
+    const answers = this.window.total('answers');
+    return answers >= minimumRequests && this.window.total('failures') * 100 >= answers * failureRatePercent;
   }
 }
