@@ -17,6 +17,19 @@ export interface CatalogModel {
   created: number;
   /** Models tried in order when this one's provider fails before answering (YAML `fallbacks`). */
   fallbacks?: string[];
+  /** Continue a translated stream that breaks midway through text on another deployment (YAML `streamResume`; a request's `stream_resume` wins). */
+  streamResume?: boolean;
+  /**
+   * This model's own deadlines (YAML `timeouts`), over its provider's and deployment's: first byte
+   * and idle between chunks per upstream call, total for a request that asks for it.
+   */
+  timeouts?: ModelTimeouts;
+}
+
+export interface ModelTimeouts {
+  firstByteMs?: number;
+  idleMs?: number;
+  totalMs?: number;
 }
 
 export interface ModelCapabilities {

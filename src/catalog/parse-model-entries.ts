@@ -1,4 +1,4 @@
-import type { CatalogModel, ModelParameterRules } from './catalog-model.ts';
+import type { CatalogModel, ModelParameterRules, ModelTimeouts } from './catalog-model.ts';
 import { ConfigError } from '../core/config-error.ts';
 
 /** One `models:` entry of the YAML file: an alias, a removal, or fields that add or override a model. */
@@ -62,7 +62,24 @@ function parseModelEntry(raw: unknown, field: string, providerIds: string[]): Mo
     }
     fields.fallbacks = entry.fallbacks as string[];
   }
+  if (entry.streamResume !== undefined) {
+    if (typeof entry.streamResume !== 'boolean') throw new ConfigError(`${field}.streamResume`, 'must be true or false');
+    fields.streamResume = entry.streamResume;
+  }
+  if (entry.timeouts !== undefined) fields.timeouts = parseModelTimeouts(entry.timeouts, `${field}.timeouts`);
   return { kind: 'define', id, fields };
+}
+
+/** `timeouts: { firstByteMs, idleMs, totalMs }` of one model, each optional; connecting is the gateway's. */
+function parseModelTimeouts(raw: unknown, field: string): ModelTimeouts {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(field, 'must be a mapping of firstByteMs, idleMs, totalMs');
+  const timeouts: ModelTimeouts = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (name !== 'firstByteMs' && name !== 'idleMs' && name !== 'totalMs') throw new ConfigError(`${field}.${name}`, 'is not a model timeout (firstByteMs, idleMs, totalMs; connectMs is the gateway\'s)');
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 100 || value > 24 * 3_600_000) throw new ConfigError(`${field}.${name}`, 'must be a whole number of milliseconds from 100 to 86400000');
+    timeouts[name] = value;
+  }
+  return timeouts;
 }
 
 /** YAML prices are USD per million tokens, as providers publish them; stored as integer micro-USD. */

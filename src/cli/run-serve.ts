@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/load-config.ts';
 import { PROVIDER_DESCRIPTORS } from '../providers/provider-descriptors.ts';
+import { servedDeployments } from '../providers/provider-registry.ts';
 import { startGateway, type RunningGateway } from '../server/start-gateway.ts';
 
 export async function runServe(options: { config?: string }): Promise<void> {
@@ -20,14 +21,17 @@ export function describeAdminApi(gateway: RunningGateway): void {
 /** Says at start which providers are on, and how to turn the others on. */
 export function describeProviders(gateway: RunningGateway): void {
   const { switchyard } = gateway;
-  for (const descriptor of PROVIDER_DESCRIPTORS) {
-    const settings = switchyard.config.providers[descriptor.id];
-    if (switchyard.adapters.has(descriptor.id)) {
+  for (const [id, settings] of Object.entries(switchyard.config.providers)) {
+    const adapter = switchyard.adapters.get(id);
+    if (adapter) {
       // Which deployments, and where they came from: YAML deployments replace the environment's one.
-      const deployments = settings.deployments.filter((deployment) => deployment.apiKey).map((deployment) => ({ name: deployment.name, baseUrl: deployment.baseUrl, weight: deployment.weight }));
-      switchyard.logger.info({ provider: descriptor.id, baseUrl: settings.baseUrl, deployments, source: settings.deploymentsSource }, `provider ${descriptor.displayName} is on`);
+      const deployments = servedDeployments(settings).map((deployment) => ({ name: deployment.name, baseUrl: deployment.baseUrl, weight: deployment.weight }));
+      const type = settings.custom?.type;
+      switchyard.logger.info({ provider: id, ...(type && { type }), baseUrl: settings.baseUrl, deployments, source: settings.deploymentsSource }, `provider ${adapter.descriptor.displayName} is on`);
     } else {
-      switchyard.logger.warn({ provider: descriptor.id }, `provider ${descriptor.displayName} is off: set ${descriptor.apiKeyEnv[0]} to turn it on`);
+      const descriptor = PROVIDER_DESCRIPTORS.find((candidate) => candidate.id === id);
+      const how = descriptor ? `set ${descriptor.apiKeyEnv[0]} to turn it on` : 'give its deployments an apiKey';
+      switchyard.logger.warn({ provider: id }, `provider ${descriptor?.displayName ?? id} is off: ${how}`);
     }
   }
   switchyard.logger.info({ url: gateway.url, models: switchyard.chat.availableModels().length }, 'switchyard is listening');

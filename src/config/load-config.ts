@@ -23,6 +23,8 @@ export interface DeploymentSettings {
   weight: number;
   /** The first-byte and idle timeouts of this deployment's calls, when they differ from the gateway's (YAML, per provider or per deployment). */
   timeouts?: DeploymentTimeouts;
+  /** Azure OpenAI: the `api-version` query parameter this deployment's calls carry. */
+  apiVersion?: string;
 }
 
 export interface DeploymentTimeouts {
@@ -52,7 +54,24 @@ export interface ProviderSettings {
   circuitBreaker: CircuitBreakerSettings;
   /** How a deployment is chosen: by weight (default), or the less loaded of two by peak-EWMA latency × requests in flight. */
   strategy: 'weighted' | 'least-latency';
+  /** A provider declared in YAML under an id of its own (`type:`), rather than one of the built-in ones. */
+  custom?: { type: CustomProviderType; displayName: string };
 }
+
+/**
+ * The kinds of provider YAML can declare under an id of its own: any server speaking OpenAI's Chat
+ * Completions (vLLM, Ollama, LM Studio, TGI, …; a key is optional), and Azure OpenAI (deployment
+ * paths, `api-version`, the `api-key` header).
+ */
+export const CUSTOM_PROVIDER_TYPES = ['openai-compatible', 'azure-openai'] as const;
+export type CustomProviderType = (typeof CUSTOM_PROVIDER_TYPES)[number];
+
+/**
+ * The `api-version` of Azure OpenAI calls when YAML names none: the latest generally available
+ * (non-preview) dated version of the data-plane inference API.
+ * @see https://learn.microsoft.com/en-us/azure/ai-foundry/openai/api-version-lifecycle
+ */
+export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
 const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerSettings = { failures: 5, cooldownMs: 30_000, failureRatePercent: 50, minimumRequests: 20, windowMs: 10_000 };
 
@@ -146,35 +165,12 @@ export function loadConfig(options: {
   const providerSettings: Record<string, ProviderSettings> = {};
   for (const provider of providers) {
     const fromFile = asRecord(fileProviders[provider.id], `providers.${provider.id}`);
-    const apiKey = firstSet(provider.apiKeyEnv.map((name) => environment[name])) ?? optionalString(fromFile.apiKey, `providers.${provider.id}.apiKey`);
-    const baseUrl = firstSet(provider.baseUrlEnv.map((name) => environment[name])) ?? optionalString(fromFile.baseUrl, `providers.${provider.id}.baseUrl`) ?? provider.defaultBaseUrl;
-    const baseUrlField = environment[provider.baseUrlEnv[0]] ? provider.baseUrlEnv[0] : `providers.${provider.id}.baseUrl`;
-    const circuitBreaker = parseCircuitBreaker(fromFile.circuitBreaker, `providers.${provider.id}.circuitBreaker`);
-    const providerTimeouts = parseDeploymentTimeouts(fromFile.timeouts, `providers.${provider.id}.timeouts`);
-    const strategy = fromFile.strategy ?? 'weighted';
-    if (strategy !== 'weighted' && strategy !== 'least-latency') throw new ConfigError(`providers.${provider.id}.strategy`, 'must be weighted or least-latency');
-    if (fromFile.deployments !== undefined) {
-      // YAML deployments replace the environment's one for this provider.
-      const deployments = parseDeployments(fromFile.deployments, `providers.${provider.id}.deployments`, provider.defaultBaseUrl, providerTimeouts);
-      providerSettings[provider.id] = { apiKey: deployments[0]!.apiKey, baseUrl: deployments[0]!.baseUrl, deployments, deploymentsSource: 'yaml deployments', circuitBreaker, strategy };
-      continue;
-    }
-    const fromEnvironment = firstSet(provider.apiKeyEnv.map((name) => environment[name])) !== undefined || firstSet(provider.baseUrlEnv.map((name) => environment[name])) !== undefined;
-    const fromYaml = fromFile.apiKey !== undefined || fromFile.baseUrl !== undefined;
-    const single: DeploymentSettings = { name: 'default', apiKey: apiKey || undefined, baseUrl: parseUrl(baseUrl, baseUrlField), weight: 1, ...(providerTimeouts && { timeouts: providerTimeouts }) };
-    providerSettings[provider.id] = {
-      apiKey: single.apiKey,
-      baseUrl: single.baseUrl,
-      deployments: [single],
-      deploymentsSource: fromEnvironment ? 'environment' : fromYaml ? 'yaml apiKey/baseUrl' : 'default',
-      circuitBreaker,
-      strategy,
-    };
+    if (fromFile.type !== undefined) throw new ConfigError(`providers.${provider.id}.type`, `is not needed: ${provider.id} is a built-in provider (type is for providers of your own: ${CUSTOM_PROVIDER_TYPES.join(', ')})`);
+    providerSettings[provider.id] = readProviderSettings(provider, fromFile, environment);
   }
   for (const id of Object.keys(fileProviders)) {
-    if (!providers.some((provider) => provider.id === id)) {
-      throw new ConfigError(`providers.${id}`, `unknown provider; known providers: ${providers.map((p) => p.id).join(', ')}`);
-    }
+    if (providers.some((provider) => provider.id === id)) continue;
+    providerSettings[id] = readCustomProviderSettings(id, asRecord(fileProviders[id], `providers.${id}`), providers);
   }
 
   const logLevelField = environment.LOG_LEVEL ? 'LOG_LEVEL' : 'logLevel';
@@ -211,8 +207,76 @@ export function loadConfig(options: {
     redisTimeoutMs: integerSetting(environment.SWITCHYARD_REDIS_TIMEOUT_MS, 'SWITCHYARD_REDIS_TIMEOUT_MS', file.redisTimeoutMs, 'redisTimeoutMs', 1_000, 50, 60_000),
     redisPrefix: environment.SWITCHYARD_REDIS_PREFIX || (optionalString(file.redisPrefix, 'redisPrefix') ?? 'switchyard:'),
     providers: providerSettings,
-    models: parseModelEntries(file.models, providers.map((provider) => provider.id)),
+    models: parseModelEntries(file.models, Object.keys(providerSettings)),
   };
+}
+
+/** A built-in provider's settings: YAML `deployments`, else the one deployment the environment (or YAML `apiKey`/`baseUrl`) describes. */
+function readProviderSettings(provider: ProviderSettingsSource, fromFile: Record<string, any>, environment: NodeJS.ProcessEnv): ProviderSettings {
+  const field = `providers.${provider.id}`;
+  const apiKey = firstSet(provider.apiKeyEnv.map((name) => environment[name])) ?? optionalString(fromFile.apiKey, `${field}.apiKey`);
+  const baseUrlVariable = provider.baseUrlEnv.find((name) => environment[name]);
+  const baseUrl = (baseUrlVariable && environment[baseUrlVariable]) || (optionalString(fromFile.baseUrl, `${field}.baseUrl`) ?? provider.defaultBaseUrl);
+  const circuitBreaker = parseCircuitBreaker(fromFile.circuitBreaker, `${field}.circuitBreaker`);
+  const providerTimeouts = parseDeploymentTimeouts(fromFile.timeouts, `${field}.timeouts`);
+  const strategy = fromFile.strategy ?? 'weighted';
+  if (strategy !== 'weighted' && strategy !== 'least-latency') throw new ConfigError(`${field}.strategy`, 'must be weighted or least-latency');
+  if (fromFile.deployments !== undefined) {
+    // YAML deployments replace the environment's one for this provider.
+    const deployments = parseDeployments(fromFile.deployments, `${field}.deployments`, provider.defaultBaseUrl, providerTimeouts);
+    return { apiKey: deployments[0]!.apiKey, baseUrl: deployments[0]!.baseUrl, deployments, deploymentsSource: 'yaml deployments', circuitBreaker, strategy };
+  }
+  const fromEnvironment = firstSet(provider.apiKeyEnv.map((name) => environment[name])) !== undefined || baseUrlVariable !== undefined;
+  const fromYaml = fromFile.apiKey !== undefined || fromFile.baseUrl !== undefined;
+  const single: DeploymentSettings = { name: 'default', apiKey: apiKey || undefined, baseUrl: parseUrl(baseUrl, baseUrlVariable ?? `${field}.baseUrl`), weight: 1, ...(providerTimeouts && { timeouts: providerTimeouts }) };
+  return {
+    apiKey: single.apiKey,
+    baseUrl: single.baseUrl,
+    deployments: [single],
+    deploymentsSource: fromEnvironment ? 'environment' : fromYaml ? 'yaml apiKey/baseUrl' : 'default',
+    circuitBreaker,
+    strategy,
+  };
+}
+
+/**
+ * A provider of the operator's own (`providers.<id>.type`): YAML only, no environment shorthand.
+ * Its base URL is required (of the provider or of every deployment); Azure OpenAI deployments need
+ * a key and carry an `api-version` (the provider's, or their own).
+ */
+function readCustomProviderSettings(id: string, fromFile: Record<string, any>, builtIn: ProviderSettingsSource[]): ProviderSettings {
+  const field = `providers.${id}`;
+  if (fromFile.type === undefined) {
+    throw new ConfigError(`${field}.type`, `is required: '${id}' is not a built-in provider (${builtIn.map((provider) => provider.id).join(', ')}); a provider of your own needs type: ${CUSTOM_PROVIDER_TYPES.join(' or ')}`);
+  }
+  if (!(CUSTOM_PROVIDER_TYPES as readonly unknown[]).includes(fromFile.type)) throw new ConfigError(`${field}.type`, `must be ${CUSTOM_PROVIDER_TYPES.join(' or ')} (got ${JSON.stringify(fromFile.type)})`);
+  if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(id)) throw new ConfigError(field, 'a provider id must be 1–40 lower-case letters, digits, dashes or underscores');
+  const type = fromFile.type as CustomProviderType;
+  const baseUrl = optionalString(fromFile.baseUrl, `${field}.baseUrl`);
+  if (baseUrl === undefined && fromFile.deployments === undefined) throw new ConfigError(`${field}.baseUrl`, 'is required (the server\'s OpenAI-compatible root, e.g. http://10.0.0.5:8000/v1; for Azure, https://NAME.openai.azure.com)');
+  const source: ProviderSettingsSource = { id, apiKeyEnv: [], baseUrlEnv: [], defaultBaseUrl: baseUrl ?? '' };
+  const settings = readProviderSettings(source, fromFile, {});
+  const displayName = optionalString(fromFile.displayName, `${field}.displayName`) ?? id;
+  if (type === 'azure-openai') {
+    const apiVersion = parseApiVersion(fromFile.apiVersion, `${field}.apiVersion`) ?? DEFAULT_AZURE_API_VERSION;
+    const rawDeployments: unknown[] = Array.isArray(fromFile.deployments) ? fromFile.deployments : [];
+    settings.deployments = settings.deployments.map((deployment, index) => {
+      const deploymentField = fromFile.deployments === undefined ? field : `${field}.deployments[${index}]`;
+      if (!deployment.apiKey) throw new ConfigError(`${deploymentField}.apiKey`, 'is required: Azure OpenAI authenticates every call with the resource\'s key');
+      const own = parseApiVersion(asRecord(rawDeployments[index], deploymentField).apiVersion, `${deploymentField}.apiVersion`);
+      return { ...deployment, apiVersion: own ?? apiVersion };
+    });
+  } else if (fromFile.apiVersion !== undefined) {
+    throw new ConfigError(`${field}.apiVersion`, 'applies to azure-openai providers only');
+  }
+  return { ...settings, deploymentsSource: fromFile.deployments === undefined ? 'yaml apiKey/baseUrl' : 'yaml deployments', custom: { type, displayName } };
+}
+
+/** Azure's `api-version`: a date, preview or not (`2024-10-21`, `2025-04-01-preview`). */
+function parseApiVersion(value: unknown, field: string): string | undefined {
+  const version = optionalString(value, field);
+  if (version !== undefined && !/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(version)) throw new ConfigError(field, `must be an Azure OpenAI API version like ${DEFAULT_AZURE_API_VERSION} or 2025-04-01-preview (got "${version}")`);
+  return version;
 }
 
 /**
@@ -287,6 +351,7 @@ function parseDeployments(raw: unknown, field: string, defaultBaseUrl: string, p
     const weight = deployment.weight ?? 1;
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0 || weight > 1_000_000) throw new ConfigError(`${entryField}.weight`, 'must be a positive number');
     const baseUrl = optionalString(deployment.baseUrl, `${entryField}.baseUrl`) ?? defaultBaseUrl;
+    if (!baseUrl) throw new ConfigError(`${entryField}.baseUrl`, 'is required: the provider has no baseUrl');
     const apiKey = optionalString(deployment.apiKey, `${entryField}.apiKey`);
     // A deployment's own timeouts win over its provider's, field by field.
     const own = parseDeploymentTimeouts(deployment.timeouts, `${entryField}.timeouts`);

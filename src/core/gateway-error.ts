@@ -118,6 +118,8 @@ export const GATEWAY_ERRORS = {
   /** A request's `models` (its fallback list) is not a short list of model ids. */
   invalidFallbackModels: (limit: number) =>
     new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_models', param: 'models', message: `models must be a list of 1 to ${limit} model ids, tried in order after model when its provider fails` }),
+  invalidStreamResume: () =>
+    new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_stream_resume', param: 'stream_resume', message: 'stream_resume must be true or false: whether a stream that breaks midway through text is continued on another deployment' }),
   modelNotFound: (model: string) =>
     new GatewayError({ status: 404, type: 'not_found_error', code: 'model_not_found', param: 'model', message: `Model '${model}' not found` }),
   providerNotConfigured: (model: string, provider: string) =>

@@ -2,6 +2,7 @@ import type { ForwardRequest, ProviderAdapter } from '../providers/provider-adap
 import { isTransientStatus } from '../providers/is-transient-status.ts';
 import type { UpstreamResponse } from '../providers/upstream-client.ts';
 import { retryTransient } from './retry-transient.ts';
+import { readRetryAfter } from '../providers/read-retry-after.ts';
 
 /**
  * The dispatch phase of a pass-through: the request on the provider's own API, with the gateway's
@@ -17,8 +18,7 @@ export function forwardWithRetries(adapter: ProviderAdapter, request: ForwardReq
     budget: options.budget,
     transientAnswer: (response) => {
       if (!isTransientStatus(response.status)) return undefined;
-      const retryAfter = response.headers['retry-after'];
-      return { retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined, discard: () => response.body.dump() };
+      return { retryAfter: readRetryAfter(response.headers, response.status), discard: () => response.body.dump() };
     },
   });
 }

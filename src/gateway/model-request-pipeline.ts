@@ -16,6 +16,9 @@ import { answerTranslatedChat } from './answer-translated-chat.ts';
 import type { ChatService } from './chat-service.ts';
 import type { ClientConnection, WholeAnswer } from './client-connection.ts';
 import { dispatchChat } from './dispatch-chat.ts';
+import type { ChatRequest } from '../core/chat-types.ts';
+import { canResumeStream, resumeBrokenStream } from './resume-broken-stream.ts';
+import { estimatePromptTokens } from '../usage/estimate-prompt-tokens.ts';
 import { forwardWithRetries } from './forward-with-retries.ts';
 import type { RetryBudgets } from './retry-budget.ts';
 import { refusedConnection } from './retry-transient.ts';
@@ -55,9 +58,16 @@ function readFallbackModels(body: unknown): string[] | undefined {
   return models as string[];
 }
 
-/** The body without `models`: a gateway field, never forwarded. */
-function withoutFallbackModels<Body>(body: Body): Body {
-  const { models: _models, ...rest } = body as Record<string, unknown>;
+/** A request's `stream_resume` (a gateway field): true, false, or absent for the model's setting. */
+function readStreamResume(body: unknown): boolean | undefined {
+  const value = (body as { stream_resume?: unknown } | null)?.stream_resume;
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw GATEWAY_ERRORS.invalidStreamResume();
+}
+
+/** The body without the gateway's own fields (`models`, `stream_resume`), never forwarded. */
+function withoutGatewayFields<Body>(body: Body): Body {
+  const { models: _models, stream_resume: _resume, ...rest } = body as Record<string, unknown>;
   return rest as Body;
 }
 
@@ -131,10 +141,13 @@ export class ModelRequestPipeline {
    */
   serve<Body>(surface: Surface<Body>, call: ModelCall<Body>, client: ClientConnection): Promise<WholeAnswer | undefined> {
     const { model: requestedModel, streamed } = surface.describe(call.body); // decode
-    return this.settled(client, { ...call, surface: surface.id, model: requestedModel, streamed }, async (tracked, connection) => {
+    return this.settled(client, { ...call, surface: surface.id, model: requestedModel, streamed }, async (tracked, connection, limitTotal) => {
       const requestedFallbacks = readFallbackModels(call.body);
-      if (requestedFallbacks) call = { ...call, body: withoutFallbackModels(call.body) };
+      const streamResume = readStreamResume(call.body);
+      if (requestedFallbacks || streamResume !== undefined) call = { ...call, body: withoutGatewayFields(call.body) };
       const first = this.services.chat.resolve(requestedModel); // resolve
+      // The requested model's own total deadline (YAML `timeouts.totalMs`) bounds the request, fallbacks included.
+      if (first.model.timeouts?.totalMs !== undefined) limitTotal(first.model.timeouts.totalMs);
       tracked.provider = first.model.provider;
       const chain = [first, ...this.fallbacksOf(first.model, requestedFallbacks, call.principal)];
       let admitted: Promise<void> | undefined;
@@ -142,7 +155,7 @@ export class ModelRequestPipeline {
       for (const [index, candidate] of chain.entries()) {
         const fallback = index > 0;
         try {
-          return await this.serveOn(surface, fallback ? withModel(call, candidate.model.id) : call, candidate, tracked, connection, { admitOnce, fallback, hasNext: index < chain.length - 1 });
+          return await this.serveOn(surface, fallback ? withModel(call, candidate.model.id) : call, candidate, tracked, connection, { admitOnce, fallback, hasNext: index < chain.length - 1, streamResume });
         } catch (error) {
           const next = chain[index + 1];
           if (!next || connection.headersSent || connection.signal.aborted || !failsOver(error)) throw error instanceof SkippedCandidate ? error.cause : error;
@@ -162,7 +175,7 @@ export class ModelRequestPipeline {
     { model, adapter }: { model: CatalogModel; adapter: ProviderAdapter },
     tracked: TrackedRequest,
     connection: ClientConnection,
-    chain: { admitOnce: () => Promise<void>; fallback: boolean; hasNext: boolean },
+    chain: { admitOnce: () => Promise<void>; fallback: boolean; hasNext: boolean; streamResume: boolean | undefined },
   ): Promise<WholeAnswer | undefined> {
     const native = surface.native && adapter.nativeSurfaces.includes(surface.id) && adapter.forward ? surface.native : undefined;
     const budget = this.services.retryBudgets?.of(model.provider);
@@ -183,7 +196,7 @@ export class ModelRequestPipeline {
       const release = this.takeShare(model.provider, prepared.principal.organizationId);
       budget?.recordRequest();
       try {
-        const upstream = await forwardWithRetries(adapter, { ...native.request(prepared, model), signal: connection.signal }, options); // dispatch
+        const upstream = await forwardWithRetries(adapter, { ...native.request(prepared, model), signal: connection.signal, timeouts: model.timeouts }, options); // dispatch
         if (upstream.deployment) connection.setHeader(DEPLOYMENT_HEADER, upstream.deployment);
         if (chain.hasNext && isTransientStatus(upstream.status)) {
           // The provider's final word is a transient failure, and another model is next: nothing is relayed.
@@ -210,8 +223,24 @@ export class ModelRequestPipeline {
     const release = this.takeShare(model.provider, prepared.principal.organizationId);
     budget?.recordRequest();
     try {
-      const dispatched = await dispatchChat(adapter, { request: decoded.request, model, signal: connection.signal, requestId: prepared.requestId }, options); // dispatch
+      const chatCall = { request: decoded.request, model, signal: connection.signal, requestId: prepared.requestId };
+      let dispatched = await dispatchChat(adapter, chatCall, options); // dispatch
       if (dispatched.deployment) connection.setHeader(DEPLOYMENT_HEADER, dispatched.deployment);
+      if (dispatched.kind === 'stream' && (chain.streamResume ?? model.streamResume) === true && adapter.continuesPrefill && canResumeStream(decoded.request)) {
+        const restart = async (request: ChatRequest) => {
+          const continued = await dispatchChat(adapter, { ...chatCall, request }, options);
+          if (continued.kind !== 'stream') throw new Error('a continuation of a stream is a stream');
+          return continued;
+        };
+        const events = resumeBrokenStream(dispatched.first, dispatched.events, {
+          request: decoded.request,
+          restart,
+          readUsage: (usage) => adapter.readUsage(usage),
+          estimatePromptTokens,
+          onResumed: (details) => prepared.logger.info({ model: model.id, delivered: details.deliveredCharacters, reason: details.error.code }, 'stream broke midway: continuing it (stream_resume)'),
+        });
+        dispatched = { ...dispatched, events };
+      }
       return await answerTranslatedChat(connection, tracked, dispatched, adapter, { ...decoded, encoders: surface.encoders(prepared, model) }); // encode, settle
     } finally {
       release();
@@ -340,7 +369,7 @@ export class ModelRequestPipeline {
   private async settled(
     client: ClientConnection,
     facts: RequestFacts,
-    work: (tracked: TrackedRequest, connection: ClientConnection) => Promise<WholeAnswer | undefined>,
+    work: (tracked: TrackedRequest, connection: ClientConnection, limitTotal: (ms: number) => void) => Promise<WholeAnswer | undefined>,
   ): Promise<WholeAnswer | undefined> {
     const tracked = trackRequest(this.services, facts, (cost, request) => {
       if (request.model && !client.headersSent) client.setHeader(CREDITS_USED_HEADER, formatMicros(cost));
@@ -350,7 +379,13 @@ export class ModelRequestPipeline {
     const controller = new AbortController();
     const onClientGone = () => controller.abort(client.signal.reason);
     client.signal.addEventListener('abort', onClientGone, { once: true });
-    const deadline = setTimeout(() => controller.abort(GATEWAY_ERRORS.deadlineExceeded(this.services.totalTimeoutMs)), this.services.totalTimeoutMs);
+    const startedAt = performance.now();
+    const expireAfter = (totalMs: number) => setTimeout(() => controller.abort(GATEWAY_ERRORS.deadlineExceeded(totalMs)), Math.max(0, totalMs - (performance.now() - startedAt)));
+    let deadline = expireAfter(this.services.totalTimeoutMs);
+    const limitTotal = (totalMs: number) => {
+      clearTimeout(deadline);
+      deadline = expireAfter(totalMs);
+    };
     this.inFlight.add(controller);
     const connection: ClientConnection = {
       signal: controller.signal,
@@ -361,7 +396,7 @@ export class ModelRequestPipeline {
       openStream: (headers) => client.openStream(headers),
     };
     try {
-      return await work(tracked, connection);
+      return await work(tracked, connection, limitTotal);
     } catch (thrown) {
       const reason: unknown = controller.signal.reason;
       const error = !client.signal.aborted && controller.signal.aborted && reason instanceof GatewayError ? reason : thrown;

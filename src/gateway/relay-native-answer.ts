@@ -8,6 +8,7 @@ import { relayRawStream } from '../streaming/relay-raw-stream.ts';
 import { estimateAbortedUsage } from '../usage/estimate-aborted-usage.ts';
 import type { ClientConnection, WholeAnswer } from './client-connection.ts';
 import type { NativeExchange } from './surface.ts';
+import { readRetryAfter } from '../providers/read-retry-after.ts';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -90,7 +91,7 @@ async function answerFailure(connection: ClientConnection, tracked: TrackedReque
   const text = adapter.scrub(await readUpstreamText(provider, upstream, connection.signal, MAX_ERROR_BODY_BYTES).catch(() => ''));
   const parsed = parseJson(text);
   const error = parsed.ok && parsed.value !== null && typeof parsed.value === 'object' ? exchange.readError(parsed.value) : {};
-  const retryAfter = typeof upstream.headers['retry-after'] === 'string' ? upstream.headers['retry-after'] : undefined;
+  const retryAfter = readRetryAfter(upstream.headers, upstream.status);
   const relayed = exchange.errors === 'relay' && upstream.status < 500 && upstream.status !== 401 && upstream.status !== 403 && typeof error.message === 'string';
   if (!relayed) {
     throw mapUpstreamError({ provider, status: upstream.status, message: error.message, param: error.param, rawBody: text, retryAfter, secrets: [] });

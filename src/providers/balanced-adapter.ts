@@ -5,6 +5,7 @@ import { CircuitBreaker, type BreakerState } from './circuit-breaker.ts';
 import { isTransientStatus } from './is-transient-status.ts';
 import type { ChatCall, ChatResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from './provider-adapter.ts';
 import type { UpstreamResponse } from './upstream-client.ts';
+import { readRetryAfter } from './read-retry-after.ts';
 
 /** One deployment of a provider: its adapter (its base URL and key), its weight, its breaker. */
 export interface Deployment {
@@ -20,6 +21,8 @@ export interface DeploymentState {
   breaker: BreakerState;
   inFlight: number;
   lastError: string | null;
+  /** Peak-EWMA of the time to response headers, in ms (rounded); null until the deployment answered once. */
+  latencyEwmaMs: number | null;
 }
 
 /**
@@ -38,6 +41,7 @@ export class BalancedAdapter implements ProviderAdapter {
   private readonly inFlight = new Map<Deployment, number>();
   private readonly lastErrors = new Map<Deployment, string>();
   readonly forward?: (request: ForwardRequest) => Promise<UpstreamResponse>;
+  readonly continuesPrefill?: boolean;
 
   /** Peak-EWMA latency to response headers, per deployment (least-latency strategy). */
   private readonly latency = new Map<Deployment, { ewmaMs: number; at: number }>();
@@ -50,6 +54,7 @@ export class BalancedAdapter implements ProviderAdapter {
     const first = deployments[0]!.adapter;
     this.descriptor = first.descriptor;
     this.nativeSurfaces = first.nativeSurfaces;
+    this.continuesPrefill = first.continuesPrefill;
     if (first.forward) this.forward = (request) => this.forwardBalanced(request);
   }
 
@@ -79,6 +84,7 @@ export class BalancedAdapter implements ProviderAdapter {
       breaker: deployment.breaker.state,
       inFlight: this.inFlight.get(deployment) ?? 0,
       lastError: this.lastErrors.get(deployment) ?? null,
+      latencyEwmaMs: this.latency.has(deployment) ? Math.round(this.latency.get(deployment)!.ewmaMs) : null,
     }));
   }
 
@@ -149,7 +155,10 @@ export class BalancedAdapter implements ProviderAdapter {
     try {
       const answer = await send();
       this.observeLatency(deployment, performance.now() - startedAt);
-      if (transient(answer)) this.fail(deployment, `HTTP ${(answer as { status?: number }).status}`, retryAfterOf((answer as { headers?: Record<string, unknown> }).headers?.['retry-after']));
+      if (transient(answer)) {
+        const { status, headers } = answer as { status: number; headers: Record<string, string | string[] | undefined> };
+        this.fail(deployment, `HTTP ${status}`, retryAfterOf(readRetryAfter(headers, status)));
+      }
       else deployment.breaker.succeeded();
       return answer;
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { CatalogModel } from '../catalog/catalog-model.ts';
-import type { ProviderSettingsSource } from '../config/load-config.ts';
+import type { DeploymentTimeouts, ProviderSettingsSource } from '../config/load-config.ts';
 import type { Adjustment } from '../core/adjustment.ts';
 import type { ChatCompletion, ChatRequest, ChatStreamEvent, ChatUsage } from '../core/chat-types.ts';
 import type { SurfaceId } from '../core/surface-id.ts';
@@ -22,6 +22,8 @@ export interface ForwardRequest {
   signal: AbortSignal;
   /** The deployment to send it to: where the object it names lives (a stored response). Absent: any, by the balancing rule. */
   deployment?: string;
+  /** The model's own first-byte and idle timeouts (YAML), over the deployment's. */
+  timeouts?: DeploymentTimeouts;
 }
 
 /** One chat call as an adapter receives it: tenant-free, money-free. */
@@ -57,6 +59,8 @@ export interface ProviderAdapter {
   readonly nativeSurfaces: readonly SurfaceId[];
   /** Relays a native-surface request and answers the provider's own response, errors included, body unread. */
   forward?(request: ForwardRequest): Promise<UpstreamResponse>;
+  /** The provider continues an assistant message that ends the request (a prefill): what `stream_resume` needs. */
+  readonly continuesPrefill?: boolean;
   chat(call: ChatCall): Promise<ChatResult>;
   /** `text` without this provider's credentials: what a passed-through error body may show a client or a log. */
   scrub(text: string): string;

@@ -33,11 +33,14 @@ export class UpstreamClient {
     });
   }
 
-  /** This client, its calls bounded by a deployment's own timeouts; the pooled connections are shared. */
+  /**
+   * This client, its calls bounded by other timeouts (a deployment's, then a model's over them, field
+   * by field); the pooled connections are shared.
+   */
   withTimeouts(timeouts: DeploymentTimeouts | undefined): UpstreamClient {
-    if (!timeouts) return this;
+    if (!timeouts || (timeouts.firstByteMs === undefined && timeouts.idleMs === undefined)) return this;
     const view = Object.create(this) as UpstreamClient;
-    view.requestTimeouts = timeouts;
+    view.requestTimeouts = { ...this.requestTimeouts, ...definedOnly(timeouts) };
     return view;
   }
 
@@ -69,6 +72,10 @@ export class UpstreamClient {
   close(): Promise<void> {
     return this.agent.close();
   }
+}
+
+function definedOnly(timeouts: DeploymentTimeouts): DeploymentTimeouts {
+  return { ...(timeouts.firstByteMs !== undefined && { firstByteMs: timeouts.firstByteMs }), ...(timeouts.idleMs !== undefined && { idleMs: timeouts.idleMs }) };
 }
 
 /** Transport failures become retryable gateway errors; a cancelled request stays an abort. */

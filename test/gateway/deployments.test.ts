@@ -71,11 +71,12 @@ providers:
       assert.equal((await load(stack, 200, 8, true)).filter((status) => status === 200).length, 200, 'streams too');
       assert.equal(dead.connections(), before, 'nothing during the cool-down');
 
-      const providers = (await (await fetch(`${stack.gateway.url}/admin/v1/providers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { data: { id: string; deployments_source: string; deployments: { name: string; breaker: string; last_error: string | null }[] }[] };
+      const providers = (await (await fetch(`${stack.gateway.url}/admin/v1/providers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { data: { id: string; deployments_source: string; deployments: { name: string; breaker: string; last_error: string | null; latency_ewma_ms: number | null }[] }[] };
       const openai = providers.data.find((provider) => provider.id === 'openai')!;
       assert.equal(openai.deployments_source, 'yaml deployments');
       assert.deepEqual(openai.deployments.map((deployment) => [deployment.name, deployment.breaker]), [['dead', 'open'], ['live', 'closed']]);
       assert.match(String(openai.deployments[0]!.last_error), /upstream/);
+      assert.ok(typeof openai.deployments[1]!.latency_ewma_ms === 'number' && openai.deployments[1]!.latency_ewma_ms >= 0, 'the live deployment\'s latency is shown');
     });
   });
 
@@ -152,6 +153,54 @@ providers:
       const abandonedAfter = attempts[0]!.closedAt! - attempts[0]!.acceptedAt;
       assert.ok(abandonedAfter >= 900 && abandonedAfter < 5_000, `the stalled attempt was abandoned after ${abandonedAfter} ms`);
       assert.ok(Date.now() - startedAt < 10_000, 'well before the gateway-wide timeouts');
+    });
+  });
+
+  describe('a model\'s own timeouts (YAML models[].timeouts), over its provider\'s', () => {
+    let stack: Stack;
+    before(async () => {
+      stack = await startStack({ SWITCHYARD_MAX_RETRIES: '0' }, {
+        configYaml: `
+models:
+  - id: gpt-5-mini
+    timeouts: { firstByteMs: 1000 }
+  - id: gpt-4.1-mini
+    timeouts: { totalMs: 1500 }
+`,
+      });
+    });
+    after(() => stack.close());
+
+    const ask = (model: string, stream = false) =>
+      fetch(`${stack.gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Tell me a long story' }], ...(stream && { stream: true }) }),
+      });
+
+    test('a first-byte timeout of 1 s ends a stalled call of that model with a 504, and only that model\'s', async () => {
+      stack.simulators.addFault({ provider: 'openai', model: 'gpt-5-mini', firstByteDelayMs: 4_000 });
+      const startedAt = Date.now();
+      const response = await ask('gpt-5-mini');
+      const body = (await response.json()) as { error: { code: string } };
+      const elapsed = Date.now() - startedAt;
+      assert.equal(response.status, 504);
+      assert.equal(body.error.code, 'upstream_timeout');
+      assert.ok(elapsed >= 900 && elapsed < 3_500, `answered after ${elapsed} ms`);
+
+      stack.simulators.addFault({ provider: 'openai', model: 'gpt-5', firstByteDelayMs: 1_500 });
+      assert.equal((await ask('gpt-5')).status, 200, 'another model of the provider keeps the gateway\'s timeouts');
+    });
+
+    test('a total of 1.5 s ends a slow stream of that model with its error event', async () => {
+      stack.simulators.addFault({ provider: 'openai', model: 'gpt-4.1-mini', chunkDelayMs: 400 });
+      const startedAt = Date.now();
+      const response = await ask('gpt-4.1-mini', true);
+      const text = await response.text();
+      const elapsed = Date.now() - startedAt;
+      assert.equal(response.status, 200);
+      assert.match(text, /deadline_exceeded/);
+      assert.ok(elapsed >= 1_400 && elapsed < 4_000, `ended after ${elapsed} ms`);
     });
   });
 

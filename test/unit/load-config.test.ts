@@ -165,9 +165,10 @@ providers:
     assertConfigError(() => load({}, yamlFile('providers:\n  fireworks:\n    baseUrl: nowhere\n')), 'providers.fireworks.baseUrl');
   });
 
-  it('refuses an unknown provider in the file', () => {
-    const message = assertConfigError(() => load({}, yamlFile('providers:\n  acme-ai:\n    apiKey: x\n')), 'providers.acme-ai');
-    assert.match(message, /openai/);
+  it('refuses a provider of its own without a type, naming the built-in ones and the types', () => {
+    const message = assertConfigError(() => load({}, yamlFile('providers:\n  acme-ai:\n    apiKey: x\n')), 'providers.acme-ai.type');
+    assert.match(message, /openai, xai/);
+    assert.match(message, /openai-compatible or azure-openai/);
   });
 
   it('refuses a provider API key that is not a string', () => {
@@ -313,5 +314,58 @@ providers:
     assert.deepEqual(a!.timeouts, { firstByteMs: 1_000, idleMs: 20_000 });
     assert.deepEqual(b!.timeouts, { firstByteMs: 5_000, idleMs: 20_000 });
     assertConfigError(() => load({}, yamlFile('providers:\n  openai:\n    timeouts: { connectMs: 10 }\n')), 'providers.openai.timeouts.connectMs');
+  });
+});
+
+describe('providers of the operator\'s own', () => {
+  it('an openai-compatible server needs no key; its models are declared in YAML', () => {
+    const config = load({}, yamlFile(`
+providers:
+  local-llm:
+    type: openai-compatible
+    baseUrl: http://10.0.0.5:8000/v1/
+models:
+  - id: llama-local
+    provider: local-llm
+    upstreamId: meta-llama/Llama-3.1-8B-Instruct
+    contextWindow: 131072
+    maxOutputTokens: 8192
+    pricing: { input: 0, output: 0 }
+`));
+    const local = config.providers['local-llm']!;
+    assert.deepEqual(local.custom, { type: 'openai-compatible', displayName: 'local-llm' });
+    assert.deepEqual(local.deployments, [{ name: 'default', apiKey: undefined, baseUrl: 'http://10.0.0.5:8000/v1', weight: 1 }]);
+    assert.deepEqual(config.models[0], { kind: 'define', id: 'llama-local', fields: { provider: 'local-llm', upstreamId: 'meta-llama/Llama-3.1-8B-Instruct', contextWindow: 131072, maxOutputTokens: 8192, pricing: { inputPerMillion: 0, cachedInputPerMillion: 0, outputPerMillion: 0 } } });
+  });
+
+  it('an azure-openai provider gets the default api-version; a deployment may set its own', () => {
+    const config = load({}, yamlFile(`
+providers:
+  azure:
+    type: azure-openai
+    displayName: Azure (Sweden)
+    deployments:
+      - { name: sweden, baseUrl: https://a.openai.azure.com, apiKey: k1 }
+      - { name: east, baseUrl: https://b.openai.azure.com, apiKey: k2, apiVersion: 2025-04-01-preview }
+`));
+    const azure = config.providers.azure!;
+    assert.deepEqual(azure.custom, { type: 'azure-openai', displayName: 'Azure (Sweden)' });
+    assert.deepEqual(azure.deployments.map((deployment) => deployment.apiVersion), ['2024-10-21', '2025-04-01-preview']);
+    assert.equal(azure.deploymentsSource, 'yaml deployments');
+  });
+
+  it('refuses what cannot work, naming the field', () => {
+    for (const [yaml, field] of [
+      ['  x:\n    type: bedrock\n    baseUrl: http://x', 'providers.x.type'],
+      ['  x:\n    type: openai-compatible', 'providers.x.baseUrl'],
+      ['  x:\n    type: openai-compatible\n    deployments: [{ name: a }]', 'providers.x.deployments[0].baseUrl'],
+      ['  x:\n    type: azure-openai\n    baseUrl: https://a.openai.azure.com', 'providers.x.apiKey'],
+      ['  x:\n    type: azure-openai\n    baseUrl: https://a.openai.azure.com\n    apiKey: k\n    apiVersion: latest', 'providers.x.apiVersion'],
+      ['  x:\n    type: openai-compatible\n    baseUrl: http://x\n    apiVersion: 2024-10-21', 'providers.x.apiVersion'],
+      ['  openai:\n    type: openai-compatible', 'providers.openai.type'],
+      ['  Big_Name:\n    type: openai-compatible\n    baseUrl: http://x', 'providers.Big_Name'],
+    ] as const) {
+      assertConfigError(() => load({}, yamlFile(`providers:\n${yaml}\n`)), field);
+    }
   });
 });

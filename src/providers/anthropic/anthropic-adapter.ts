@@ -15,6 +15,7 @@ import { convertAnthropicResponse } from './convert-anthropic-response.ts';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request.ts';
 import { decodeAnthropicStream } from './decode-anthropic-stream.ts';
 import { mapAnthropicError } from './map-anthropic-error.ts';
+import { readRetryAfter } from '../read-retry-after.ts';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -30,6 +31,8 @@ const FORWARDED_HEADERS = ['anthropic-version', 'anthropic-beta', 'content-type'
 export class AnthropicAdapter implements ProviderAdapter {
   readonly descriptor: ProviderDescriptor = anthropicDescriptor;
   readonly nativeSurfaces: readonly SurfaceId[] = ['anthropic-messages'];
+  /** "Prefill Claude's response": a final assistant message is continued. @see https://docs.anthropic.com/en/docs/build-with-claude/prompt-engineering/prefill-claudes-response */
+  readonly continuesPrefill = true;
 
   constructor(
     private readonly settings: DeploymentSettings,
@@ -46,7 +49,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     if (request.body !== undefined) headers['content-type'] ??= 'application/json';
     headers['x-api-key'] = this.settings.apiKey ?? '';
     headers['user-agent'] = 'switchyard';
-    return this.client.send(this.descriptor.id, `${this.settings.baseUrl}${request.path}`, {
+    return this.client.withTimeouts(request.timeouts).send(this.descriptor.id, `${this.settings.baseUrl}${request.path}`, {
       method: request.method,
       headers,
       body: request.body,
@@ -57,7 +60,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   async chat(call: ChatCall): Promise<ChatResult> {
     const provider = this.descriptor.id;
     const { body, adjustments } = convertToAnthropicRequest(call.request, call.model);
-    const response = await this.client.post(provider, `${this.settings.baseUrl}/v1/messages`, {
+    const response = await this.client.withTimeouts(call.model.timeouts).post(provider, `${this.settings.baseUrl}/v1/messages`, {
       headers: {
         'content-type': 'application/json',
         accept: body.stream ? 'text/event-stream' : 'application/json',
@@ -93,12 +96,11 @@ export class AnthropicAdapter implements ProviderAdapter {
 
   private async readFailure(response: UpstreamResponse, signal: AbortSignal): Promise<unknown> {
     const text = await readUpstreamText(this.descriptor.id, response, signal, MAX_ERROR_BODY_BYTES).catch(() => '');
-    const retryAfter = response.headers['retry-after'];
     return mapAnthropicError({
       provider: this.descriptor.id,
       status: response.status,
       rawBody: text,
-      retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+      retryAfter: readRetryAfter(response.headers, response.status),
       secrets: [this.settings.apiKey],
     });
   }

@@ -17,6 +17,7 @@ import { fetchRemoteImage } from './fetch-remote-image.ts';
 import type { GeminiGenerateContentResponse } from './gemini-api.ts';
 import { googleDescriptor } from './google-descriptor.ts';
 import { readGeminiError } from './read-gemini-error.ts';
+import { readRetryAfter } from '../read-retry-after.ts';
 
 export interface GoogleAdapterOptions {
   /** Let clients' image URLs reach loopback, private and link-local addresses (default: refused). */
@@ -69,7 +70,7 @@ export class GoogleAdapter implements ProviderAdapter {
     });
     const model = encodeURIComponent(call.model.upstreamId.replace(/^models\//, ''));
     const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
-    const response = await this.client.post('google', `${this.settings.baseUrl}/v1beta/models/${model}:${method}`, {
+    const response = await this.client.withTimeouts(call.model.timeouts).post('google', `${this.settings.baseUrl}/v1beta/models/${model}:${method}`, {
       headers: {
         'content-type': 'application/json',
         accept: stream ? 'text/event-stream' : 'application/json',
@@ -126,13 +127,12 @@ export class GoogleAdapter implements ProviderAdapter {
     const parsed = parseJson(text);
     const reading = parsed.ok ? readGeminiError(parsed.value) : {};
     if (reading.reason === 'API_KEY_INVALID' || reading.reason === 'API_KEY_SERVICE_BLOCKED') return GATEWAY_ERRORS.upstreamCredentialsRejected('google', response.status);
-    const retryAfter = response.headers['retry-after'];
     return mapUpstreamError({
       provider: 'google',
       status: response.status,
       message: reading.message ?? (text && !text.trimStart().startsWith('<') ? text.slice(0, 500) : undefined),
       rawBody: text,
-      retryAfter: typeof retryAfter === 'string' ? retryAfter : reading.retryAfterSeconds,
+      retryAfter: readRetryAfter(response.headers, response.status) ?? reading.retryAfterSeconds,
       secrets: [this.settings.apiKey],
     });
   }

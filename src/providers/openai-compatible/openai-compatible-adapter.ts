@@ -15,6 +15,7 @@ import { readUpstreamText, type UpstreamClient, type UpstreamResponse } from '..
 import { mergeConsecutiveRoles } from './merge-consecutive-roles.ts';
 import { ThinkTagSplitter } from './think-tag-splitter.ts';
 import type { OpenAICompatibleProfile } from './openai-compatible-profile.ts';
+import { readRetryAfter } from '../read-retry-after.ts';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -36,9 +37,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   forward(request: ForwardRequest): Promise<UpstreamResponse> {
-    return this.client.send(this.descriptor.id, `${this.settings.baseUrl}${request.path}`, {
+    return this.client.withTimeouts(request.timeouts).send(this.descriptor.id, `${this.settings.baseUrl}${request.path}`, {
       method: request.method,
-      headers: { ...request.headers, authorization: `Bearer ${this.settings.apiKey}`, 'user-agent': 'switchyard' },
+      headers: { ...request.headers, ...this.authentication(), 'user-agent': 'switchyard' },
       body: request.body,
       signal: request.signal,
     });
@@ -47,11 +48,12 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   async chat(call: ChatCall): Promise<ChatResult> {
     const { body, adjustments } = this.prepareRequest(call);
     const provider = this.descriptor.id;
-    const response = await this.client.post(provider, `${this.settings.baseUrl}${this.profile.chatPath}`, {
+    const url = this.profile.chatUrl ? this.profile.chatUrl(this.settings, body.model) : `${this.settings.baseUrl}${this.profile.chatPath}`;
+    const response = await this.client.withTimeouts(call.model.timeouts).post(provider, url, {
       headers: {
         'content-type': 'application/json',
         accept: body.stream ? 'text/event-stream' : 'application/json',
-        authorization: `Bearer ${this.settings.apiKey}`,
+        ...this.authentication(),
         'user-agent': 'switchyard',
       },
       body: JSON.stringify(body),
@@ -68,6 +70,13 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       return { kind: 'completion', completion: this.normalizeCompletion(parsed.value), adjustments };
     }
     return { kind: 'stream', events: this.decodeStream(response, call.signal), adjustments };
+  }
+
+  /** The provider's authentication headers; none for a keyless server (a local vLLM or Ollama). */
+  private authentication(): Record<string, string> {
+    const key = this.settings.apiKey;
+    if (!key) return {};
+    return this.profile.authenticate ? this.profile.authenticate(key) : { authorization: `Bearer ${key}` };
   }
 
   scrub(text: string): string {
@@ -139,14 +148,13 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const text = await readUpstreamText(this.descriptor.id, response, signal, MAX_ERROR_BODY_BYTES).catch(() => '');
     const parsed = parseJson(text);
     const { message, param } = parsed.ok ? this.profile.readError(parsed.value) : { message: undefined, param: null };
-    const retryAfter = response.headers['retry-after'];
     return mapUpstreamError({
       provider: this.descriptor.id,
       status: response.status,
       message: message ?? (text && !text.trimStart().startsWith('<') ? text.slice(0, 500) : undefined),
       param,
       rawBody: text,
-      retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+      retryAfter: readRetryAfter(response.headers, response.status),
       secrets: [this.settings.apiKey],
     });
   }

@@ -1,3 +1,4 @@
+import type { DeploymentSettings } from '../../config/load-config.ts';
 import type { ToolCallIdRule } from '../portable-tool-call-ids.ts';
 import type { SurfaceId } from '../../core/surface-id.ts';
 import type { ProviderDescriptor } from '../provider-adapter.ts';
@@ -12,6 +13,10 @@ export interface OpenAICompatibleProfile {
   nativeSurfaces: readonly SurfaceId[];
   /** Path of Chat Completions under the base URL. */
   chatPath: string;
+  /** Where a chat completion goes when it is not base URL + `chatPath` (Azure OpenAI: a path per deployment name, with `api-version`). */
+  chatUrl?(deployment: DeploymentSettings, upstreamModel: string): string;
+  /** The headers that authenticate a call when they are not `Authorization: Bearer <key>` (Azure OpenAI: `api-key`). */
+  authenticate?(apiKey: string): Record<string, string>;
   /** When false, `developer` messages are sent as `system` (and the client is told). */
   acceptsDeveloperRole: boolean;
   /** When true, stream usage must be asked for with stream_options.include_usage; otherwise the provider always sends it. */

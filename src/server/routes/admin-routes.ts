@@ -3,6 +3,7 @@ import { AccountError } from '../../accounts/account-error.ts';
 import { formatMicros } from '../../core/format-micros.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
 import { parseIsoTime } from '../../core/parse-iso-time.ts';
+import { servedDeployments } from '../../providers/provider-registry.ts';
 import { BalancedAdapter } from '../../providers/balanced-adapter.ts';
 import type { Switchyard } from '../../switchyard.ts';
 import { parseUsageGroups, type UsageGroup } from '../../usage/parse-usage-groups.ts';
@@ -150,7 +151,7 @@ export function registerAdminRoutes(app: FastifyInstance, switchyard: Switchyard
       });
 
       admin.get('/models', async () => list(switchyard.catalog.all().map((model) => encodeCatalogModel(model, switchyard.adapters.has(model.provider)))));
-      // Each provider that is on, its deployments and their state (breaker, requests in flight, last error).
+      // Each provider that is on, its deployments and their state (breaker, latency, requests in flight, last error).
       admin.get('/providers', async () =>
         list(
           [...switchyard.adapters.entries()].map(([id, adapter]) => {
@@ -159,13 +160,21 @@ export function registerAdminRoutes(app: FastifyInstance, switchyard: Switchyard
             return {
               id,
               object: 'provider',
+              type: settings.custom?.type ?? id,
+              display_name: adapter.descriptor.displayName,
               deployments_source: settings.deploymentsSource,
-              deployments: settings.deployments
-                .filter((deployment) => deployment.apiKey)
-                .map((deployment) => {
-                  const state = states?.find((candidate) => candidate.name === deployment.name);
-                  return { name: deployment.name, base_url: deployment.baseUrl, weight: deployment.weight, breaker: state?.breaker ?? 'closed', in_flight: state?.inFlight ?? null, last_error: state?.lastError ?? null };
-                }),
+              deployments: servedDeployments(settings).map((deployment) => {
+                const state = states?.find((candidate) => candidate.name === deployment.name);
+                return {
+                  name: deployment.name,
+                  base_url: deployment.baseUrl,
+                  weight: deployment.weight,
+                  breaker: state?.breaker ?? 'closed',
+                  latency_ewma_ms: state?.latencyEwmaMs ?? null,
+                  in_flight: state?.inFlight ?? null,
+                  last_error: state?.lastError ?? null,
+                };
+              }),
             };
           }),
         ),
