@@ -17,6 +17,8 @@ export interface CatalogModel {
   created: number;
   /** Models tried in order when this one's provider fails before answering (YAML `fallbacks`). */
   fallbacks?: string[];
+  /** Refusals that fall back to the next model too (YAML `fallbackOn`), beside connection errors, timeouts, 429 and 5xx. */
+  fallbackOn?: RefusalKind[];
   /** Continue a translated stream that breaks midway through text on another deployment (YAML `streamResume`; a request's `stream_resume` wins). */
   streamResume?: boolean;
   /**
@@ -25,6 +27,10 @@ export interface CatalogModel {
    */
   timeouts?: ModelTimeouts;
 }
+
+/** Refusals a model's `fallbackOn` may turn into a failover: the prompt is too long for it, or its provider's content policy refused it. */
+export const REFUSAL_KINDS = ['context_length', 'content_policy'] as const;
+export type RefusalKind = (typeof REFUSAL_KINDS)[number];
 
 export interface ModelTimeouts {
   firstByteMs?: number;

@@ -1,4 +1,4 @@
-import type { CatalogModel, ModelParameterRules, ModelTimeouts } from './catalog-model.ts';
+import { REFUSAL_KINDS, type CatalogModel, type ModelParameterRules, type ModelTimeouts, type RefusalKind } from './catalog-model.ts';
 import { ConfigError } from '../core/config-error.ts';
 
 /** One `models:` entry of the YAML file: an alias, a removal, or fields that add or override a model. */
@@ -61,6 +61,12 @@ function parseModelEntry(raw: unknown, field: string, providerIds: string[]): Mo
       throw new ConfigError(`${field}.fallbacks`, `must be a list of at most ${MAX_FALLBACKS} model ids`);
     }
     fields.fallbacks = entry.fallbacks as string[];
+  }
+  if (entry.fallbackOn !== undefined) {
+    if (!Array.isArray(entry.fallbackOn) || entry.fallbackOn.some((kind) => !(REFUSAL_KINDS as readonly unknown[]).includes(kind))) {
+      throw new ConfigError(`${field}.fallbackOn`, `must be a list of ${REFUSAL_KINDS.join(', ')}`);
+    }
+    fields.fallbackOn = entry.fallbackOn as RefusalKind[];
   }
   if (entry.streamResume !== undefined) {
     if (typeof entry.streamResume !== 'boolean') throw new ConfigError(`${field}.streamResume`, 'must be true or false');

@@ -17,6 +17,7 @@ import type { ChatService } from './chat-service.ts';
 import type { ClientConnection, WholeAnswer } from './client-connection.ts';
 import { dispatchChat } from './dispatch-chat.ts';
 import type { ChatRequest } from '../core/chat-types.ts';
+import { classifyRefusal } from '../providers/classify-refusal.ts';
 import { canResumeStream, resumeBrokenStream } from './resume-broken-stream.ts';
 import { estimatePromptTokens } from '../usage/estimate-prompt-tokens.ts';
 import { forwardWithRetries } from './forward-with-retries.ts';
@@ -44,8 +45,14 @@ class SkippedCandidate extends Error {
 }
 
 /** Whether a failure lets the next model of the chain try: a transient provider failure, or a fallback that could not take the request. */
-function failsOver(error: unknown): boolean {
-  return error instanceof SkippedCandidate || (error instanceof GatewayError && error.retryable);
+function failsOver(error: unknown, model: CatalogModel): boolean {
+  return error instanceof SkippedCandidate || (error instanceof GatewayError && (error.retryable || fallsBackOnRefusal(error, model)));
+}
+
+/** A refusal the model's YAML `fallbackOn` names (its context window exceeded, a content policy): the next model is tried too. */
+function fallsBackOnRefusal(error: GatewayError, model: CatalogModel): boolean {
+  const kind = model.fallbackOn && model.fallbackOn.length > 0 ? classifyRefusal(error) : undefined;
+  return kind !== undefined && model.fallbackOn!.includes(kind);
 }
 
 /** A request body's `models` (its fallback list, OpenRouter's convention), validated; undefined when absent. */
@@ -158,9 +165,9 @@ export class ModelRequestPipeline {
           return await this.serveOn(surface, fallback ? withModel(call, candidate.model.id) : call, candidate, tracked, connection, { admitOnce, fallback, hasNext: index < chain.length - 1, streamResume });
         } catch (error) {
           const next = chain[index + 1];
-          if (!next || connection.headersSent || connection.signal.aborted || !failsOver(error)) throw error instanceof SkippedCandidate ? error.cause : error;
-          // A failover is a retry elsewhere: it spends the failed provider's budget (a refused connection costs nothing).
-          if (error instanceof GatewayError && !refusedConnection(error) && this.services.retryBudgets && !this.services.retryBudgets.of(candidate.model.provider).tryRetry()) throw error;
+          if (!next || connection.headersSent || connection.signal.aborted || !failsOver(error, candidate.model)) throw error instanceof SkippedCandidate ? error.cause : error;
+          // A failover is a retry elsewhere: it spends the failed provider's budget (a refused connection or a refusal of the request costs nothing).
+          if (error instanceof GatewayError && error.retryable && !refusedConnection(error) && this.services.retryBudgets && !this.services.retryBudgets.of(candidate.model.provider).tryRetry()) throw error;
           call.logger.info({ model: candidate.model.id, next: next.model.id, reason: error instanceof GatewayError ? error.code : 'skipped' }, 'falling back to the next model');
         }
       }
@@ -203,7 +210,8 @@ export class ModelRequestPipeline {
           await upstream.body.dump();
           throw mapUpstreamError({ provider: model.provider, status: upstream.status, message: undefined, rawBody: '', secrets: [] });
         }
-        return await relayNativeAnswer(connection, tracked, adapter, upstream, native.exchange(prepared, model)); // encode, settle
+        const refusalFailsOver = chain.hasNext && model.fallbackOn !== undefined ? (error: GatewayError) => fallsBackOnRefusal(error, model) : undefined;
+        return await relayNativeAnswer(connection, tracked, adapter, upstream, native.exchange(prepared, model), refusalFailsOver); // encode, settle
       } finally {
         release();
       }

@@ -25,8 +25,10 @@ export async function relayNativeAnswer(
   adapter: ProviderAdapter,
   upstream: UpstreamResponse,
   exchange: NativeExchange,
+  /** Whether a refusal the surface would relay as written goes to the next model instead (the model's `fallbackOn`). */
+  refusalFailsOver?: (error: GatewayError) => boolean,
 ): Promise<WholeAnswer | undefined> {
-  if (upstream.status >= 400) return answerFailure(connection, tracked, adapter, upstream, exchange);
+  if (upstream.status >= 400) return answerFailure(connection, tracked, adapter, upstream, exchange, refusalFailsOver);
   const contentType = String(upstream.headers['content-type'] ?? '');
   const passedHeaders = exchange.passHeaders?.(upstream.headers) ?? {};
   const claim = (objectId: string | undefined, background: boolean) => exchange.claimUsage?.(objectId, background) ?? Promise.resolve(true);
@@ -86,16 +88,22 @@ export async function relayNativeAnswer(
  * (its codes included: clients act on them), without the gateway's key; rejected credentials,
  * provider failures and unreadable bodies become the gateway's own errors, as on every route.
  */
-async function answerFailure(connection: ClientConnection, tracked: TrackedRequest, adapter: ProviderAdapter, upstream: UpstreamResponse, exchange: NativeExchange): Promise<WholeAnswer> {
+async function answerFailure(
+  connection: ClientConnection,
+  tracked: TrackedRequest,
+  adapter: ProviderAdapter,
+  upstream: UpstreamResponse,
+  exchange: NativeExchange,
+  refusalFailsOver: ((error: GatewayError) => boolean) | undefined,
+): Promise<WholeAnswer> {
   const provider = adapter.descriptor.id;
   const text = adapter.scrub(await readUpstreamText(provider, upstream, connection.signal, MAX_ERROR_BODY_BYTES).catch(() => ''));
   const parsed = parseJson(text);
   const error = parsed.ok && parsed.value !== null && typeof parsed.value === 'object' ? exchange.readError(parsed.value) : {};
   const retryAfter = readRetryAfter(upstream.headers, upstream.status);
+  const mapped = mapUpstreamError({ provider, status: upstream.status, message: error.message, param: error.param, rawBody: text, retryAfter, secrets: [] });
   const relayed = exchange.errors === 'relay' && upstream.status < 500 && upstream.status !== 401 && upstream.status !== 403 && typeof error.message === 'string';
-  if (!relayed) {
-    throw mapUpstreamError({ provider, status: upstream.status, message: error.message, param: error.param, rawBody: text, retryAfter, secrets: [] });
-  }
+  if (!relayed || refusalFailsOver?.(mapped)) throw mapped;
   tracked.finish(upstream.status, { errorCode: typeof error.code === 'string' ? error.code : 'upstream_invalid_request' });
   return { status: upstream.status, headers: retryAfter ? { 'retry-after': retryAfter } : {}, contentType: 'application/json', body: text };
 }

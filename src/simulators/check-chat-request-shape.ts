@@ -5,15 +5,23 @@ export type ShapeCheck = { ok: true; request: ChatRequestBody } | { ok: false; i
 const numericParameters = ['temperature', 'top_p', 'frequency_penalty', 'presence_penalty', 'max_tokens', 'max_completion_tokens', 'n', 'seed'];
 const integerParameters = new Set(['max_tokens', 'max_completion_tokens', 'n', 'seed']);
 
+export interface ShapeRules {
+  /** Message roles the provider knows, or `any` where it passes any role string on (vLLM). */
+  roles: readonly string[] | 'any';
+  /** Whether a missing `model` is refused (not on vLLM nor Azure, which find the model elsewhere). */
+  requiresModelField: boolean;
+}
+
 /**
  * The checks every OpenAI-compatible provider makes before looking at the model: `model` a string,
  * `messages` a non-empty array of messages whose roles the provider knows, numeric parameters
  * numbers. The first problem found is reported, as the providers do.
  */
-export function checkChatRequestShape(body: unknown, knownRoles: readonly string[]): ShapeCheck {
+export function checkChatRequestShape(body: unknown, rules: ShapeRules): ShapeCheck {
   if (!isRecord(body)) return fail({ kind: 'invalid-type', param: 'body', expected: 'object', received: describeType(body) });
-  if (!('model' in body) || body.model === null || body.model === undefined) return fail({ kind: 'missing', param: 'model' });
-  if (typeof body.model !== 'string') return fail({ kind: 'invalid-type', param: 'model', expected: 'string', received: describeType(body.model) });
+  const modelMissing = !('model' in body) || body.model === null || body.model === undefined;
+  if (modelMissing && rules.requiresModelField) return fail({ kind: 'missing', param: 'model' });
+  if (!modelMissing && typeof body.model !== 'string') return fail({ kind: 'invalid-type', param: 'model', expected: 'string', received: describeType(body.model) });
   if (!('messages' in body) || body.messages === null || body.messages === undefined) return fail({ kind: 'missing', param: 'messages' });
   if (!Array.isArray(body.messages)) return fail({ kind: 'invalid-type', param: 'messages', expected: 'array', received: describeType(body.messages) });
   if (body.messages.length === 0) return fail({ kind: 'empty-array', param: 'messages' });
@@ -23,7 +31,7 @@ export function checkChatRequestShape(body: unknown, knownRoles: readonly string
     if (!isRecord(message)) return fail({ kind: 'invalid-type', param, expected: 'object', received: describeType(message) });
     if (message.role === undefined || message.role === null) return fail({ kind: 'missing', param: `${param}.role` });
     if (typeof message.role !== 'string') return fail({ kind: 'invalid-type', param: `${param}.role`, expected: 'string', received: describeType(message.role) });
-    if (!knownRoles.includes(message.role)) return fail({ kind: 'invalid-role', param: `${param}.role`, role: message.role });
+    if (rules.roles !== 'any' && !rules.roles.includes(message.role)) return fail({ kind: 'invalid-role', param: `${param}.role`, role: message.role });
     const content = message.content;
     if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content)) {
       return fail({ kind: 'invalid-type', param: `${param}.content`, expected: 'string', received: describeType(content) });

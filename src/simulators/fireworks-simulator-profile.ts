@@ -37,6 +37,9 @@ const roles = ['system', 'user', 'assistant', 'tool', 'developer'] as const;
 export const fireworksSimulatorProfile: SimulatorProfile = {
   provider: 'fireworks',
   basePath: '/fireworks/inference/v1',
+  chatCompletionsRoute: '/chat/completions',
+  credentials: 'bearer',
+  requiresModelField: true,
   roles,
   servesModelList: true,
 

@@ -78,6 +78,9 @@ const samplingParameters = ['top_p', 'presence_penalty', 'frequency_penalty', 'l
 export const openaiSimulatorProfile: SimulatorProfile = {
   provider: 'openai',
   basePath: '/openai/v1',
+  chatCompletionsRoute: '/chat/completions',
+  credentials: 'bearer',
+  requiresModelField: true,
   servesModelList: true,
   roles,
 

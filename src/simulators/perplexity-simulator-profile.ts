@@ -40,6 +40,9 @@ export const perplexitySimulatorProfile: SimulatorProfile = {
   provider: 'perplexity',
   // The real base URL is https://api.perplexity.ai, with no version segment.
   basePath: '/perplexity',
+  chatCompletionsRoute: '/chat/completions',
+  credentials: 'bearer',
+  requiresModelField: true,
   roles,
   servesModelList: false,
 

@@ -1,15 +1,18 @@
+import type { SimulatorCredentials } from './simulator-credentials.ts';
 import type { SimulatorError } from './simulator-error.ts';
+import type { SimulatorRoute } from './simulator-route.ts';
 
-export type SimulatedProvider = 'openai' | 'xai' | 'fireworks' | 'perplexity' | 'anthropic' | 'google';
+export type SimulatedProvider = 'openai' | 'xai' | 'fireworks' | 'perplexity' | 'vllm' | 'azure-openai' | 'anthropic' | 'google';
 
 /**
  * A chat completion request body as it arrived, after the shape checks that every provider makes
  * (`model` is a string, `messages` a non-empty array of objects with a known role). Fields keep the
- * wire names of the OpenAI Chat Completions API, which all four providers copy.
+ * wire names of the OpenAI Chat Completions API, which all these providers copy.
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export interface ChatRequestBody {
-  model: string;
+  /** Absent only where the provider does not need it: vLLM falls back to its served model, Azure reads the deployment from the path. */
+  model?: string;
   messages: ChatRequestMessage[];
   stream?: boolean | null;
   stream_options?: { include_usage?: boolean | null; include_obfuscation?: boolean | null } | null;
@@ -139,28 +142,53 @@ export interface SimulatorProfile {
   readonly provider: SimulatedProvider;
   /** Path prefix under the simulator URL that makes `${url}${basePath}` look like the real base URL. */
   readonly basePath: string;
-  /** Message roles the provider knows; others are refused in the provider's words. */
-  readonly roles: readonly string[];
+  /**
+   * The chat completions route under `basePath`, in Fastify's syntax: `/chat/completions`, or
+   * Azure's `/openai/deployments/:deployment/chat/completions`.
+   */
+  readonly chatCompletionsRoute: string;
+  /** How the provider wants its key; `none` where it serves anyone (vLLM without `--api-key`). */
+  readonly credentials: SimulatorCredentials;
+  /**
+   * Message roles the provider knows; others are refused in the provider's words. `any` where the
+   * provider takes any role string and leaves it to the model's chat template (vLLM).
+   */
+  readonly roles: readonly string[] | 'any';
+  /** Whether the body must name a `model` (not on vLLM, which falls back to its served model, nor on Azure, where the path names the deployment). */
+  readonly requiresModelField: boolean;
   /** Whether the provider serves `GET {base}/models`. */
   readonly servesModelList: boolean;
-  findModel(modelId: string): SimulatedModel | undefined;
+  /**
+   * Refuses a request whose route the provider does not serve, before the key is checked (Azure
+   * without a known `api-version`); `undefined` when the route is fine.
+   */
+  checkRoute?(route: SimulatorRoute): SimulatorError | undefined;
+  /** The model a route addresses, where the path names it rather than the body (Azure's deployment). */
+  routeModel?(route: SimulatorRoute): string;
+  /** The model addressed by `modelId` (the body's `model`, or `routeModel`); `undefined` is asked of providers with a default. */
+  findModel(modelId: string | undefined): SimulatedModel | undefined;
   listModels(): unknown;
   authenticationError(): SimulatorError;
   invalidJsonError(): SimulatorError;
-  requestShapeError(issue: RequestShapeIssue): SimulatorError;
+  requestShapeError(issue: RequestShapeIssue, route: SimulatorRoute): SimulatorError;
   unknownModelError(modelId: string): SimulatorError;
-  /** The provider's own rules about roles, parameters and models; `undefined` when it accepts. */
-  checkRequest(request: ChatRequestBody, model: SimulatedModel): SimulatorError | undefined;
+  /**
+   * The provider's own rules about roles, parameters and models; `undefined` when it accepts.
+   * `route` is absent when another simulated endpoint asks (OpenAI Responses probing a model's rules).
+   */
+  checkRequest(request: ChatRequestBody, model: SimulatedModel, route?: SimulatorRoute): SimulatorError | undefined;
   planTurn(request: ChatRequestBody, model: SimulatedModel): TurnPlan;
   toolCallId(sequence: number, index: number): string;
   completionId(sequence: number): string;
   renderCompletion(turn: SimulatedTurn): string;
   renderStream(turn: SimulatedTurn): RenderedStream;
   responseHeaders(turn: SimulatedTurn | undefined, streamed: boolean): RenderedHeaders;
-  /** The error a fault with this status answers when the test gave no body. */
-  faultError(status: number): SimulatorError;
+  /** The error a fault with this status answers when the test gave no body (`route` is absent outside chat completions). */
+  faultError(status: number, route?: SimulatorRoute): SimulatorError;
   /** The data payload a stream carries when it fails midway (`breakMode: 'error-event'`). */
   streamErrorEvent(): string;
+  /** Whether the stream's terminator still follows that error payload (vLLM sends `data: [DONE]` after it). */
+  readonly terminatesFailedStream?: boolean;
 }
 
 /** A problem with the request's shape that every provider rejects, each in its own words. */

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerAnthropicSimulator } from './anthropic/register-anthropic-simulator.ts';
 import { applySimulatorFault } from './apply-simulator-fault.ts';
+import { azureOpenAISimulatorProfile } from './azure/azure-openai-simulator-profile.ts';
 import { checkChatRequestShape } from './check-chat-request-shape.ts';
 import { fireworksSimulatorProfile } from './fireworks-simulator-profile.ts';
 import { registerGeminiSimulator } from './gemini/register-gemini-simulator.ts';
@@ -12,9 +13,12 @@ import { PromptCache } from './prompt-cache.ts';
 import type { RecordedRequest } from './recorded-request.ts';
 import { simulateTurn } from './simulate-turn.ts';
 import type { Exchange, SimulatorContext } from './simulator-context.ts';
+import { hasSimulatorCredentials } from './simulator-credentials.ts';
 import type { SimulatorError } from './simulator-error.ts';
 import type { SimulatorFault } from './simulator-fault.ts';
 import type { SimulatedProvider, SimulatorProfile } from './simulator-profile.ts';
+import type { SimulatorRoute } from './simulator-route.ts';
+import { vllmSimulatorProfile } from './vllm-simulator-profile.ts';
 import { writeSimulatorStream } from './write-simulator-stream.ts';
 import { xaiSimulatorProfile } from './xai-simulator-profile.ts';
 
@@ -31,13 +35,14 @@ export interface SimulatorOptions {
 export interface Simulators {
   /** Root URL of the server, e.g. `http://127.0.0.1:43125`. */
   url: string;
-  /** Base URLs to configure as each provider's, shaped like the real ones. */
   /**
    * Base URLs to configure as each provider's, shaped like the real ones: OpenAI-compatible ones end
-   * in their API version (`…/openai/v1`); Anthropic's and Gemini's are roots, as in their SDKs
-   * (`…/anthropic` + `/v1/messages`, `…/gemini` + `/v1beta/models/{model}:generateContent`).
+   * in their API version (`…/openai/v1`, `…/vllm/v1`); Anthropic's and Gemini's are roots, as in
+   * their SDKs (`…/anthropic` + `/v1/messages`, `…/gemini` + `/v1beta/models/{model}:generateContent`);
+   * Azure OpenAI's is the resource endpoint (`…/azure`, like `https://NAME.openai.azure.com`), under
+   * which requests go to `/openai/deployments/{deployment}/chat/completions?api-version=…`.
    */
-  baseUrls: { openai: string; xai: string; fireworks: string; perplexity: string; anthropic: string; google: string };
+  baseUrls: { openai: string; xai: string; fireworks: string; perplexity: string; vllm: string; azureOpenai: string; anthropic: string; google: string };
   /** Every request received, in order (the same array across `reset()`). */
   requests: RecordedRequest[];
   addFault(fault: SimulatorFault): void;
@@ -51,11 +56,19 @@ export interface Simulators {
   close(): Promise<void>;
 }
 
-const profiles: readonly SimulatorProfile[] = [openaiSimulatorProfile, xaiSimulatorProfile, fireworksSimulatorProfile, perplexitySimulatorProfile];
+const profiles: readonly SimulatorProfile[] = [
+  openaiSimulatorProfile,
+  xaiSimulatorProfile,
+  fireworksSimulatorProfile,
+  perplexitySimulatorProfile,
+  vllmSimulatorProfile,
+  azureOpenAISimulatorProfile,
+];
 
 /**
- * Starts one HTTP server that plays OpenAI, xAI, Fireworks and Perplexity under path prefixes, each
- * speaking its provider's wire format, plus control endpoints for a simulator in another process:
+ * Starts one HTTP server that plays OpenAI, xAI, Fireworks, Perplexity, vLLM and Azure OpenAI (and,
+ * through their own modules, Anthropic and Gemini) under path prefixes, each speaking its
+ * provider's wire format, plus control endpoints for a simulator in another process:
  * `GET`/`DELETE /__simulator/requests` and `POST /__simulator/faults`.
  */
 export async function startSimulators(options: SimulatorOptions = {}): Promise<Simulators> {
@@ -143,25 +156,31 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     const exchange = beginExchange(profile.provider, request, reply);
     const { record, response } = exchange;
     const send = (error: SimulatorError): void => sendError(response, record, profile, error);
+    const route = routeOf(request);
 
-    if (!hasBearerKey(request.headers.authorization)) return send(profile.authenticationError());
+    const routeRefusal = profile.checkRoute?.(route);
+    if (routeRefusal) return send(routeRefusal);
+    if (!hasSimulatorCredentials(profile.credentials, request.headers)) return send(profile.authenticationError());
     if (!exchange.body.ok) return send(profile.invalidJsonError());
 
     const body = exchange.body.value;
-    const preamble = await applySimulatorFault(context, exchange, isRecord(body) ? body.model : undefined, {
+    // The model a fault's `model` matches: the body's, or the deployment Azure's path names.
+    const addressedModel = profile.routeModel ? profile.routeModel(route) : isRecord(body) ? body.model : undefined;
+    const preamble = await applySimulatorFault(context, exchange, addressedModel, {
       sendError: send,
-      faultError: (status) => profile.faultError(status),
-      unstreamedBreakError: () => profile.faultError(500),
+      faultError: (status) => profile.faultError(status, route),
+      unstreamedBreakError: () => profile.faultError(500, route),
     });
     if (preamble.answered) return;
     const { fault } = preamble;
 
-    const shape = checkChatRequestShape(body, profile.roles);
-    if (!shape.ok) return send(profile.requestShapeError(shape.issue));
+    const shape = checkChatRequestShape(body, { roles: profile.roles, requiresModelField: profile.requiresModelField });
+    if (!shape.ok) return send(profile.requestShapeError(shape.issue, route));
     const chatRequest = shape.request;
-    const model = profile.findModel(chatRequest.model);
-    if (!model) return send(profile.unknownModelError(chatRequest.model));
-    const refusal = profile.checkRequest(chatRequest, model);
+    const modelId = profile.routeModel ? profile.routeModel(route) : chatRequest.model;
+    const model = profile.findModel(modelId);
+    if (!model) return send(profile.unknownModelError(modelId ?? ''));
+    const refusal = profile.checkRequest(chatRequest, model, route);
     if (refusal) return send(refusal);
 
     const turn = simulateTurn(chatRequest, model, profile, { sequence: record.id, promptCache });
@@ -174,21 +193,22 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     }
 
     const stream = profile.renderStream(turn);
+    const terminator = stream.terminator === null ? null : { data: stream.terminator };
     await writeSimulatorStream(exchange, {
       headers: { ...profile.responseHeaders(turn, true), ...extraHeaders },
       events: stream.events.map((data) => ({ data })),
       lineEnding: stream.lineEnding,
-      terminator: stream.terminator === null ? null : { data: stream.terminator },
+      terminator,
       fault,
-      errorEvents: () => [{ data: profile.streamErrorEvent() }],
+      errorEvents: () => [{ data: profile.streamErrorEvent() }, ...(profile.terminatesFailedStream && terminator ? [terminator] : [])],
     });
   };
 
   for (const profile of profiles) {
-    app.post(`${profile.basePath}/chat/completions`, (request, reply) => handleChatCompletion(profile, request, reply));
+    app.post(`${profile.basePath}${profile.chatCompletionsRoute}`, (request, reply) => handleChatCompletion(profile, request, reply));
     if (profile.servesModelList) {
       app.get(`${profile.basePath}/models`, async (request, reply) => {
-        if (!hasBearerKey(request.headers.authorization)) {
+        if (!hasSimulatorCredentials(profile.credentials, request.headers)) {
           const error = profile.authenticationError();
           return reply.code(error.status).headers(error.headers).send(serializeBody(error.body));
         }
@@ -234,6 +254,8 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
       xai: `${url}${xaiSimulatorProfile.basePath}`,
       fireworks: `${url}${fireworksSimulatorProfile.basePath}`,
       perplexity: `${url}${perplexitySimulatorProfile.basePath}`,
+      vllm: `${url}${vllmSimulatorProfile.basePath}`,
+      azureOpenai: `${url}${azureOpenAISimulatorProfile.basePath}`,
       anthropic: `${url}/anthropic`,
       google: `${url}/gemini`,
     },
@@ -273,9 +295,9 @@ function serializeBody(body: unknown): string {
   return typeof body === 'string' ? body : JSON.stringify(body);
 }
 
-/** Providers accept any key here, but it must come as `Authorization: Bearer <key>`. */
-function hasBearerKey(authorization: string | undefined): boolean {
-  return typeof authorization === 'string' && /^Bearer\s+\S+/i.test(authorization.trim());
+function routeOf(request: FastifyRequest): SimulatorRoute {
+  const params = isRecord(request.params) ? Object.fromEntries(Object.entries(request.params).map(([name, value]) => [name, String(value)])) : {};
+  return { params, query: new URL(request.url, 'http://simulator.invalid').searchParams };
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

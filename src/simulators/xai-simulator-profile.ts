@@ -95,6 +95,9 @@ const wireNames: Record<string, string> = {
 export const xaiSimulatorProfile: SimulatorProfile = {
   provider: 'xai',
   basePath: '/xai/v1',
+  chatCompletionsRoute: '/chat/completions',
+  credentials: 'bearer',
+  requiresModelField: true,
   roles,
   servesModelList: true,
 

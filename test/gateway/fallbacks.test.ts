@@ -80,3 +80,54 @@ describe("fallbacks across models: when the model's provider fails before answer
     assert.equal(response.headers.get('x-switchyard-model'), 'gpt-5-mini', 'sonar-pro takes no tools: skipped');
   });
 });
+
+describe('fallbacks on refusals, where a model is configured for them (YAML fallbackOn)', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({}, {
+      configYaml: `
+models:
+  - id: gpt-5-mini
+    fallbacks: [gemini-2.5-flash]
+    fallbackOn: [context_length]
+  - id: gpt-5
+    fallbacks: [gemini-2.5-flash]
+`,
+    });
+  });
+  after(() => stack.close());
+  beforeEach(() => stack.simulators.reset());
+
+  // OpenAI's own bodies for a prompt over the context window, on each of its APIs.
+  const chatContextLength = { error: { message: "This model's maximum context length is 400000 tokens. However, your messages resulted in 412046 tokens. Please reduce the length of the messages.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } };
+  const responsesContextLength = { error: { message: 'Your input exceeds the context window of this model. Please adjust your input and try again.', type: 'invalid_request_error', param: 'input', code: 'context_length_exceeded' } };
+
+  async function send(surface: 'chat' | 'responses', model: string) {
+    const { path, body } = SURFACES[surface](model);
+    const response = await fetch(`${stack.gateway.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, model: response.headers.get('x-switchyard-model'), json: (await response.json()) as Record<string, any> };
+  }
+
+  test('a context-length refusal goes to the fallback: translated (chat) and passed through (Responses)', async () => {
+    stack.simulators.addFault({ provider: 'openai', status: 400, body: chatContextLength });
+    const chat = await send('chat', 'gpt-5-mini');
+    assert.equal(chat.status, 200, JSON.stringify(chat.json));
+    assert.equal(chat.model, 'gemini-2.5-flash');
+
+    stack.simulators.addFault({ provider: 'openai', status: 400, body: responsesContextLength });
+    const responses = await send('responses', 'gpt-5-mini');
+    assert.equal(responses.status, 200, JSON.stringify(responses.json));
+    assert.equal(responses.model, 'gemini-2.5-flash');
+    assert.equal(stack.simulators.requests.filter((request) => request.provider === 'openai').length, 2, 'each refusal was not retried');
+  });
+
+  test('other refusals, and models without fallbackOn, answer the refusal', async () => {
+    stack.simulators.addFault({ provider: 'openai', status: 400, body: { error: { message: "Unsupported parameter: 'foo'.", type: 'invalid_request_error', param: 'foo', code: 'unsupported_parameter' } } });
+    assert.equal((await send('chat', 'gpt-5-mini')).status, 400);
+    stack.simulators.addFault({ provider: 'openai', status: 400, body: responsesContextLength });
+    const relayed = await send('responses', 'gpt-5');
+    assert.equal(relayed.status, 400);
+    assert.equal(relayed.json.error.code, 'context_length_exceeded', "OpenAI's refusal relayed as written");
+    assert.equal(stack.simulators.requests.filter((request) => request.provider === 'google').length, 0);
+  });
+});

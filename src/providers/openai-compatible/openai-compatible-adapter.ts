@@ -98,6 +98,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
 
   private normalizeCompletion(completion: ChatCompletion): ChatCompletion {
     this.normalizeUsage(completion.usage);
+    if (this.profile.reasoningNamedReasoning) {
+      for (const choice of completion.choices) if (choice.message) renameReasoning(choice.message);
+    }
     if (this.profile.reasoningInThinkTags) {
       for (const choice of completion.choices) {
         if (typeof choice.message?.content !== 'string') continue;
@@ -177,7 +180,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
         const chunk = parsed.value;
         if (Array.isArray(chunk.choices) && chunk.choices.some((choice) => choice?.finish_reason)) finished = true;
         // The provider's bytes go through untouched unless a quirk had to be fixed in this chunk.
-        const changed = this.normalizeUsage(chunk.usage) || (this.profile.reasoningInThinkTags && splitThinkTags(chunk, splitters));
+        const renamed = this.profile.reasoningNamedReasoning === true && (chunk.choices ?? []).map((choice) => (choice?.delta ? renameReasoning(choice.delta) : false)).includes(true);
+        const changed = this.normalizeUsage(chunk.usage) || renamed || (this.profile.reasoningInThinkTags && splitThinkTags(chunk, splitters));
         yield changed ? { chunk } : { chunk, raw: event.data };
       }
     } catch (error) {
@@ -189,6 +193,14 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     // Some providers end without [DONE]; an answer that reached its finish_reason is complete all the same.
     if (!finished) throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the stream closed before the answer finished');
   }
+}
+
+/** A message's or delta's `reasoning` as `reasoning_content` (kept when both are sent); true when it changed. */
+function renameReasoning(message: { reasoning_content?: unknown; [field: string]: unknown }): boolean {
+  if (typeof message.reasoning !== 'string') return false;
+  if (typeof message.reasoning_content !== 'string') message.reasoning_content = message.reasoning;
+  delete message.reasoning;
+  return true;
 }
 
 /** Moves `<think>` content of each choice's delta into `reasoning_content`; true when the chunk changed. */

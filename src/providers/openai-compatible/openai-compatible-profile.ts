@@ -32,6 +32,8 @@ export interface OpenAICompatibleProfile {
   reasoningTokensInCompletion: boolean;
   /** Reasoning models write a `<think>` section at the start of the content (Perplexity); moved to `reasoning_content`. */
   reasoningInThinkTags: boolean;
+  /** The provider names the reasoning field `reasoning` (current vLLM, Ollama); renamed to the `reasoning_content` the gateway reads. */
+  reasoningNamedReasoning?: boolean;
   /** The human-readable message (and parameter) of the provider's error body. */
   readError(body: unknown): { message?: string; param?: string | null };
 }

@@ -6,7 +6,8 @@ import { readOpenAIError } from './read-openai-error.ts';
  * openai-compatible`): vLLM, Ollama, LM Studio, llama.cpp's server, TGI. What they share is taken
  * for granted, what they differ in is avoided: `developer` messages go as `system` (chat templates
  * seldom know the role), stream usage is asked for with `stream_options` (vLLM, Ollama and LM Studio
- * honour it), and a key is sent only when one is configured.
+ * honour it), reasoning is read from `reasoning` or `reasoning_content`, and a key is sent only when
+ * one is configured.
  * @see https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html
  * @see https://github.com/ollama/ollama/blob/main/docs/openai.md
  */
@@ -20,6 +21,8 @@ export function openAICompatibleServerProfile(id: string, displayName: string): 
     requiresAlternatingRoles: false,
     reasoningTokensInCompletion: true,
     reasoningInThinkTags: false,
+    // vLLM's reasoning parsers write `reasoning` (`reasoning_content` until 2026), Ollama too; LM Studio `reasoning_content`.
+    reasoningNamedReasoning: true,
     readError: readOpenAIError,
   };
 }
