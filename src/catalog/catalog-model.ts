@@ -17,6 +17,8 @@ export interface CatalogModel {
   created: number;
   /** Models tried in order when this one's provider fails before answering (YAML `fallbacks`). */
   fallbacks?: string[];
+  /** How this model's calls pick a deployment, over its provider's `strategy` (YAML). */
+  strategy?: 'weighted' | 'least-latency';
   /** Refusals that fall back to the next model too (YAML `fallbackOn`), beside connection errors, timeouts, 429 and 5xx. */
   fallbackOn?: RefusalKind[];
   /** Continue a translated stream that breaks midway through text on another deployment (YAML `streamResume`; a request's `stream_resume` wins). */

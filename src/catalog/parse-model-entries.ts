@@ -62,6 +62,10 @@ function parseModelEntry(raw: unknown, field: string, providerIds: string[]): Mo
     }
     fields.fallbacks = entry.fallbacks as string[];
   }
+  if (entry.strategy !== undefined) {
+    if (entry.strategy !== 'weighted' && entry.strategy !== 'least-latency') throw new ConfigError(`${field}.strategy`, 'must be weighted or least-latency');
+    fields.strategy = entry.strategy;
+  }
   if (entry.fallbackOn !== undefined) {
     if (!Array.isArray(entry.fallbackOn) || entry.fallbackOn.some((kind) => !(REFUSAL_KINDS as readonly unknown[]).includes(kind))) {
       throw new ConfigError(`${field}.fallbackOn`, `must be a list of ${REFUSAL_KINDS.join(', ')}`);

@@ -16,6 +16,9 @@ export async function runSimulate(options: { host: string; port: string }): Prom
   console.log(`  PERPLEXITY_BASE_URL=${simulators.baseUrls.perplexity}`);
   console.log(`  ANTHROPIC_BASE_URL=${simulators.baseUrls.anthropic}`);
   console.log(`  GEMINI_BASE_URL=${simulators.baseUrls.google}`);
+  console.log('and, as providers of your own in YAML (providers.<id>.type; models with upstreamId Qwen/Qwen3-8B or meta-llama/Llama-3.1-8B-Instruct, Azure deployments gpt-4o-prod or gpt-4.1-mini):');
+  console.log(`  type: openai-compatible   baseUrl: ${simulators.baseUrls.vllm}   (vLLM, no key)`);
+  console.log(`  type: azure-openai        baseUrl: ${simulators.baseUrls.azureOpenai}   (any apiKey)`);
   console.log(`Recorded requests: GET ${simulators.url}/__simulator/requests · scripted faults: POST ${simulators.url}/__simulator/faults`);
   const stop = async () => {
     await simulators.close();

@@ -203,7 +203,7 @@ export class ModelRequestPipeline {
       const release = this.takeShare(model.provider, prepared.principal.organizationId);
       budget?.recordRequest();
       try {
-        const upstream = await forwardWithRetries(adapter, { ...native.request(prepared, model), signal: connection.signal, timeouts: model.timeouts }, options); // dispatch
+        const upstream = await forwardWithRetries(adapter, { ...native.request(prepared, model), signal: connection.signal, timeouts: model.timeouts, strategy: model.strategy }, options); // dispatch
         if (upstream.deployment) connection.setHeader(DEPLOYMENT_HEADER, upstream.deployment);
         if (chain.hasNext && isTransientStatus(upstream.status)) {
           // The provider's final word is a transient failure, and another model is next: nothing is relayed.

@@ -59,7 +59,7 @@ export class BalancedAdapter implements ProviderAdapter {
   }
 
   async chat(call: ChatCall): Promise<ChatResult> {
-    const deployment = this.pick(call.signal);
+    const deployment = this.pick(call.signal, call.model.strategy);
     const result = await this.track(deployment, () => deployment.adapter.chat(call), () => false);
     return { ...result, deployment: deployment.settings.name };
   }
@@ -90,13 +90,13 @@ export class BalancedAdapter implements ProviderAdapter {
 
   private async forwardBalanced(request: ForwardRequest): Promise<UpstreamResponse> {
     // An object stored by one deployment (account) is asked of that one, whatever its breaker says.
-    const deployment = this.deployments.find((candidate) => candidate.settings.name === request.deployment) ?? this.pick(request.signal);
+    const deployment = this.deployments.find((candidate) => candidate.settings.name === request.deployment) ?? this.pick(request.signal, request.strategy);
     const response = await this.track(deployment, () => deployment.adapter.forward!(request), (response) => isTransientStatus(response.status));
     return { ...response, deployment: deployment.settings.name };
   }
 
-  /** A deployment for this attempt: weighted among the untried ones whose breaker lets it through. */
-  pick(signal: AbortSignal): Deployment {
+  /** A deployment for this attempt: weighted among the untried ones whose breaker lets it through (or the less loaded of two: least-latency, the provider's or the model's strategy). */
+  pick(signal: AbortSignal, strategy = this.strategy): Deployment {
     const tried = this.tried.get(signal) ?? new Set<Deployment>();
     this.tried.set(signal, tried);
     const untried = this.deployments.filter((deployment) => !tried.has(deployment));
@@ -106,7 +106,7 @@ export class BalancedAdapter implements ProviderAdapter {
     // that could go and takes the less loaded (power of two choices), giving the other's probe back.
     const pool = [...candidates];
     const open: Deployment[] = [];
-    while (pool.length > 0 && open.length < (this.strategy === 'least-latency' ? 2 : 1)) {
+    while (pool.length > 0 && open.length < (strategy === 'least-latency' ? 2 : 1)) {
       const drawn = this.draw(pool);
       pool.splice(pool.indexOf(drawn), 1);
       if (drawn.breaker.tryAcquire()) open.push(drawn);

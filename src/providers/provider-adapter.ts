@@ -24,6 +24,8 @@ export interface ForwardRequest {
   deployment?: string;
   /** The model's own first-byte and idle timeouts (YAML), over the deployment's. */
   timeouts?: DeploymentTimeouts;
+  /** The model's own balancing strategy (YAML), over the provider's. */
+  strategy?: 'weighted' | 'least-latency';
 }
 
 /** One chat call as an adapter receives it: tenant-free, money-free. */

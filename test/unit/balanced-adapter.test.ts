@@ -92,6 +92,20 @@ describe('BalancedAdapter', () => {
     assert.equal(balanced.scrub('key-down key-up'), '*** ***', "every deployment's key is scrubbed");
   });
 
+  it("a model's strategy wins over its provider's: least-latency sends a weighted favourite's traffic to the less loaded", async () => {
+    let release: () => void = () => undefined;
+    const slow = deployment('slow', 1, () => new Promise((resolve) => (release = () => resolve({ kind: 'completion', completion: {}, adjustments: [] }))));
+    const fast = deployment('fast', 1);
+    const balanced = new BalancedAdapter([slow, fast], () => 0, 'weighted');
+    const pending = balanced.chat(call());
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    release();
+    await pending;
+    await balanced.chat({ ...call(), model: { strategy: 'least-latency' } as ChatCall['model'] }); // measures fast: nearly 0 ms
+    assert.equal(balanced.pick(new AbortController().signal), slow, 'weighted: the first draw');
+    assert.equal(balanced.pick(new AbortController().signal, 'least-latency'), fast, "the model's least-latency: the one with the lower peak-EWMA");
+  });
+
   it("a 429's Retry-After rests the deployment that long, at its first failure", async () => {
     const limited = deployment('limited', 1, async () => {
       throw mapUpstreamError({ provider: 'openai', status: 429, message: 'Rate limit reached', rawBody: '', retryAfter: '30', secrets: [] });
