@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Exchange, SimulatorContext } from './simulator-context.ts';
 import { SimulatorError } from './simulator-error.ts';
 import type { SimulatorFault } from './simulator-fault.ts';
+import { OVERSIZED_DOCUMENT, writePadded } from './write-simulator-stream.ts';
 
 /** How one simulated endpoint answers the faults a test scripts, in its provider's words. */
 export interface SimulatorFaultAnswers {
@@ -24,11 +25,16 @@ export interface SimulatorFaultAnswers {
 /** `answered`: the fault (or the client leaving during its delay) ended the exchange; otherwise the fault still to apply, if any. */
 export type SimulatorFaultPreamble = { answered: true } | { answered: false; fault: SimulatorFault | undefined };
 
+/** A JSON answer cut off in the middle (`malformed: 'json'`). */
+const TRUNCATED_JSON = '{"id":"malformed","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"cut off';
+
 /**
  * The preamble every simulated endpoint runs once it has admitted a request: takes the next scripted
- * fault for the provider and `model`, waits out its `firstByteDelayMs`, answers its `status`, and
- * carries out a stream break at once on a request that does not stream. What it leaves — extra
- * headers, `chunkDelayMs`, a break of a stream — is for the endpoint (`writeSimulatorStream`).
+ * fault for the provider and `model`, waits out its `firstByteDelayMs`, resets the connection
+ * (`resetBeforeHeaders`), answers its `status`, answers a request that does not stream with the
+ * fault's malformed or oversized body, and carries out a stream break at once on a request that
+ * does not stream. What it leaves — extra headers, `chunkDelayMs`, a stall, a break, a malformed or
+ * oversized event of a stream — is for the endpoint (`writeSimulatorStream`).
  */
 export async function applySimulatorFault(context: SimulatorContext, exchange: Exchange, model: unknown, answers: SimulatorFaultAnswers): Promise<SimulatorFaultPreamble> {
   const fault = context.takeFault(exchange.record.provider, model);
@@ -38,6 +44,14 @@ export async function applySimulatorFault(context: SimulatorContext, exchange: E
     } catch {
       return { answered: true };
     }
+  }
+  if (fault?.resetBeforeHeaders) {
+    exchange.markBroken();
+    // An RST, not a FIN: the client reads ECONNRESET, as when a provider's process or load balancer dies.
+    if (exchange.response.socket) exchange.response.socket.resetAndDestroy();
+    else exchange.response.destroy();
+    exchange.settle();
+    return { answered: true };
   }
   if (fault?.status !== undefined) {
     if (fault.status === 200 && fault.body !== undefined && answers.replayBody) {
@@ -49,14 +63,28 @@ export async function applySimulatorFault(context: SimulatorContext, exchange: E
     answers.sendError(new SimulatorError(fault.status, error.body, { ...error.headers, ...fault.headers }));
     return { answered: true };
   }
-  const breaks = fault?.breakMode !== undefined || fault?.afterChunks !== undefined;
-  if (breaks && !exchange.record.streamed && answers.unstreamedBreakError) {
+  const { response, record } = exchange;
+  if (fault?.malformed === 'json' || (fault?.malformed === 'sse' && !record.streamed)) {
+    record.status = 200;
+    response.writeHead(200, { 'content-type': 'application/json', ...fault.headers });
+    response.end(TRUNCATED_JSON);
+    return { answered: true };
+  }
+  if (fault?.oversizedBytes !== undefined && !record.streamed) {
+    record.status = 200;
+    response.writeHead(200, { 'content-type': 'application/json', ...fault.headers });
+    await writePadded(response, fault.oversizedBytes, OVERSIZED_DOCUMENT.prefix, OVERSIZED_DOCUMENT.suffix);
+    response.end();
+    return { answered: true };
+  }
+  const breaks = fault?.malformed === undefined && (fault?.breakMode !== undefined || fault?.afterChunks !== undefined);
+  if (breaks && !record.streamed && answers.unstreamedBreakError) {
     if (fault?.breakMode === 'error-event') {
       answers.sendError(answers.unstreamedBreakError());
       return { answered: true };
     }
     exchange.markBroken();
-    exchange.response.destroy();
+    response.destroy();
     return { answered: true };
   }
   return { answered: false, fault };
