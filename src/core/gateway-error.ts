@@ -59,6 +59,15 @@ export class GatewayError extends Error {
   }
 }
 
+/**
+ * The same error, retryable: a failure that nothing reached the client of (a stream that broke before
+ * its first event) may be sent again, elsewhere. Anything that is not a GatewayError is returned as it is.
+ */
+export function asRetryable<T>(error: T): T | GatewayError {
+  if (!(error instanceof GatewayError) || error.retryable) return error;
+  return new GatewayError({ status: error.status, type: error.type, code: error.code, message: error.message, param: error.param, headers: error.headers, upstream: error.upstream, retryable: true });
+}
+
 /** The catalog of errors the gateway raises itself. Messages follow the hosted service's wording. */
 export const GATEWAY_ERRORS = {
   authorizationMissing: () =>

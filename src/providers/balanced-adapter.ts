@@ -1,8 +1,9 @@
 import type { DeploymentSettings } from '../config/load-config.ts';
-import { GatewayError } from '../core/gateway-error.ts';
-import type { ChatUsage } from '../core/chat-types.ts';
+import { asRetryable, GatewayError } from '../core/gateway-error.ts';
+import type { ChatStreamEvent, ChatUsage } from '../core/chat-types.ts';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.ts';
 import { isTransientStatus } from './is-transient-status.ts';
+import { peekFirstEvent } from './peek-first-event.ts';
 import type { ChatCall, ChatResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from './provider-adapter.ts';
 import type { UpstreamResponse } from './upstream-client.ts';
 import { readRetryAfter } from './read-retry-after.ts';
@@ -60,7 +61,7 @@ export class BalancedAdapter implements ProviderAdapter {
 
   async chat(call: ChatCall): Promise<ChatResult> {
     const deployment = this.pick(call.signal, call.model.strategy);
-    const result = await this.track(deployment, () => deployment.adapter.chat(call), () => false);
+    const result = await this.track(deployment, async () => withFirstEvent(await deployment.adapter.chat(call)), () => false);
     return { ...result, deployment: deployment.settings.name };
   }
 
@@ -91,7 +92,7 @@ export class BalancedAdapter implements ProviderAdapter {
   private async forwardBalanced(request: ForwardRequest): Promise<UpstreamResponse> {
     // An object stored by one deployment (account) is asked of that one, whatever its breaker says.
     const deployment = this.deployments.find((candidate) => candidate.settings.name === request.deployment) ?? this.pick(request.signal, request.strategy);
-    const response = await this.track(deployment, () => deployment.adapter.forward!(request), (response) => isTransientStatus(response.status));
+    const response = await this.track(deployment, async () => peekFirstEvent(await deployment.adapter.forward!(request), this.descriptor.id, request.signal), (response) => isTransientStatus(response.status));
     return { ...response, deployment: deployment.settings.name };
   }
 
@@ -180,6 +181,31 @@ export class BalancedAdapter implements ProviderAdapter {
     this.lastErrors.set(deployment, reason);
   }
 }
+
+/**
+ * A streamed answer whose first event has arrived: a stream that breaks, stalls past its idle
+ * timeout or sends an error before any event is a failure of its deployment before anything could
+ * reach the client — retryable (another deployment, then the next model), as before its headers.
+ */
+async function withFirstEvent(result: ChatResult): Promise<ChatResult> {
+  if (result.kind !== 'stream') return result;
+  let first: IteratorResult<ChatStreamEvent>;
+  try {
+    first = await result.events.next();
+  } catch (error) {
+    throw error instanceof GatewayError && !error.retryable && BEFORE_FIRST_EVENT_RETRYABLE.has(error.code) ? asRetryable(error) : error;
+  }
+  const rest = result.events;
+  let given = false;
+  const events: AsyncIterator<ChatStreamEvent> = {
+    next: () => (given ? rest.next() : ((given = true), Promise.resolve(first))),
+    return: (value?: unknown) => rest.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+  };
+  return { ...result, events };
+}
+
+/** Stream failures that are transport trouble when no event came yet: the connection broke, went idle, or the provider sent an error event. */
+const BEFORE_FIRST_EVENT_RETRYABLE = new Set(['upstream_stream_interrupted', 'upstream_timeout']);
 
 /** How long the least-latency average remembers: a faster answer moves it by 1 − e^(−Δt/10 s). */
 const LATENCY_TIME_CONSTANT_MS = 10_000;

@@ -120,7 +120,8 @@ export async function readUpstreamText(provider: string, response: UpstreamRespo
   }
 }
 
-function discard(response: UpstreamResponse): void {
+/** Drops an answer's body: destroyed, and its abort error (undici's, for a body left unread) swallowed. */
+export function discard(response: UpstreamResponse): void {
   response.body.on('error', () => undefined);
   response.body.destroy();
 }

@@ -59,23 +59,13 @@ interface FaultRow {
   todo?: string;
 }
 
-/**
- * Translated streams (gateway/dispatch-chat.ts) read the first event before the client's headers are
- * sent, so that a failure there is still an ordinary, retryable HTTP error. But the OpenAI-compatible
- * adapter's stream decoder turns every failure into the non-retryable `upstream_stream_interrupted`:
- * a stream that fails after the provider's headers and before its first event is neither retried
- * nor failed over.
- */
-const FIRST_EVENT_BUG =
-  'gateway bug: a stream failing after the provider\'s headers but before its first event (reset, idle timeout, error event) is a final 502 upstream_stream_interrupted after 1 attempt, never retried nor failed over, though no byte reached the client';
-
 const FAULTS: FaultRow[] = [
   { name: 'refused connection', stream: false, refuse: true, kind: 'transient', error: { status: 502, code: 'upstream_unavailable', type: 'upstream_error' } },
   { name: 'reset before headers', stream: false, fault: { resetBeforeHeaders: true }, kind: 'transient', error: { status: 502, code: 'upstream_unavailable', type: 'upstream_error' } },
   { name: 'reset after the first bytes', stream: true, fault: { afterChunks: 3, breakMode: 'disconnect' }, kind: 'after-bytes', error: { code: 'upstream_stream_interrupted', type: 'upstream_error' } },
-  { name: 'reset before the first event', stream: true, fault: { afterChunks: 0, breakMode: 'disconnect' }, kind: 'transient', error: { status: 502, code: 'upstream_unavailable', type: 'upstream_error' }, todo: FIRST_EVENT_BUG },
-  { name: 'stall before the first event (beyond idleMs)', stream: true, fault: { stallAfterChunks: { chunks: 0, ms: STALL_MS } }, kind: 'transient', error: { status: 504, code: 'upstream_timeout', type: 'upstream_error' }, todo: FIRST_EVENT_BUG },
-  { name: "the provider's error event as the first event", stream: true, fault: { afterChunks: 0, breakMode: 'error-event' }, kind: 'transient', error: { status: 502, code: 'upstream_error', type: 'upstream_error' }, todo: FIRST_EVENT_BUG },
+  { name: 'reset before the first event', stream: true, fault: { afterChunks: 0, breakMode: 'disconnect' }, kind: 'transient', error: { status: 502, code: 'upstream_stream_interrupted', type: 'upstream_error' } },
+  { name: 'stall before the first event (beyond idleMs)', stream: true, fault: { stallAfterChunks: { chunks: 0, ms: STALL_MS } }, kind: 'transient', error: { status: 502, code: 'upstream_stream_interrupted', type: 'upstream_error' } },
+  { name: "the provider's error event as the first event", stream: true, fault: { afterChunks: 0, breakMode: 'error-event' }, kind: 'transient', error: { status: 502, code: 'upstream_stream_interrupted', type: 'upstream_error' } },
   { name: 'HTTP 500', stream: false, fault: { status: 500 }, kind: 'transient', error: { status: 502, code: 'upstream_error', type: 'upstream_error' } },
   { name: 'HTTP 503', stream: false, fault: { status: 503 }, kind: 'transient', error: { status: 502, code: 'upstream_error', type: 'upstream_error' } },
   { name: 'HTTP 429 with Retry-After: 1', stream: false, fault: { status: 429, headers: { 'retry-after': '1' } }, kind: 'transient', error: { status: 429, code: 'upstream_rate_limited', type: 'rate_limit_error' } },
@@ -86,7 +76,8 @@ const FAULTS: FaultRow[] = [
   { name: 'malformed JSON', stream: false, fault: { malformed: 'json' }, kind: 'final', error: { status: 502, code: 'upstream_stream_interrupted', type: 'upstream_error' } },
   { name: 'malformed SSE', stream: true, fault: { malformed: 'sse', afterChunks: 2 }, kind: 'after-bytes', error: { code: 'upstream_stream_interrupted', type: 'upstream_error' } },
   { name: 'oversized body', stream: false, fault: { oversizedBytes: 4 * MAX_UPSTREAM_BYTES }, kind: 'final', error: { status: 502, code: 'upstream_response_too_large', type: 'upstream_error' } },
-  { name: 'oversized first stream event', stream: true, fault: { oversizedBytes: 4 * MAX_UPSTREAM_BYTES }, kind: 'final', error: { status: 502, code: 'upstream_stream_interrupted', type: 'upstream_error' } },
+  // A stream that fails before its first event — broken, idle, an error event, unreadable — reached no client: tried elsewhere.
+  { name: 'oversized first stream event', stream: true, fault: { oversizedBytes: 4 * MAX_UPSTREAM_BYTES }, kind: 'transient', error: { status: 502, code: 'upstream_stream_interrupted', type: 'upstream_error' } },
 ];
 
 type TopologyId = 'one deployment' | 'two deployments' | 'fallback model';
@@ -349,15 +340,6 @@ describe('fault suite: each provider failure × one deployment, two deployments,
 });
 
 /**
- * Pass-through streams (gateway/relay-native-answer.ts) open the client's stream — status 200 and
- * headers — before the provider's first event, unlike translated ones: a stream that fails at once
- * (Anthropic's `overloaded_error` as its first event, a connection closed before any event) reaches
- * the client as a 200 with an error event, and is neither retried nor failed over.
- */
-const NATIVE_FIRST_EVENT_BUG =
-  "gateway bug: a pass-through stream commits the client's 200 before the provider's first event, so a stream failing at once is a 200 with an error event after 1 attempt, never retried nor failed over";
-
-/**
  * After a fallback on another surface: `failed` was tried with its retry, `served` once, the headers
  * name `served`, and the request was billed once, at its prices, for the cost the answer reported.
  */
@@ -409,7 +391,7 @@ describe('fault suite on the other surfaces: a failure before any byte falls bac
     }
   });
 
-  test("Anthropic Messages stream: Claude's first event is overloaded_error, twice; gpt-5-mini serves the stream, billed at its prices", { todo: NATIVE_FIRST_EVENT_BUG }, async () => {
+  test("Anthropic Messages stream: Claude's first event is overloaded_error, twice; gpt-5-mini serves the stream, billed at its prices", async () => {
     const stack = await startStack(ENVIRONMENT, { configYaml: `models:\n  - id: ${FALLBACK}\n    fallbacks: [${PRIMARY}]\n` });
     try {
       stack.simulators.addFault({ provider: 'anthropic', afterChunks: 0, breakMode: 'error-event', times: 100 });
@@ -429,7 +411,7 @@ describe('fault suite on the other surfaces: a failure before any byte falls bac
     }
   });
 
-  test('Responses stream: OpenAI closes the connection before its first event, twice; Claude serves the stream, billed at its prices', { todo: NATIVE_FIRST_EVENT_BUG }, async () => {
+  test('Responses stream: OpenAI closes the connection before its first event, twice; Claude serves the stream, billed at its prices', async () => {
     const stack = await startStack(ENVIRONMENT, { configYaml: `models:\n  - id: ${PRIMARY}\n    fallbacks: [${FALLBACK}]\n` });
     try {
       stack.simulators.addFault({ provider: 'openai', afterChunks: 0, breakMode: 'disconnect', times: 100 });
