@@ -28,6 +28,7 @@ export interface DeploymentSettings {
 }
 
 export interface DeploymentTimeouts {
+  connectMs?: number;
   firstByteMs?: number;
   idleMs?: number;
 }
@@ -54,6 +55,8 @@ export interface ProviderSettings {
   circuitBreaker: CircuitBreakerSettings;
   /** How a deployment is chosen: by weight (default), or the less loaded of two by peak-EWMA latency × requests in flight. */
   strategy: 'weighted' | 'least-latency';
+  /** The total deadline of requests for this provider's models (YAML `timeouts.totalMs`), over the gateway's; a model's own wins. */
+  totalTimeoutMs?: number;
   /** A provider declared in YAML under an id of its own (`type:`), rather than one of the built-in ones. */
   custom?: { type: CustomProviderType; displayName: string };
 }
@@ -218,13 +221,18 @@ function readProviderSettings(provider: ProviderSettingsSource, fromFile: Record
   const baseUrlVariable = provider.baseUrlEnv.find((name) => environment[name]);
   const baseUrl = (baseUrlVariable && environment[baseUrlVariable]) || (optionalString(fromFile.baseUrl, `${field}.baseUrl`) ?? provider.defaultBaseUrl);
   const circuitBreaker = parseCircuitBreaker(fromFile.circuitBreaker, `${field}.circuitBreaker`);
-  const providerTimeouts = parseDeploymentTimeouts(fromFile.timeouts, `${field}.timeouts`);
+  const { totalMs: totalTimeoutMs, ...providerBlock } = asRecord(fromFile.timeouts, `${field}.timeouts`);
+  const providerTimeouts = parseDeploymentTimeouts(fromFile.timeouts === undefined ? undefined : providerBlock, `${field}.timeouts`);
+  if (totalTimeoutMs !== undefined && (typeof totalTimeoutMs !== 'number' || !Number.isSafeInteger(totalTimeoutMs) || totalTimeoutMs < 100 || totalTimeoutMs > 24 * 3_600_000)) {
+    throw new ConfigError(`${field}.timeouts.totalMs`, 'must be a whole number of milliseconds from 100 to 86400000');
+  }
+  const total = totalTimeoutMs === undefined ? {} : { totalTimeoutMs: totalTimeoutMs as number };
   const strategy = fromFile.strategy ?? 'weighted';
   if (strategy !== 'weighted' && strategy !== 'least-latency') throw new ConfigError(`${field}.strategy`, 'must be weighted or least-latency');
   if (fromFile.deployments !== undefined) {
     // YAML deployments replace the environment's one for this provider.
     const deployments = parseDeployments(fromFile.deployments, `${field}.deployments`, provider.defaultBaseUrl, providerTimeouts);
-    return { apiKey: deployments[0]!.apiKey, baseUrl: deployments[0]!.baseUrl, deployments, deploymentsSource: 'yaml deployments', circuitBreaker, strategy };
+    return { apiKey: deployments[0]!.apiKey, baseUrl: deployments[0]!.baseUrl, deployments, deploymentsSource: 'yaml deployments', circuitBreaker, strategy, ...total };
   }
   const fromEnvironment = firstSet(provider.apiKeyEnv.map((name) => environment[name])) !== undefined || baseUrlVariable !== undefined;
   const fromYaml = fromFile.apiKey !== undefined || fromFile.baseUrl !== undefined;
@@ -236,6 +244,7 @@ function readProviderSettings(provider: ProviderSettingsSource, fromFile: Record
     deploymentsSource: fromEnvironment ? 'environment' : fromYaml ? 'yaml apiKey/baseUrl' : 'default',
     circuitBreaker,
     strategy,
+    ...total,
   };
 }
 
@@ -360,13 +369,13 @@ function parseDeployments(raw: unknown, field: string, defaultBaseUrl: string, p
   });
 }
 
-/** `timeouts: { firstByteMs, idleMs }` of a provider or a deployment; undefined when absent. */
+/** `timeouts: { connectMs, firstByteMs, idleMs }` of a provider or a deployment (a provider's `totalMs` is read apart); undefined when absent. */
 function parseDeploymentTimeouts(raw: unknown, field: string): DeploymentTimeouts | undefined {
   if (raw === undefined || raw === null) return undefined;
   const settings = asRecord(raw, field);
   const timeouts: DeploymentTimeouts = {};
   for (const name of Object.keys(settings)) {
-    if (name !== 'firstByteMs' && name !== 'idleMs') throw new ConfigError(`${field}.${name}`, 'is not a deployment timeout (firstByteMs, idleMs; connectMs and totalMs are the gateway\'s)');
+    if (name !== 'connectMs' && name !== 'firstByteMs' && name !== 'idleMs') throw new ConfigError(`${field}.${name}`, 'is not a deployment timeout (connectMs, firstByteMs, idleMs; totalMs belongs to the provider or a model)');
     const value = settings[name];
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 100 || value > 3_600_000) throw new ConfigError(`${field}.${name}`, 'must be a whole number of milliseconds from 100 to 3600000');
     timeouts[name] = value;

@@ -119,6 +119,8 @@ export class ModelRequestPipeline {
       maxRetries: number;
       /** A request's total deadline, retries and streaming included. */
       totalTimeoutMs: number;
+      /** A provider's own total deadline (YAML `providers.<id>.timeouts.totalMs`), over the gateway's. */
+      providerTotalTimeoutMs?: (provider: string) => number | undefined;
       /** Each organization's share of a provider's connections. */
       providerShares: ProviderShares;
       /** Each provider's budget of retries and failovers. */
@@ -153,8 +155,9 @@ export class ModelRequestPipeline {
       const streamResume = readStreamResume(call.body);
       if (requestedFallbacks || streamResume !== undefined) call = { ...call, body: withoutGatewayFields(call.body) };
       const first = this.services.chat.resolve(requestedModel); // resolve
-      // The requested model's own total deadline (YAML `timeouts.totalMs`) bounds the request, fallbacks included.
-      if (first.model.timeouts?.totalMs !== undefined) limitTotal(first.model.timeouts.totalMs);
+      // The requested model's own total deadline (YAML `timeouts.totalMs`), else its provider's, bounds the request, fallbacks included.
+      const totalMs = first.model.timeouts?.totalMs ?? this.services.providerTotalTimeoutMs?.(first.model.provider);
+      if (totalMs !== undefined) limitTotal(totalMs);
       tracked.provider = first.model.provider;
       const chain = [first, ...this.fallbacksOf(first.model, requestedFallbacks, call.principal)];
       let admitted: Promise<void> | undefined;

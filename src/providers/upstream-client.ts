@@ -18,30 +18,46 @@ export interface UpstreamResponse {
  */
 export class UpstreamClient {
   private readonly agent: Agent;
+  /** Pools of deployments with their own connect timeout (an undici Agent's), one per timeout; shared by the views. */
+  private readonly agentsByConnectTimeout: Map<number, Agent>;
+  private readonly agentOptions: ConstructorParameters<typeof Agent>[0] & object;
   private readonly maxResponseBytes: number;
-  /** A deployment's own first-byte and idle timeouts (a view made by `withTimeouts`); the Agent's otherwise. */
+  /** A deployment's own timeouts (a view made by `withTimeouts`), then a model's over them; the Agent's otherwise. */
   private requestTimeouts: DeploymentTimeouts | undefined;
 
   constructor(options: { connectMs: number; firstByteMs: number; idleMs: number; maxResponseBytes: number; connectionsPerOrigin?: number }) {
     this.maxResponseBytes = options.maxResponseBytes;
-    this.agent = new Agent({
+    this.agentOptions = {
       connections: options.connectionsPerOrigin ?? 256,
       keepAliveTimeout: 30_000,
       connect: { timeout: options.connectMs },
       headersTimeout: options.firstByteMs,
       bodyTimeout: options.idleMs,
-    });
+    };
+    this.agent = new Agent(this.agentOptions);
+    this.agentsByConnectTimeout = new Map([[options.connectMs, this.agent]]);
   }
 
   /**
    * This client, its calls bounded by other timeouts (a deployment's, then a model's over them, field
-   * by field); the pooled connections are shared.
+   * by field); the pooled connections are shared (a connect timeout of its own is a pool of its own).
    */
   withTimeouts(timeouts: DeploymentTimeouts | undefined): UpstreamClient {
-    if (!timeouts || (timeouts.firstByteMs === undefined && timeouts.idleMs === undefined)) return this;
+    if (!timeouts || (timeouts.connectMs === undefined && timeouts.firstByteMs === undefined && timeouts.idleMs === undefined)) return this;
     const view = Object.create(this) as UpstreamClient;
     view.requestTimeouts = { ...this.requestTimeouts, ...definedOnly(timeouts) };
     return view;
+  }
+
+  private dispatcher(): Agent {
+    const connectMs = this.requestTimeouts?.connectMs;
+    if (connectMs === undefined) return this.agent;
+    let agent = this.agentsByConnectTimeout.get(connectMs);
+    if (!agent) {
+      agent = new Agent({ ...this.agentOptions, connect: { timeout: connectMs } });
+      this.agentsByConnectTimeout.set(connectMs, agent);
+    }
+    return agent;
   }
 
   post(provider: string, url: string, init: { headers: Record<string, string>; body: string; signal: AbortSignal }): Promise<UpstreamResponse> {
@@ -59,7 +75,7 @@ export class UpstreamClient {
         headers: init.headers,
         body: init.body,
         signal: init.signal,
-        dispatcher: this.agent,
+        dispatcher: this.dispatcher(),
         ...(this.requestTimeouts?.firstByteMs !== undefined && { headersTimeout: this.requestTimeouts.firstByteMs }),
         ...(this.requestTimeouts?.idleMs !== undefined && { bodyTimeout: this.requestTimeouts.idleMs }),
       });
@@ -69,13 +85,13 @@ export class UpstreamClient {
     }
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    await Promise.all([...this.agentsByConnectTimeout.values()].map((agent) => agent.close()));
   }
 }
 
 function definedOnly(timeouts: DeploymentTimeouts): DeploymentTimeouts {
-  return { ...(timeouts.firstByteMs !== undefined && { firstByteMs: timeouts.firstByteMs }), ...(timeouts.idleMs !== undefined && { idleMs: timeouts.idleMs }) };
+  return Object.fromEntries(Object.entries(timeouts).filter(([name, value]) => value !== undefined && name !== 'totalMs')) as DeploymentTimeouts;
 }
 
 /** Transport failures become retryable gateway errors; a cancelled request stays an abort. */

@@ -161,6 +161,9 @@ providers:
     before(async () => {
       stack = await startStack({ SWITCHYARD_MAX_RETRIES: '0' }, {
         configYaml: `
+providers:
+  openai:
+    timeouts: { totalMs: 3000 }
 models:
   - id: gpt-5-mini
     timeouts: { firstByteMs: 1000 }
@@ -190,6 +193,15 @@ models:
 
       stack.simulators.addFault({ provider: 'openai', model: 'gpt-5', firstByteDelayMs: 1_500 });
       assert.equal((await ask('gpt-5')).status, 200, 'another model of the provider keeps the gateway\'s timeouts');
+    });
+
+    test("the provider's total (3 s) bounds its other models' requests", async () => {
+      stack.simulators.addFault({ provider: 'openai', model: 'gpt-5', chunkDelayMs: 400 });
+      const startedAt = Date.now();
+      const text = await (await ask('gpt-5', true)).text();
+      const elapsed = Date.now() - startedAt;
+      assert.match(text, /deadline_exceeded/);
+      assert.ok(elapsed >= 2_900 && elapsed < 6_000, `ended after ${elapsed} ms`);
     });
 
     test('a total of 1.5 s ends a slow stream of that model with its error event', async () => {

@@ -305,15 +305,18 @@ describe('deployment timeouts', () => {
     const file = yamlFile(`
 providers:
   openai:
-    timeouts: { firstByteMs: 5000, idleMs: 20000 }
+    timeouts: { firstByteMs: 5000, idleMs: 20000, totalMs: 90000 }
     deployments:
-      - { name: a, apiKey: k, timeouts: { firstByteMs: 1000 } }
+      - { name: a, apiKey: k, timeouts: { firstByteMs: 1000, connectMs: 2000 } }
       - { name: b, apiKey: k }
 `);
-    const [a, b] = load({}, file).providers.openai!.deployments;
-    assert.deepEqual(a!.timeouts, { firstByteMs: 1_000, idleMs: 20_000 });
+    const openai = load({}, file).providers.openai!;
+    const [a, b] = openai.deployments;
+    assert.deepEqual(a!.timeouts, { firstByteMs: 1_000, idleMs: 20_000, connectMs: 2_000 });
     assert.deepEqual(b!.timeouts, { firstByteMs: 5_000, idleMs: 20_000 });
+    assert.equal(openai.totalTimeoutMs, 90_000, "the provider's total deadline");
     assertConfigError(() => load({}, yamlFile('providers:\n  openai:\n    timeouts: { connectMs: 10 }\n')), 'providers.openai.timeouts.connectMs');
+    assertConfigError(() => load({}, yamlFile('providers:\n  openai:\n    deployments: [{ name: a, apiKey: k, timeouts: { totalMs: 1000 } }]\n')), 'providers.openai.deployments[0].timeouts.totalMs');
   });
 });
 
