@@ -173,7 +173,7 @@ export function loadConfig(options: {
   }
   for (const id of Object.keys(fileProviders)) {
     if (providers.some((provider) => provider.id === id)) continue;
-    providerSettings[id] = readCustomProviderSettings(id, asRecord(fileProviders[id], `providers.${id}`), providers);
+    providerSettings[id] = readCustomProviderSettings(id, asRecord(fileProviders[id], `providers.${id}`), providers, environment);
   }
 
   const logLevelField = environment.LOG_LEVEL ? 'LOG_LEVEL' : 'logLevel';
@@ -253,7 +253,7 @@ function readProviderSettings(provider: ProviderSettingsSource, fromFile: Record
  * Its base URL is required (of the provider or of every deployment); Azure OpenAI deployments need
  * a key and carry an `api-version` (the provider's, or their own).
  */
-function readCustomProviderSettings(id: string, fromFile: Record<string, any>, builtIn: ProviderSettingsSource[]): ProviderSettings {
+function readCustomProviderSettings(id: string, fromFile: Record<string, any>, builtIn: ProviderSettingsSource[], environment: NodeJS.ProcessEnv): ProviderSettings {
   const field = `providers.${id}`;
   if (fromFile.type === undefined) {
     throw new ConfigError(`${field}.type`, `is required: '${id}' is not a built-in provider (${builtIn.map((provider) => provider.id).join(', ')}); a provider of your own needs type: ${CUSTOM_PROVIDER_TYPES.join(' or ')}`);
@@ -263,15 +263,20 @@ function readCustomProviderSettings(id: string, fromFile: Record<string, any>, b
   const type = fromFile.type as CustomProviderType;
   const baseUrl = optionalString(fromFile.baseUrl, `${field}.baseUrl`);
   if (baseUrl === undefined && fromFile.deployments === undefined) throw new ConfigError(`${field}.baseUrl`, 'is required (the server\'s OpenAI-compatible root, e.g. http://10.0.0.5:8000/v1; for Azure, https://NAME.openai.azure.com)');
-  const source: ProviderSettingsSource = { id, apiKeyEnv: [], baseUrlEnv: [], defaultBaseUrl: baseUrl ?? '' };
-  const settings = readProviderSettings(source, fromFile, {});
+  // The key may stay out of the file: `apiKeyEnv` names the environment variable that holds it.
+  const apiKeyEnv = optionalString(fromFile.apiKeyEnv, `${field}.apiKeyEnv`);
+  if (apiKeyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) throw new ConfigError(`${field}.apiKeyEnv`, 'must name an environment variable');
+  const source: ProviderSettingsSource = { id, apiKeyEnv: apiKeyEnv ? [apiKeyEnv] : [], baseUrlEnv: [], defaultBaseUrl: baseUrl ?? '' };
+  const settings = readProviderSettings(source, fromFile, apiKeyEnv ? { [apiKeyEnv]: environment[apiKeyEnv] } : {});
   const displayName = optionalString(fromFile.displayName, `${field}.displayName`) ?? id;
+  // It is written into response headers (the adjustments the gateway reports): printable ASCII only.
+  if (!/^[\x20-\x7E]{1,64}$/.test(displayName)) throw new ConfigError(`${field}.displayName`, 'must be 1–64 printable ASCII characters');
   if (type === 'azure-openai') {
     const apiVersion = parseApiVersion(fromFile.apiVersion, `${field}.apiVersion`) ?? DEFAULT_AZURE_API_VERSION;
     const rawDeployments: unknown[] = Array.isArray(fromFile.deployments) ? fromFile.deployments : [];
     settings.deployments = settings.deployments.map((deployment, index) => {
       const deploymentField = fromFile.deployments === undefined ? field : `${field}.deployments[${index}]`;
-      if (!deployment.apiKey) throw new ConfigError(`${deploymentField}.apiKey`, 'is required: Azure OpenAI authenticates every call with the resource\'s key');
+      if (!deployment.apiKey) throw new ConfigError(`${deploymentField}.apiKey`, 'is required (or apiKeyEnv): Azure OpenAI authenticates every call with the resource\'s key');
       const own = parseApiVersion(asRecord(rawDeployments[index], deploymentField).apiVersion, `${deploymentField}.apiVersion`);
       return { ...deployment, apiVersion: own ?? apiVersion };
     });
@@ -340,7 +345,8 @@ function readYamlFile(path: string): Record<string, unknown> {
   try {
     parsed = parseYaml(text);
   } catch (error) {
-    throw new ConfigError('--config', `${path} is not valid YAML: ${(error as Error).message}`);
+    // The parser's first line says where; the lines it quotes after it could hold a key.
+    throw new ConfigError('--config', `${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   if (parsed === null || parsed === undefined) return {};
   return asRecord(parsed, '(top level)');
@@ -412,7 +418,8 @@ export function asRecord(value: unknown, field: string): Record<string, any> {
 
 function optionalString(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new ConfigError(field, `must be a string (got ${JSON.stringify(value)})`);
+  // A key written unquoted (all digits) is not echoed: a secret never reaches a message.
+  if (typeof value !== 'string') throw new ConfigError(field, /apiKey$/.test(field) ? 'must be a string (quote it)' : `must be a string (got ${JSON.stringify(value)})`);
   return value;
 }
 

@@ -4,6 +4,7 @@ import type { TrackedRequest } from '../metering/track-request.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
 import { relayChatStream } from '../streaming/relay-chat-stream.ts';
 import { completionOutputText } from '../usage/completion-output-text.ts';
+import type { TokenUsage } from '../core/usage.ts';
 import { estimateAbortedUsage } from '../usage/estimate-aborted-usage.ts';
 import { estimatePromptTokens } from '../usage/estimate-prompt-tokens.ts';
 import type { ClientConnection, WholeAnswer } from './client-connection.ts';
@@ -29,6 +30,8 @@ export async function answerTranslatedChat(
     request: ChatRequest;
     encoders: TranslatedEncoders;
     adjustments: Adjustment[];
+    /** Prompt tokens of calls a `stream_resume` continued, billed when the continuation does not finish (its output is in the relayed text). */
+    brokenPromptTokens?: () => number;
   },
 ): Promise<WholeAnswer | undefined> {
   const adjustments = [...translation.adjustments, ...dispatched.adjustments];
@@ -50,8 +53,13 @@ export async function answerTranslatedChat(
     price: (usage) => tracked.price(usage),
   });
   const status = outcome.status === 'completed' ? 200 : outcome.status === 'client_aborted' ? 499 : outcome.error!.status;
-  const usage =
-    outcome.status === 'completed' && outcome.usage ? outcome.usage : estimateAbortedUsage(outcome.usage, outcome.relayedOutput, () => estimatePromptTokens(translation.request));
+  const broken = translation.brokenPromptTokens?.() ?? 0;
+  const aborted = () => estimateAbortedUsage(outcome.usage, outcome.relayedOutput, () => estimatePromptTokens(translation.request));
+  const usage = outcome.status === 'completed' && outcome.usage ? outcome.usage : broken > 0 ? withExtraPrompt(aborted(), broken) : aborted();
   tracked.finish(status, { usage, usageEstimated: outcome.usage === undefined, errorCode: outcome.error?.code, timeToFirstTokenMs: outcome.timeToFirstTokenMs });
   return undefined;
+}
+
+function withExtraPrompt(usage: TokenUsage, promptTokens: number): TokenUsage {
+  return { ...usage, promptTokens: usage.promptTokens + promptTokens };
 }

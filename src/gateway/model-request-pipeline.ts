@@ -237,6 +237,7 @@ export class ModelRequestPipeline {
       const chatCall = { request: decoded.request, model, signal: connection.signal, requestId: prepared.requestId };
       let dispatched = await dispatchChat(adapter, chatCall, options); // dispatch
       if (dispatched.deployment) connection.setHeader(DEPLOYMENT_HEADER, dispatched.deployment);
+      let brokenPromptTokens = 0;
       if (dispatched.kind === 'stream' && (chain.streamResume ?? model.streamResume) === true && adapter.continuesPrefill && canResumeStream(decoded.request)) {
         const restart = async (request: ChatRequest) => {
           const continued = await dispatchChat(adapter, { ...chatCall, request }, options);
@@ -248,11 +249,16 @@ export class ModelRequestPipeline {
           restart,
           readUsage: (usage) => adapter.readUsage(usage),
           estimatePromptTokens,
-          onResumed: (details) => prepared.logger.info({ model: model.id, delivered: details.deliveredCharacters, reason: details.error.code }, 'stream broke midway: continuing it (stream_resume)'),
+          onResumed: ({ brokenCall, deliveredCharacters, error }) => {
+            brokenPromptTokens += brokenCall.promptTokens;
+            // Billed on top of the request's own bounds: the broken call, and the delivered text again as the continuation's prefill.
+            tracked.allowUsage({ promptTokens: brokenCall.promptTokens + brokenCall.completionTokens, completionTokens: brokenCall.completionTokens });
+            prepared.logger.info({ model: model.id, delivered: deliveredCharacters, reason: error.code }, 'stream broke midway: continuing it (stream_resume)');
+          },
         });
         dispatched = { ...dispatched, events };
       }
-      return await answerTranslatedChat(connection, tracked, dispatched, adapter, { ...decoded, encoders: surface.encoders(prepared, model) }); // encode, settle
+      return await answerTranslatedChat(connection, tracked, dispatched, adapter, { ...decoded, encoders: surface.encoders(prepared, model), brokenPromptTokens: () => brokenPromptTokens }); // encode, settle
     } finally {
       release();
     }

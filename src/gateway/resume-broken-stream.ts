@@ -26,8 +26,8 @@ export interface StreamResumeOptions {
   readUsage(usage: ChatUsage | null | undefined): TokenUsage | undefined;
   /** The prompt tokens of `request`, counted with the tokenizer (a broken call's usage is estimated). */
   estimatePromptTokens(request: ChatRequest): number;
-  /** Told of each continuation, for the log. */
-  onResumed(details: { deliveredCharacters: number; error: GatewayError }): void;
+  /** Told of each continuation (for the log, and the usage checks: the broken call's estimated usage is billed on top of the continuation's). */
+  onResumed(details: { deliveredCharacters: number; error: GatewayError; brokenCall: TokenUsage }): void;
 }
 
 /**
@@ -37,6 +37,8 @@ export interface StreamResumeOptions {
  * assistant message, which the provider continues (Anthropic's prefill). The client sees one stream:
  * the continuation's chunks carry the first stream's id and its role chunk is left out. Once a tool
  * call or reasoning has started, or after one continuation, a break fails the stream as usual.
+ * The continuation's output limit is the request's less what the broken call delivered, so the
+ * answer stays within what the client asked for (nothing left: no continuation).
  * Billing: the final usage is the continuation's as reported plus the broken call's by the
  * aborted-stream rule (its reported usage, else its prompt and delivered text counted).
  */
@@ -81,44 +83,64 @@ async function* run(state: ResumeState, initial: AsyncIterator<ChatStreamEvent>,
   let pending: IteratorResult<ChatStreamEvent> | undefined;
   let resumes = 0;
   let request = options.request;
-  for (;;) {
-    let next: IteratorResult<ChatStreamEvent>;
-    try {
-      next = pending ?? (await events.next());
-      pending = undefined;
-    } catch (error) {
-      const resumable = error instanceof GatewayError && RESUMABLE_CODES.has(error.code) && state.textOnly && state.delivered.trim() !== '' && resumes < MAX_RESUMES;
-      if (!resumable) throw error;
-      resumes += 1;
-      state.carried = addUsage(state.carried, estimateAbortedUsage(state.callUsage, state.callText, () => options.estimatePromptTokens(request)));
-      const prefill = state.delivered.trimEnd();
-      state.skipLeadingSpace = prefill.length < state.delivered.length;
-      request = { ...options.request, messages: [...options.request.messages, { role: 'assistant', content: prefill }] };
-      options.onResumed({ deliveredCharacters: state.delivered.length, error });
-      let restarted: { first: IteratorResult<ChatStreamEvent>; events: AsyncIterator<ChatStreamEvent> };
+  try {
+    for (;;) {
+      let next: IteratorResult<ChatStreamEvent>;
       try {
-        restarted = await options.restart(request);
-      } catch {
-        throw error;
+        next = pending ?? (await events.next());
+        pending = undefined;
+      } catch (error) {
+        const resumable = error instanceof GatewayError && RESUMABLE_CODES.has(error.code) && state.textOnly && state.delivered.trim() !== '' && resumes < MAX_RESUMES;
+        if (!resumable) throw error;
+        const brokenCall = estimateAbortedUsage(state.callUsage, state.callText, () => options.estimatePromptTokens(request));
+        const carried = addUsage(state.carried, brokenCall)!;
+        const limits = remainingLimits(options.request, carried.completionTokens);
+        if (!limits) throw error;
+        resumes += 1;
+        state.carried = carried;
+        const prefill = state.delivered.trimEnd();
+        state.skipLeadingSpace = prefill.length < state.delivered.length;
+        request = { ...options.request, ...limits, messages: [...options.request.messages, { role: 'assistant', content: prefill }] };
+        options.onResumed({ deliveredCharacters: state.delivered.length, error, brokenCall });
+        let restarted: { first: IteratorResult<ChatStreamEvent>; events: AsyncIterator<ChatStreamEvent> };
+        try {
+          restarted = await options.restart(request);
+        } catch {
+          throw error;
+        }
+        state.callText = '';
+        state.callUsage = undefined;
+        events = restarted.events;
+        pending = restarted.first;
+        continue;
       }
-      state.callText = '';
-      state.callUsage = undefined;
-      events = restarted.events;
-      pending = restarted.first;
-      continue;
+      if (next.done) return;
+      const chunk = resumes > 0 ? continuationChunk(state, next.value.chunk) : next.value.chunk;
+      if (!chunk) continue;
+      observe(state, chunk, options);
+      if (resumes === 0 || !chunk.usage || !state.carried) {
+        yield chunk === next.value.chunk ? next.value : { chunk };
+        continue;
+      }
+      // The continuation's final usage, with the broken call's added: what the client is shown and billed.
+      const total = addUsage(state.carried, options.readUsage(chunk.usage));
+      yield { chunk: { ...chunk, usage: toChatUsage(total) } };
     }
-    if (next.done) return;
-    const chunk = resumes > 0 ? continuationChunk(state, next.value.chunk) : next.value.chunk;
-    if (!chunk) continue;
-    observe(state, chunk, options);
-    if (resumes === 0 || !chunk.usage || !state.carried) {
-      yield chunk === next.value.chunk ? next.value : { chunk };
-      continue;
-    }
-    // The continuation's final usage, with the broken call's added: what the client is shown and billed.
-    const total = addUsage(state.carried, options.readUsage(chunk.usage));
-    yield { chunk: { ...chunk, usage: toChatUsage(total) } };
+  } finally {
+    await events.return?.();
   }
+}
+
+/** The request's output limits less `spent` tokens; undefined when nothing is left to continue with. */
+function remainingLimits(request: ChatRequest, spent: number): Pick<ChatRequest, 'max_tokens' | 'max_completion_tokens'> | undefined {
+  const limits: Pick<ChatRequest, 'max_tokens' | 'max_completion_tokens'> = {};
+  for (const field of ['max_tokens', 'max_completion_tokens'] as const) {
+    const limit = request[field];
+    if (typeof limit !== 'number') continue;
+    if (limit - spent < 1) return undefined;
+    limits[field] = limit - spent;
+  }
+  return limits;
 }
 
 /** A chunk of the continuation as part of the first stream: its id, no second role, whitespace the client has already dropped; undefined when nothing is left of it. */

@@ -27,6 +27,11 @@ export interface TrackedRequest {
   /** What `usage` costs at the request's model prices, in micro-credits; 0 without usage or model. */
   price(usage: TokenUsage | undefined): number;
   /**
+   * Widens the bounds reported usage is checked against by usage the request itself does not
+   * account for: a `stream_resume` continuation's broken call and its prefill.
+   */
+  allowUsage(extra: { promptTokens: number; completionTokens: number }): void;
+  /**
    * The settle phase (once): prices the usage, queues the usage record with its debit, releases
    * the admission (the reservation becomes the cost), logs one line. Returns the cost in micro-credits.
    */
@@ -75,6 +80,9 @@ export function trackRequest(
       usageBound = boundRequestUsage(body, model);
       admission = await services.admission.admit(principal, model, { requestId: facts.requestId, requestedModel: facts.model, body });
       return admission.headers;
+    },
+    allowUsage(extra) {
+      if (usageBound) usageBound = { ...usageBound, promptTokens: usageBound.promptTokens + extra.promptTokens, completionTokens: usageBound.completionTokens + extra.completionTokens };
     },
     // Priced as settled: the cost a stream's final event shows is the one debited, capped usage included.
     price: (usage) => (usage && tracked.model ? computeCost(usageBound ? checkReportedUsage(usage, usageBound, tracked.model).usage : usage, tracked.model.pricing) : 0),

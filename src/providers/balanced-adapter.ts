@@ -22,7 +22,7 @@ export interface DeploymentState {
   breaker: BreakerState;
   inFlight: number;
   lastError: string | null;
-  /** Peak-EWMA of the time to response headers, in ms (rounded); null until the deployment answered once. */
+  /** Peak-EWMA of the time to the first answer (headers; a stream's first event), in ms (rounded); null until the deployment answered once. */
   latencyEwmaMs: number | null;
 }
 
@@ -44,7 +44,7 @@ export class BalancedAdapter implements ProviderAdapter {
   readonly forward?: (request: ForwardRequest) => Promise<UpstreamResponse>;
   readonly continuesPrefill?: boolean;
 
-  /** Peak-EWMA latency to response headers, per deployment (least-latency strategy). */
+  /** Peak-EWMA latency to a deployment's first answer (headers; a stream's first event), per deployment (least-latency strategy). */
   private readonly latency = new Map<Deployment, { ewmaMs: number; at: number }>();
 
   constructor(
@@ -61,7 +61,7 @@ export class BalancedAdapter implements ProviderAdapter {
 
   async chat(call: ChatCall): Promise<ChatResult> {
     const deployment = this.pick(call.signal, call.model.strategy);
-    const result = await this.track(deployment, async () => withFirstEvent(await deployment.adapter.chat(call)), () => false);
+    const result = await this.track(deployment, async () => withFirstEvent(await deployment.adapter.chat(call), call.signal), () => false);
     return { ...result, deployment: deployment.settings.name };
   }
 
@@ -187,13 +187,14 @@ export class BalancedAdapter implements ProviderAdapter {
  * timeout or sends an error before any event is a failure of its deployment before anything could
  * reach the client — retryable (another deployment, then the next model), as before its headers.
  */
-async function withFirstEvent(result: ChatResult): Promise<ChatResult> {
+async function withFirstEvent(result: ChatResult, signal: AbortSignal): Promise<ChatResult> {
   if (result.kind !== 'stream') return result;
   let first: IteratorResult<ChatStreamEvent>;
   try {
     first = await result.events.next();
   } catch (error) {
-    throw error instanceof GatewayError && !error.retryable && BEFORE_FIRST_EVENT_RETRYABLE.has(error.code) ? asRetryable(error) : error;
+    // A cancelled request (the client left, its deadline, a shutdown) is no failure of the deployment.
+    throw !signal.aborted && error instanceof GatewayError && BEFORE_FIRST_EVENT_RETRYABLE.has(error.code) ? asRetryable(error) : error;
   }
   const rest = result.events;
   let given = false;

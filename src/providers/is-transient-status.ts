@@ -11,3 +11,14 @@ export function isTransientStatus(status: number): boolean {
 }
 
 const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504, 529]);
+
+/**
+ * The same judgement for an error a provider sends inside a stream, by its type or code: the
+ * provider failed (Anthropic's `overloaded_error` and `api_error`, OpenAI's `server_error`, …),
+ * not the request (`invalid_request_error`, `context_length_exceeded`, …).
+ */
+export function isTransientErrorType(kind: string): boolean {
+  return TRANSIENT_ERROR_TYPE.test(kind);
+}
+
+const TRANSIENT_ERROR_TYPE = /overloaded|api_error|server_error|internal|timeout|unavailable|rate_limit/i;

@@ -1,10 +1,9 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { asRetryable, GATEWAY_ERRORS, type GatewayError } from '../core/gateway-error.ts';
 import { parseJson } from '../core/parse-json.ts';
+import { isTransientErrorType } from './is-transient-status.ts';
 import { discard, toGatewayTransportError, type UpstreamResponse } from './upstream-client.ts';
-
-/** Error types of a first stream event that mean "the provider failed", not "the request is wrong": Anthropic's and OpenAI's words. */
-const TRANSIENT_ERROR_TYPE = /overloaded|api_error|server_error|internal|timeout|unavailable/i;
 
 /**
  * A passed-through event stream whose first event has arrived, so a stream that fails before it
@@ -13,27 +12,38 @@ const TRANSIENT_ERROR_TYPE = /overloaded|api_error|server_error|internal|timeout
  * before its first event, or when that event is a transient error (Anthropic's `overloaded_error`,
  * OpenAI's `server_error`); any other first event — a refusal included — is relayed as sent. The
  * bytes read are put back into the body (`unshift`), so the relay reads it whole, at no cost per
- * chunk. Anything else (JSON, an error status) is left as it is.
+ * chunk. A cancelled request (the client left, its deadline, a shutdown) stays what it is: never
+ * a failure of the deployment. Anything else (JSON, an error status) is left as it is.
  */
 export async function peekFirstEvent(response: UpstreamResponse, provider: string, signal: AbortSignal): Promise<UpstreamResponse> {
   if (response.status !== 200 || !String(response.headers['content-type'] ?? '').includes('text/event-stream')) return response;
   const body = response.body;
   const read: Buffer[] = [];
   let size = 0;
+  let first: EventSourceMessage | undefined;
+  const parser = createParser({ onEvent: (event) => (first ??= event) });
+  const decoder = new TextDecoder();
   for (;;) {
     let chunk: Buffer | null;
     try {
       chunk = await nextChunk(body);
     } catch (error) {
+      if (signal.aborted) throw error;
       throw asRetryable(toGatewayTransportError(provider, error, signal));
     }
-    if (chunk === null) throw asRetryable(GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the stream ended before its first event'));
+    if (chunk === null) {
+      if (size === 0) throw asRetryable(GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the stream ended before its first event'));
+      // The whole stream came without a blank line after its last event, which still counts (as in read-sse-events.ts).
+      parser.feed(`${decoder.decode()}\n\n`);
+      const failure = first && transientErrorEvent(first, provider);
+      if (failure) throw failure;
+      return { ...response, body: bodyOf(Buffer.concat(read)) };
+    }
     read.push(chunk);
     size += chunk.length;
-    const text = Buffer.concat(read).toString('utf8');
-    const end = text.search(/\r?\n\r?\n/);
-    if (end === -1 && size < response.maxBytes) continue;
-    const failure = end === -1 ? undefined : transientErrorEvent(text.slice(0, end), provider);
+    parser.feed(decoder.decode(chunk, { stream: true }));
+    if (!first && size < response.maxBytes) continue;
+    const failure = first && transientErrorEvent(first, provider);
     if (failure) {
       discard(response);
       throw failure;
@@ -64,16 +74,17 @@ async function nextChunk(body: Readable): Promise<Buffer | null> {
 }
 
 /** The GatewayError a first event that reports a transient provider failure stands for. */
-function transientErrorEvent(event: string, provider: string): GatewayError | undefined {
-  const data = event
-    .split(/\r?\n/)
-    .filter((line) => line.startsWith('data:'))
-    .map((line) => line.slice(5).trimStart())
-    .join('\n');
-  const parsed = parseJson<{ type?: unknown; error?: { type?: unknown; message?: unknown }; code?: unknown; message?: unknown }>(data);
-  if (!parsed.ok || parsed.value === null || typeof parsed.value !== 'object' || parsed.value.type !== 'error') return undefined;
+function transientErrorEvent(event: EventSourceMessage, provider: string): GatewayError | undefined {
+  const parsed = parseJson<{ type?: unknown; error?: { type?: unknown }; code?: unknown }>(event.data);
+  if (!parsed.ok || parsed.value === null || typeof parsed.value !== 'object' || (parsed.value.type !== 'error' && event.event !== 'error')) return undefined;
   const kind = String(parsed.value.error?.type ?? parsed.value.code ?? '');
-  if (!TRANSIENT_ERROR_TYPE.test(kind)) return undefined;
+  if (!isTransientErrorType(kind)) return undefined;
   if (/overloaded/i.test(kind)) return GATEWAY_ERRORS.upstreamOverloaded(provider);
   return asRetryable(GATEWAY_ERRORS.upstreamStreamInterrupted(provider, `its first event was an error (${kind})`));
+}
+
+/** A body that already ended, made again from its bytes for the relay. */
+function bodyOf(bytes: Buffer): UpstreamResponse['body'] {
+  const body = Readable.from([bytes]);
+  return Object.assign(body, { dump: async () => void body.destroy() }) as unknown as UpstreamResponse['body'];
 }

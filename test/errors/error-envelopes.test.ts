@@ -503,11 +503,19 @@ describe('gateway error envelopes', () => {
       assert.equal(error.status, 502);
     });
 
-    it('answers an ordinary HTTP error when the provider stream breaks before its first chunk', async () => {
-      stack.simulators.addFault({ provider: 'openai', afterChunks: 0, breakMode: 'disconnect' });
+    it('answers an ordinary HTTP error when the provider stream keeps breaking before its first chunk', async () => {
+      stack.simulators.addFault({ provider: 'openai', afterChunks: 0, breakMode: 'disconnect', times: 100 });
       const answer = await chat(stack, { stream: true });
       assert.notEqual(answer.status, 200, answer.text);
       assertErrorEnvelope(answer, { status: 502, type: 'upstream_error', code: 'upstream_stream_interrupted', message: /^Provider 'openai' stream ended abnormally/ });
+    });
+
+    it('retries a stream that broke before its first chunk (nothing reached the client), and streams the answer', async () => {
+      stack.simulators.addFault({ provider: 'openai', afterChunks: 0, breakMode: 'disconnect', times: 1 });
+      const answer = await chat(stack, { stream: true });
+      assert.equal(answer.status, 200, answer.text);
+      assert.match(answer.text, /"finish_reason":"stop"/);
+      assert.equal(upstreamRequests(stack, 'openai').length, 2);
     });
 
     it('retries a stream request whose provider failed before the first byte, and streams the answer', async () => {

@@ -367,8 +367,29 @@ providers:
       ['  x:\n    type: openai-compatible\n    baseUrl: http://x\n    apiVersion: 2024-10-21', 'providers.x.apiVersion'],
       ['  openai:\n    type: openai-compatible', 'providers.openai.type'],
       ['  Big_Name:\n    type: openai-compatible\n    baseUrl: http://x', 'providers.Big_Name'],
+      ['  x:\n    type: openai-compatible\n    baseUrl: http://x\n    displayName: "Ollama \u2014 local"', 'providers.x.displayName'],
     ] as const) {
       assertConfigError(() => load({}, yamlFile(`providers:\n${yaml}\n`)), field);
     }
+  });
+});
+
+describe('secrets in configuration errors', () => {
+  it("a custom provider's key may come from the environment (apiKeyEnv)", () => {
+    const config = load({ AZURE_OPENAI_KEY: 'from-environment' }, yamlFile('providers:\n  azure:\n    type: azure-openai\n    baseUrl: https://a.openai.azure.com\n    apiKeyEnv: AZURE_OPENAI_KEY\n'));
+    assert.equal(config.providers.azure!.deployments[0]!.apiKey, 'from-environment');
+  });
+
+  it('never echoes a key: not an unquoted one, not a line of a YAML file that does not parse', () => {
+    const unquoted = assertConfigError(() => load({}, yamlFile('providers:\n  openai:\n    apiKey: 1234567890123\n')), 'providers.openai.apiKey');
+    assert.doesNotMatch(unquoted, /1234567890123/);
+    let message = '';
+    try {
+      load({}, yamlFile('providers:\n  openai:\n    apiKey: sk-secret-0123456789\n     baseUrl: [unclosed\n'));
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    assert.match(message, /not valid YAML/);
+    assert.doesNotMatch(message, /sk-secret/);
   });
 });

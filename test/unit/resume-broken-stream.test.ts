@@ -17,12 +17,12 @@ async function* upstream(events: ChatStreamEvent[], breaks: boolean): AsyncGener
   if (breaks) throw GATEWAY_ERRORS.upstreamStreamInterrupted('anthropic', 'the connection closed');
 }
 
-function resumed(events: ChatStreamEvent[], continuation: ChatStreamEvent[]) {
+function resumed(events: ChatStreamEvent[], continuation: ChatStreamEvent[], original: ChatRequest = request) {
   const restarts: ChatRequest[] = [];
   const [first, ...rest] = events;
   const iterator = upstream(rest, true);
   const stream = resumeBrokenStream({ done: false, value: first! }, iterator, {
-    request,
+    request: original,
     restart: async (continued) => {
       restarts.push(continued);
       const next = upstream(continuation, false);
@@ -56,6 +56,17 @@ describe('resumeBrokenStream', () => {
     const usage = chunks.at(-1)!.usage!;
     assert.equal(usage.prompt_tokens, 12 + 10, 'the broken call\'s estimated prompt is added');
     assert.ok(usage.completion_tokens > 4, 'and its delivered output');
+  });
+
+  it("the continuation's output limit is the request's less what was delivered; nothing left, no continuation", async () => {
+    const delivered = [chunk('a', { role: 'assistant', content: '' }), chunk('a', { content: 'Once upon a time there was' })];
+    const continued = resumed(delivered, [chunk('b', { content: ' a keeper.' })], { ...request, max_tokens: 100 });
+    await continued.read();
+    const limit = continued.restarts[0]!.max_tokens!;
+    assert.ok(limit < 100 && limit > 90, `max_tokens ${limit}`);
+    const spent = resumed(delivered, [], { ...request, max_completion_tokens: 3 });
+    await assert.rejects(spent.read(), /stream ended abnormally/);
+    assert.equal(spent.restarts.length, 0);
   });
 
   it('does not continue once a tool call or reasoning started', async () => {

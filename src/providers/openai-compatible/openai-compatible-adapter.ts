@@ -16,6 +16,7 @@ import { mergeConsecutiveRoles } from './merge-consecutive-roles.ts';
 import { ThinkTagSplitter } from './think-tag-splitter.ts';
 import type { OpenAICompatibleProfile } from './openai-compatible-profile.ts';
 import { readRetryAfter } from '../read-retry-after.ts';
+import { isTransientErrorType } from '../is-transient-status.ts';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -174,7 +175,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
           throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'a stream chunk is not valid JSON');
         }
         if (parsed.value.error !== undefined) {
-          const { message } = this.profile.readError(parsed.value);
+          const { message, param } = this.profile.readError(parsed.value);
+          // A refusal of the request sent as an event is that refusal (never retried, `fallbackOn` can read it); anything else, the provider failing.
+          if (refusesRequest(parsed.value)) throw mapUpstreamError({ provider, status: 400, message, param, rawBody: event.data, secrets: [this.settings.apiKey] });
           throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, scrubSecrets(message ?? 'error event', [this.settings.apiKey]));
         }
         const chunk = parsed.value;
@@ -194,6 +197,15 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     if (!finished) throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the stream closed before the answer finished');
   }
 }
+
+/** Whether a stream's error event names a problem of the request (its type or code), not of the provider. */
+function refusesRequest(body: { error?: unknown; code?: unknown }): boolean {
+  const error = typeof body.error === 'object' && body.error !== null ? (body.error as { type?: unknown; code?: unknown }) : {};
+  const kind = `${String(error.type ?? '')} ${String(error.code ?? body.code ?? '')}`;
+  return !isTransientErrorType(kind) && REQUEST_ERROR_KIND.test(kind);
+}
+
+const REQUEST_ERROR_KIND = /invalid|context_length|content_policy|content_filter|bad_?request|not_?found|unsupported/i;
 
 /** A message's or delta's `reasoning` as `reasoning_content` (kept when both are sent); true when it changed. */
 function renameReasoning(message: { reasoning_content?: unknown; [field: string]: unknown }): boolean {
