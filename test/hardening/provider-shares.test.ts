@@ -23,9 +23,10 @@ describe("a fair share of a provider's connections per organization", () => {
     const other = await switchyard.accounts.createOrganization('other');
     await switchyard.credits.topUp(other.id, 1_000_000_000, 'test');
     const otherClient = stack.client('/v1', (await switchyard.accounts.createApiKey('other', 'tests')).secret);
-    stack.simulators.addFault({ provider: 'openai', model: 'gpt-5-mini', chunkDelayMs: 400, times: LONG_STREAMS });
+    // Streams that outlast the burst however slow the machine, and no client retries: a retried 429 would take the share of a stream that ended.
+    stack.simulators.addFault({ provider: 'openai', model: 'gpt-5-mini', chunkDelayMs: 2_000, times: LONG_STREAMS });
 
-    const client = stack.client();
+    const client = stack.client().withOptions({ maxRetries: 0 });
     const streams = await Promise.allSettled(
       Array.from({ length: LONG_STREAMS }, () => client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Count to thirty.' }], stream: true })),
     );
