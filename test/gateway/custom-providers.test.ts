@@ -3,15 +3,12 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 import { computeCost } from '../../src/metering/compute-cost.ts';
+import { WEATHER_TOOL } from '../support/provider-conformance.ts';
 import { startStack, type Stack } from '../support/start-stack.ts';
 
 const ADMIN_TOKEN = 'admin-token-for-custom-providers-0123456789';
 const AZURE_KEY = 'azure-test-resource-key-6666666666666666';
 
-const WEATHER_TOOL = {
-  type: 'function' as const,
-  function: { name: 'get_weather', description: 'The weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
-};
 
 /**
  * Providers of the operator's own, declared in YAML: a keyless OpenAI-compatible server (the vLLM

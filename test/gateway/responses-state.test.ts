@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type OpenAI from 'openai';
-import type { FunctionTool, ResponseFunctionToolCall, ResponseInputItem } from 'openai/resources/responses/responses';
+import type { ResponseFunctionToolCall, ResponseInputItem } from 'openai/resources/responses/responses';
 import { rejection } from '../support/rejection.ts';
+import { RESPONSES_WEATHER_TOOL as WEATHER_TOOL } from '../support/responses-weather-tool.ts';
 import { startStack, type Stack } from '../support/start-stack.ts';
 
 /** One model per provider family: OpenAI passed through, the others translated. */
 const MODELS = { openai: 'gpt-5-mini', anthropic: 'claude-sonnet-4-6', google: 'gemini-2.5-flash', xai: 'grok-4', fireworks: 'accounts/fireworks/models/gpt-oss-120b' } as const;
-const WEATHER_TOOL: FunctionTool = {
-  type: 'function',
-  name: 'get_weather',
-  description: 'Current weather in a city',
-  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-  strict: null,
-};
 
 /** The texts of every message the provider was sent (chat `messages`, Anthropic `messages`, Gemini `contents`, Responses `input`), in order. */
 function textsSentUpstream(body: any): string[] {

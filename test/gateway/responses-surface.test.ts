@@ -2,21 +2,15 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import type { FunctionTool, Response, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { Response, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { rejection } from '../support/rejection.ts';
+import { RESPONSES_WEATHER_TOOL as WEATHER_TOOL } from '../support/responses-weather-tool.ts';
 import { PROVIDER_KEYS, startStack, type Stack } from '../support/start-stack.ts';
 
 const BASE_PATHS = ['/v1', '/v1/gateway'] as const;
 const OPENAI_MODEL = 'gpt-5-mini';
 /** Models of providers without a Responses API, served by translation (gpt-oss shows its reasoning, grok-4 does not); a model whose adapter this build lacks is skipped. */
 const TRANSLATED_MODELS = ['grok-4', 'accounts/fireworks/models/gpt-oss-120b', 'claude-sonnet-4-6', 'gemini-2.5-flash'];
-const WEATHER_TOOL: FunctionTool = {
-  type: 'function',
-  name: 'get_weather',
-  description: 'Current weather in a city',
-  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-  strict: null,
-};
 const WEATHER_QUESTION: ResponseInputItem = { role: 'user', content: 'What is the weather in Paris?' };
 
 /** A message item's lifecycle in a stream, its text deltas folded into one entry (see `shapeOf`). */
