@@ -207,6 +207,7 @@ export class ModelRequestPipeline {
       budget?.recordRequest();
       try {
         const upstream = await forwardWithRetries(adapter, { ...native.request(prepared, model), signal: connection.signal, timeouts: model.timeouts, strategy: model.strategy }, options); // dispatch
+        tracked.deployment = upstream.deployment;
         if (upstream.deployment) connection.setHeader(DEPLOYMENT_HEADER, upstream.deployment);
         if (chain.hasNext && isTransientStatus(upstream.status)) {
           // The provider's final word is a transient failure, and another model is next: nothing is relayed.
@@ -236,6 +237,7 @@ export class ModelRequestPipeline {
     try {
       const chatCall = { request: decoded.request, model, signal: connection.signal, requestId: prepared.requestId };
       let dispatched = await dispatchChat(adapter, chatCall, options); // dispatch
+      tracked.deployment = dispatched.deployment;
       if (dispatched.deployment) connection.setHeader(DEPLOYMENT_HEADER, dispatched.deployment);
       let brokenPromptTokens = 0;
       if (dispatched.kind === 'stream' && (chain.streamResume ?? model.streamResume) === true && adapter.continuesPrefill && canResumeStream(decoded.request)) {

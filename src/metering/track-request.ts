@@ -37,6 +37,8 @@ export interface TrackedRequest {
    */
   /** The model that served, when a fallback did (the usage record's model); absent: the requested one. */
   servedModel?: string;
+  /** The provider deployment that answered (the usage record's). */
+  deployment?: string;
   finish(status: number, outcome?: { usage?: TokenUsage; errorCode?: string; timeToFirstTokenMs?: number; usageEstimated?: boolean }): number;
   /** Releases an admission that `finish` did not: a bug cannot leak a reservation. */
   dispose(): void;
@@ -95,7 +97,7 @@ export function trackRequest(
       const usageFlag = checked?.capped ? 'usage_capped' : outcome.usageEstimated && usage ? 'usage_estimated' : null;
       const cost = tracked.price(usage);
       const { requestId, surface, model, streamed } = facts;
-      const record = buildUsageRecord({ requestId, principal, surface, model: tracked.servedModel ?? model, streamed, provider: tracked.provider, status, startedAt: tracked.startedAt, ...outcome, usage, cost, usageFlag });
+      const record = buildUsageRecord({ requestId, principal, surface, model: tracked.servedModel ?? model, streamed, provider: tracked.provider, deployment: tracked.deployment, status, startedAt: tracked.startedAt, ...outcome, usage, cost, usageFlag });
       const debit: LedgerEntry | undefined =
         cost > 0
           ? // The request id is already unique across instances: the debit id needs no random bytes on the hot path.

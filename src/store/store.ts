@@ -253,4 +253,6 @@ export interface UsageRecord {
    * with the tokenizer). Null otherwise.
    */
   usageFlag?: UsageFlag | null;
+  /** The provider deployment that answered (YAML `deployments[].name`, `default` for the environment's one); null when none did. */
+  deployment?: string | null;
 }

@@ -18,6 +18,7 @@ export function buildUsageRecord(fields: {
   /** Micro-credits charged. */
   cost?: number;
   usageFlag?: UsageFlag | null;
+  deployment?: string;
 }): UsageRecord {
   const { usage } = fields;
   return {
@@ -40,5 +41,6 @@ export function buildUsageRecord(fields: {
     cost: fields.cost ?? 0,
     createdAt: Date.now(),
     usageFlag: fields.usageFlag ?? null,
+    deployment: fields.deployment ?? null,
   };
 }

@@ -74,6 +74,7 @@ models:
       assert.ok(upstream, `the ${provider} simulator was called`);
       assert.equal((upstream.body as { messages: { role: string }[] }).messages[0]!.role, 'system', 'developer goes as system');
       const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
+      assert.equal(record.deployment, 'default', 'the usage record names the deployment that answered');
       const pricing = stack.gateway.switchyard.catalog.find(model)!.pricing;
       assert.ok(record.promptTokens! > 0 && record.completionTokens! > 0);
       assert.equal(record.cost, computeCost({ promptTokens: record.promptTokens!, cachedPromptTokens: record.cachedPromptTokens ?? undefined, completionTokens: record.completionTokens! }, pricing));

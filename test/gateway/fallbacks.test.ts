@@ -40,6 +40,7 @@ describe("fallbacks across models: when the model's provider fails before answer
       assert.ok(stack.simulators.requests.some((request) => request.provider === 'openai' && request.body.models === undefined), 'models is never forwarded');
       const record = await stack.usageRecordOf(answer.headers.get('x-request-id')!);
       assert.equal(record.model, 'gpt-5.1', 'the usage record names the model that served');
+      assert.equal(record.deployment, answer.headers.get('x-switchyard-deployment'), 'and the deployment');
       const gpt51 = stack.gateway.switchyard.catalog.find('gpt-5.1')!;
       assert.equal(record.cost, computeCost({ promptTokens: record.promptTokens!, cachedPromptTokens: record.cachedPromptTokens ?? undefined, completionTokens: record.completionTokens! }, gpt51.pricing));
     });

@@ -96,6 +96,7 @@ function usageRecord(requestId: string, overrides: Partial<UsageRecord> = {}): U
     cost: 100,
     createdAt: Date.UTC(2025, 2, 1, 12),
     usageFlag: null,
+    deployment: null,
     ...overrides,
   };
 }
@@ -347,6 +348,7 @@ for (const target of TARGETS) {
           cost: 5_000_000_000_000,
           createdAt: Date.UTC(2025, 2, 2),
           usageFlag: 'usage_capped',
+          deployment: 'primary',
         });
         const unreported = usageRecord('req_none', { promptTokens: null, completionTokens: null, cost: 0, createdAt: Date.UTC(2025, 2, 1) });
         await store.insertUsageRecords([unreported, large]);
@@ -610,7 +612,7 @@ describe('SQLite data folders of the earlier store', () => {
     const connection = new Database(join(dataDir, 'switchyard.db'), { readonly: true });
     const versions = (connection.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version);
     connection.close();
-    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('the Kysely migrations build the same SQLite schema as the earlier ones (and the later migrations apply alike to both)', async () => {

@@ -61,6 +61,7 @@ export interface UsageRecordsTable {
   /** Unix milliseconds. */
   created_at: number;
   usage_flag: string | null;
+  deployment: string | null;
 }
 
 export interface LedgerEntriesTable {

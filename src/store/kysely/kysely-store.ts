@@ -442,6 +442,7 @@ function toUsageRow(record: UsageRecord): UsageRecordsTable {
     cost: record.cost,
     created_at: record.createdAt,
     usage_flag: record.usageFlag ?? null,
+    deployment: record.deployment ?? null,
   };
 }
 
@@ -466,6 +467,7 @@ function toUsageRecord(row: Selectable<UsageRecordsTable>): UsageRecord {
     cost: row.cost,
     createdAt: row.created_at,
     usageFlag: (row.usage_flag as UsageFlag | null) ?? null,
+    deployment: row.deployment,
   };
 }
 
