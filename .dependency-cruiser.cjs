@@ -18,6 +18,7 @@ const LAYERS = [
   ['store', '^src/store/'],
   ['config', '^src/config/'],
   ['catalog', '^src/catalog/'],
+  ['observability', '^src/observability/'],
   ['core', '^src/core/'],
 ];
 

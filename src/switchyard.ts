@@ -13,6 +13,7 @@ import { RateWindows } from './metering/rate-windows.ts';
 import type { ProviderAdapter } from './providers/provider-adapter.ts';
 import { createProviderAdapters } from './providers/provider-registry.ts';
 import { UpstreamClient } from './providers/upstream-client.ts';
+import { GatewayMetrics } from './observability/gateway-metrics.ts';
 
 /**
  * The service layer, wired once and shared by the HTTP server and the CLI: store, catalog,
@@ -27,7 +28,14 @@ export interface Switchyard extends AccountServices {
   storedResponses: StoredResponses;
   /** The admit phase of model requests: model allow-lists, rate and concurrency limits, credit reservations. */
   admission: AdmissionService;
+  /** Prometheus metrics (`GET /metrics`). */
+  metrics: GatewayMetrics;
+  /** Whether the store answers a ping within a second: a probe must not hang on a blackholed database. */
+  storeAnswers(): Promise<boolean>;
 }
+
+/** How long readiness and the metrics wait for the store. */
+const STORE_PING_TIMEOUT_MS = 1_000;
 
 /** Log redaction: no secret (user key, provider key) is ever written to a log line. */
 export const REDACTED_LOG_PATHS = [
@@ -46,16 +54,34 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const accountServices = await openAccountServices(config, logger);
   const { catalog, store, usage, counters, redis, redisHealth } = accountServices;
   const upstreamClient = new UpstreamClient({ ...config.timeouts, maxResponseBytes: config.maxUpstreamResponseBytes, connectionsPerOrigin: config.connectionsPerProvider });
-  const adapters = createProviderAdapters(config, upstreamClient);
+  let pipeline: ModelRequestPipeline | undefined;
+  const storeAnswers = async (): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STORE_PING_TIMEOUT_MS)));
+    try {
+      return await Promise.race([store.ping().then(() => true, () => false), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const metrics = new GatewayMetrics({
+    knownModel: (id) => catalog.find(id) !== undefined,
+    inFlight: () => pipeline?.inFlightCount ?? 0,
+    dependencies: async () => ({ store: await storeAnswers(), ...(redisHealth && { redis: !redisHealth.down }) }),
+  });
+  const adapters = createProviderAdapters(config, upstreamClient, (provider, deployment, kind) => metrics.observeUpstreamError(provider, deployment, kind));
   const chat = new ChatService(catalog, adapters);
   const breakerChannel = redis ? new BreakerChannel(redis, config.redisPrefix, logger) : undefined;
   const storedResponses = new StoredResponses(store, logger, config.responseRetentionDays * 24 * 60 * 60 * 1000, failedResponseBody);
   const admission = new AdmissionService(counters, new RateWindows({ redis, redisHealth, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });
+  pipeline = new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, metrics, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs, providerTotalTimeoutMs: (provider) => config.providers[provider]?.totalTimeoutMs, providerShares: new ProviderShares({ connectionsPerProvider: config.connectionsPerProvider, share: config.organizationShareOfProvider }), retryBudgets: new RetryBudgets(config.retryBudget) });
   return {
     ...accountServices,
     adapters,
     chat,
-    pipeline: new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs, providerTotalTimeoutMs: (provider) => config.providers[provider]?.totalTimeoutMs, providerShares: new ProviderShares({ connectionsPerProvider: config.connectionsPerProvider, share: config.organizationShareOfProvider }), retryBudgets: new RetryBudgets(config.retryBudget) }),
+    pipeline,
+    metrics,
+    storeAnswers,
     storedResponses,
     async start() {
       await accountServices.start();

@@ -132,6 +132,10 @@ export interface SwitchyardConfig {
   maxImageBytesPerRequest: number;
   /** Origins whose browser pages may call the gateway (CORS); empty: none, `*`: any. */
   corsOrigins: string[];
+  /** Bearer token `GET /metrics` requires (SWITCHYARD_METRICS_TOKEN); absent: the metrics are open. A secret: never logged or echoed. */
+  metricsToken?: string;
+  /** A port of its own for `GET /metrics` (SWITCHYARD_METRICS_PORT), off the main one; absent: the main port serves it. */
+  metricsPort?: number;
   /** Bearer token of the admin API (`/admin/v1/…`); absent means no admin API. A secret: never logged or echoed. */
   adminToken?: string;
   /**
@@ -204,6 +208,8 @@ export function loadConfig(options: {
     maxImageUrlsPerRequest: integerSetting(environment.SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST, 'SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST', file.maxImageUrlsPerRequest, 'maxImageUrlsPerRequest', 20, 0, 10_000),
     maxImageBytesPerRequest: integerSetting(environment.SWITCHYARD_MAX_IMAGE_BYTES_PER_REQUEST, 'SWITCHYARD_MAX_IMAGE_BYTES_PER_REQUEST', file.maxImageBytesPerRequest, 'maxImageBytesPerRequest', 50 * 1024 * 1024, 0, 1024 ** 3),
     corsOrigins: corsOriginsSetting(environment.SWITCHYARD_CORS_ORIGINS, file.corsOrigins),
+    metricsToken: adminTokenSetting(environment.SWITCHYARD_METRICS_TOKEN || optionalString(file.metricsToken, 'metricsToken'), environment.SWITCHYARD_METRICS_TOKEN ? 'SWITCHYARD_METRICS_TOKEN' : 'metricsToken'),
+    metricsPort: environment.SWITCHYARD_METRICS_PORT || file.metricsPort !== undefined ? integerSetting(environment.SWITCHYARD_METRICS_PORT, 'SWITCHYARD_METRICS_PORT', file.metricsPort, 'metricsPort', 0, 0, 65_535) : undefined,
     adminToken: adminTokenSetting(environment.SWITCHYARD_ADMIN_TOKEN || optionalString(file.adminToken, 'adminToken'), environment.SWITCHYARD_ADMIN_TOKEN ? 'SWITCHYARD_ADMIN_TOKEN' : 'adminToken'),
     metering: booleanSetting(environment.SWITCHYARD_METERING, 'SWITCHYARD_METERING', file.metering, 'metering', true),
     redisUrl: parseRedisUrl(environment.REDIS_URL || optionalString(file.redisUrl, 'redisUrl'), environment.REDIS_URL ? 'REDIS_URL' : 'redisUrl'),

@@ -116,6 +116,8 @@ export const GATEWAY_ERRORS = {
       headers: { 'retry-after': '1' },
     }),
   /** Admin API: a missing, malformed or wrong admin token (tenant keys are never admin tokens). */
+  invalidMetricsToken: () =>
+    new GatewayError({ status: 401, type: 'authentication_error', code: 'invalid_metrics_token', message: 'Invalid metrics token' }),
   invalidAdminToken: () =>
     new GatewayError({ status: 401, type: 'authentication_error', code: 'invalid_admin_token', message: 'Invalid admin token' }),
   /** Admin API: the organization or key named in the path does not exist. */

@@ -18,6 +18,7 @@ import type { ClientConnection, WholeAnswer } from './client-connection.ts';
 import { dispatchChat } from './dispatch-chat.ts';
 import type { ChatRequest } from '../core/chat-types.ts';
 import { classifyRefusal } from '../providers/classify-refusal.ts';
+import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import { canResumeStream, resumeBrokenStream } from './resume-broken-stream.ts';
 import { estimatePromptTokens } from '../usage/estimate-prompt-tokens.ts';
 import { forwardWithRetries } from './forward-with-retries.ts';
@@ -125,8 +126,15 @@ export class ModelRequestPipeline {
       providerShares: ProviderShares;
       /** Each provider's budget of retries and failovers. */
       retryBudgets?: RetryBudgets;
+      /** Counts each settled request (Prometheus). */
+      metrics?: GatewayMetrics;
     },
   ) {}
+
+  /** Model requests in flight on this instance. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
 
   /** One abort controller per request in flight: what a shutdown past its deadline ends. */
   private readonly inFlight = new Set<AbortController>();

@@ -7,6 +7,7 @@ import type { UsageRecorder } from '../usage/usage-recorder.ts';
 import type { AdmissionService, Admission } from './admission-service.ts';
 import { boundRequestUsage } from './bound-request-cost.ts';
 import { checkReportedUsage } from './check-reported-usage.ts';
+import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import { computeCost } from './compute-cost.ts';
 
 /**
@@ -65,7 +66,7 @@ export interface RequestFacts {
  * pipeline reports it to the client while headers can still be set).
  */
 export function trackRequest(
-  services: { admission: AdmissionService; usage: UsageRecorder },
+  services: { admission: AdmissionService; usage: UsageRecorder; metrics?: GatewayMetrics },
   facts: RequestFacts,
   onSettled?: (cost: number, tracked: TrackedRequest) => void,
 ): TrackedRequest {
@@ -104,6 +105,7 @@ export function trackRequest(
             { id: `led_${requestId}`, organizationId: principal.organizationId, apiKeyId: principal.id, amount: -cost, kind: 'debit', reason: null, requestId, createdAt: new Date(record.createdAt).toISOString() }
           : undefined;
       services.usage.record(record, debit);
+      services.metrics?.observeRequest({ ...record, organizationName: principal.organizationName });
       const tokens = (usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0);
       if (admission) admission.settle(cost, tokens);
       else if (cost > 0) services.admission.charge(principal, cost);

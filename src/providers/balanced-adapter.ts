@@ -51,6 +51,8 @@ export class BalancedAdapter implements ProviderAdapter {
     private readonly deployments: Deployment[],
     private readonly random: () => number = Math.random,
     private readonly strategy: 'weighted' | 'least-latency' = 'weighted',
+    /** Told of each failed attempt (the metrics' upstream errors). */
+    private readonly onFailure?: (deployment: string, kind: string) => void,
   ) {
     const first = deployments[0]!.adapter;
     this.descriptor = first.descriptor;
@@ -176,6 +178,7 @@ export class BalancedAdapter implements ProviderAdapter {
 
   private fail(deployment: Deployment, reason: string, restMs?: number): void {
     deployment.breaker.failed();
+    this.onFailure?.(deployment.settings.name, reason);
     // A 429's Retry-After rests the deployment that long, whatever its failure count.
     if (restMs !== undefined) deployment.breaker.restFor(restMs);
     this.lastErrors.set(deployment, reason);

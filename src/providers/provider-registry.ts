@@ -21,7 +21,11 @@ import type { UpstreamClient } from './upstream-client.ts';
  * Ollama needs none). Providers declared in YAML with a `type` are the shared adapter over a
  * profile of that type.
  */
-export function createProviderAdapters(config: SwitchyardConfig, client: UpstreamClient): Map<string, ProviderAdapter> {
+export function createProviderAdapters(
+  config: SwitchyardConfig,
+  client: UpstreamClient,
+  onUpstreamFailure?: (provider: string, deployment: string, kind: string) => void,
+): Map<string, ProviderAdapter> {
   const builders = new Map<string, (deployment: DeploymentSettings) => ProviderAdapter>();
   for (const profile of OPENAI_COMPATIBLE_PROFILES) builders.set(profile.descriptor.id, (deployment) => new OpenAICompatibleAdapter(profile, deployment, client.withTimeouts(deployment.timeouts)));
   builders.set(anthropicDescriptor.id, (deployment) => new AnthropicAdapter(deployment, client.withTimeouts(deployment.timeouts)));
@@ -41,7 +45,7 @@ export function createProviderAdapters(config: SwitchyardConfig, client: Upstrea
     const deployments = servedDeployments(settings);
     if (deployments.length === 0) continue;
     const balanced = deployments.map((deployment) => ({ settings: deployment, adapter: build(deployment), breaker: new CircuitBreaker(settings.circuitBreaker) }));
-    adapters.set(id, new BalancedAdapter(balanced, Math.random, settings.strategy));
+    adapters.set(id, new BalancedAdapter(balanced, Math.random, settings.strategy, onUpstreamFailure && ((deployment, kind) => onUpstreamFailure(id, deployment, kind))));
   }
   return adapters;
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { GATEWAY_ERRORS } from '../core/gateway-error.ts';
+import { GATEWAY_ERRORS, type GatewayError } from '../core/gateway-error.ts';
 
 /**
  * Guards the admin API: `Authorization: Bearer <SWITCHYARD_ADMIN_TOKEN>`, nothing else (tenant
@@ -9,11 +9,15 @@ import { GATEWAY_ERRORS } from '../core/gateway-error.ts';
  * the token's content nor its length leaks through timing.
  */
 export function authenticateAdmin(request: FastifyRequest, adminTokenDigest: Buffer): void {
-  const authorization = request.headers.authorization;
+  checkBearerToken(request.headers.authorization, adminTokenDigest, GATEWAY_ERRORS.invalidAdminToken);
+}
+
+/** The same check for any operator token (the admin API's, the metrics'): throws `refuse()` for a wrong one. */
+export function checkBearerToken(authorization: string | undefined, tokenDigest: Buffer, refuse: () => GatewayError): void {
   if (authorization === undefined) throw GATEWAY_ERRORS.authorizationMissing();
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) throw GATEWAY_ERRORS.bearerMissing();
-  if (!timingSafeEqual(digestAdminToken(match[1]), adminTokenDigest)) throw GATEWAY_ERRORS.invalidAdminToken();
+  if (!timingSafeEqual(digestAdminToken(match[1]), tokenDigest)) throw refuse();
 }
 
 export function digestAdminToken(token: string): Buffer {

@@ -17,6 +17,7 @@ import { renderError } from './render-error.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
 import { registerCreditsRoutes } from './routes/credits-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
+import { registerMetricsRoutes } from './routes/metrics-routes.ts';
 import { logEveryAnswer } from './log-every-answer.ts';
 import { registerModelRoutes } from './routes/model-routes.ts';
 import { registerSurfaceRoutes } from './routes/register-surface-routes.ts';
@@ -114,6 +115,7 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
   });
 
   registerHealthRoutes(app, switchyard);
+  registerMetricsRoutes(app, switchyard);
   registerModelRoutes(app, switchyard);
   registerSurfaceRoutes(app, switchyard, openAIChatSurface, { paths: CHAT_COMPLETIONS_PATHS, bodySchema: chatRequestSchema });
   registerSurfaceRoutes(app, switchyard, createOpenAIResponsesSurface(switchyard.storedResponses), { paths: RESPONSES_PATHS, bodySchema: responsesEnvelopeSchema });

@@ -4,12 +4,15 @@ import type { SwitchyardConfig } from '../config/load-config.ts';
 import { GATEWAY_ERRORS } from '../core/gateway-error.ts';
 import { createSwitchyard, type Switchyard } from '../switchyard.ts';
 import { buildServer } from './build-server.ts';
+import { startMetricsServer } from './routes/metrics-routes.ts';
 
 export interface RunningGateway {
   app: FastifyInstance;
   switchyard: Switchyard;
   /** Base URL the gateway listens on, e.g. http://127.0.0.1:8080 */
   url: string;
+  /** `GET /metrics` on a port of its own (SWITCHYARD_METRICS_PORT), e.g. http://127.0.0.1:9464/metrics; absent when the main port serves it. */
+  metricsUrl?: string;
   /** Stops taking requests, lets the ones in flight finish, flushes usage, closes the store. */
   close(): Promise<void>;
 }
@@ -23,11 +26,14 @@ export async function startGateway(config: SwitchyardConfig, options: { logger?:
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  const metricsServer = config.metricsPort === undefined ? undefined : await startMetricsServer(switchyard, config.host, config.metricsPort);
+  const metricsAddress = metricsServer?.address();
   let closing: Promise<void> | undefined;
   return {
     app,
     switchyard,
     url: `http://${host}:${port}`,
+    ...(metricsAddress && typeof metricsAddress === 'object' && { metricsUrl: `http://${host}:${metricsAddress.port}/metrics` }),
     close() {
       closing ??= (async () => {
         // Fastify closes the connections idle when closing starts; one whose request was still in
@@ -42,6 +48,8 @@ export async function startGateway(config: SwitchyardConfig, options: { logger?:
           clearInterval(sweep);
           clearTimeout(deadline);
         }
+        metricsServer?.closeAllConnections();
+        await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
         await switchyard.close();
       })();
       return closing;
