@@ -14,6 +14,8 @@ import type { ProviderAdapter } from './providers/provider-adapter.ts';
 import { createProviderAdapters } from './providers/provider-registry.ts';
 import { UpstreamClient } from './providers/upstream-client.ts';
 import { GatewayMetrics } from './observability/gateway-metrics.ts';
+import type { GatewayTracer } from './observability/gateway-tracer.ts';
+import { RequestLogRetention } from './usage/request-log-retention.ts';
 
 /**
  * The service layer, wired once and shared by the HTTP server and the CLI: store, catalog,
@@ -30,6 +32,8 @@ export interface Switchyard extends AccountServices {
   admission: AdmissionService;
   /** Prometheus metrics (`GET /metrics`). */
   metrics: GatewayMetrics;
+  /** OpenTelemetry traces, exported over OTLP; undefined when no OTLP endpoint is configured (then no span is ever made). */
+  tracer: GatewayTracer | undefined;
   /** Whether the store answers a ping within a second: a probe must not hang on a blackholed database. */
   storeAnswers(): Promise<boolean>;
 }
@@ -69,31 +73,39 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
     inFlight: () => pipeline?.inFlightCount ?? 0,
     dependencies: async () => ({ store: await storeAnswers(), ...(redisHealth && { redis: !redisHealth.down }) }),
   });
+  // Loaded only when tracing is on: with it off, the OpenTelemetry SDK is never even imported.
+  const tracer = config.tracing ? new (await import('./observability/gateway-tracer.ts')).GatewayTracer(config.tracing, logger) : undefined;
   const adapters = createProviderAdapters(config, upstreamClient, (provider, deployment, kind) => metrics.observeUpstreamError(provider, deployment, kind));
   const chat = new ChatService(catalog, adapters);
   const breakerChannel = redis ? new BreakerChannel(redis, config.redisPrefix, logger) : undefined;
   const storedResponses = new StoredResponses(store, logger, config.responseRetentionDays * 24 * 60 * 60 * 1000, failedResponseBody);
+  const requestLogRetention = new RequestLogRetention(store, logger, config.requestLogRetentionDays || undefined);
   const admission = new AdmissionService(counters, new RateWindows({ redis, redisHealth, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });
-  pipeline = new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, metrics, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs, providerTotalTimeoutMs: (provider) => config.providers[provider]?.totalTimeoutMs, providerShares: new ProviderShares({ connectionsPerProvider: config.connectionsPerProvider, share: config.organizationShareOfProvider }), retryBudgets: new RetryBudgets(config.retryBudget) });
+  pipeline = new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, metrics, tracer, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs, providerTotalTimeoutMs: (provider) => config.providers[provider]?.totalTimeoutMs, providerShares: new ProviderShares({ connectionsPerProvider: config.connectionsPerProvider, share: config.organizationShareOfProvider }), retryBudgets: new RetryBudgets(config.retryBudget) });
   return {
     ...accountServices,
     adapters,
     chat,
     pipeline,
     metrics,
+    tracer,
     storeAnswers,
     storedResponses,
     async start() {
       await accountServices.start();
       storedResponses.startSweeping();
+      requestLogRetention.start();
       breakerChannel?.start(adapters);
     },
     admission,
     async close() {
+      requestLogRetention.stop();
       await breakerChannel?.close();
       await storedResponses.close();
       await accountServices.close();
       await upstreamClient.close();
+      // The last spans, the requests' that just ended, are sent before the process goes.
+      await tracer?.shutdown();
       try {
         destination?.flushSync();
       } catch {

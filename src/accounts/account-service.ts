@@ -1,6 +1,6 @@
 import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import { parseIsoTime } from '../core/parse-iso-time.ts';
-import type { ApiKeyRecord, KeyLimits, LedgerEntry, Organization, OrganizationLimits, Store, UsageSummaryFilter, UsageSummaryRow } from '../store/store.ts';
+import { DEFAULT_REQUEST_LOGGING, type ApiKeyRecord, type KeyLimits, type LedgerEntry, type Organization, type OrganizationLimits, type RequestLogging, type Store, type UsageSummaryFilter, type UsageSummaryRow } from '../store/store.ts';
 import { AccountError } from './account-error.ts';
 import { generateApiKey, generateId } from './api-key-secret.ts';
 import { applyLimitChanges, type LimitChanges } from './apply-limit-changes.ts';
@@ -25,7 +25,12 @@ export interface OrganizationChanges {
   /** true refuses every request of the organization with a 403; false lets them through again. */
   disabled?: boolean;
   limits?: LimitChanges<OrganizationLimits>;
+  /** Whether the request log keeps the organization's prompt and answer bodies, and for how many days. */
+  requestLogging?: Partial<RequestLogging>;
 }
+
+/** The longest an organization may keep bodies: a year. */
+export const MAX_BODY_RETENTION_DAYS = 365;
 
 /**
  * Where top-ups go when credit metering runs (`metering/credit-service.ts`): it writes the ledger
@@ -79,6 +84,7 @@ export class AccountService {
       createdAt: new Date().toISOString(),
       disabledAt: null,
       limits: applyLimitChanges<OrganizationLimits>({}, limits),
+      requestLogging: DEFAULT_REQUEST_LOGGING,
     };
     await this.store.createOrganization(organization);
     return organization;
@@ -100,6 +106,7 @@ export class AccountService {
     const updated = await this.store.updateOrganization(organization.id, {
       disabledAt: changes.disabled === undefined ? undefined : changes.disabled ? (organization.disabledAt ?? new Date().toISOString()) : null,
       limits: changes.limits === undefined ? undefined : applyLimitChanges(organization.limits, changes.limits),
+      requestLogging: changes.requestLogging === undefined ? undefined : checkRequestLogging({ ...organization.requestLogging, ...changes.requestLogging }),
     });
     if (!updated) throw new AccountError('not_found', `Organization '${name}' not found`);
     // The store bumped the versions of the organization's keys: each cached key carries its organization's state.
@@ -123,7 +130,7 @@ export class AccountService {
       allowedModels: this.checkAllowedModels(settings.allowedModels),
       limits: applyLimitChanges<KeyLimits>({}, settings.limits ?? {}),
     });
-    this.keyCache?.apply({ ...key, organizationName: organization.name, organizationDisabledAt: organization.disabledAt, organizationLimits: organization.limits });
+    this.keyCache?.apply({ ...key, organizationName: organization.name, organizationDisabledAt: organization.disabledAt, organizationLimits: organization.limits, organizationRequestLogging: organization.requestLogging });
     return { key, secret };
   }
 
@@ -230,6 +237,13 @@ function checkKeyName(name: string | null | undefined): string | null {
   const trimmed = name?.trim() || null;
   if (trimmed && trimmed.length > MAX_KEY_NAME_LENGTH) throw new AccountError('invalid', `A key name must be at most ${MAX_KEY_NAME_LENGTH} characters`, 'name');
   return trimmed;
+}
+
+function checkRequestLogging(logging: RequestLogging): RequestLogging {
+  if (!Number.isInteger(logging.retentionDays) || logging.retentionDays < 1 || logging.retentionDays > MAX_BODY_RETENTION_DAYS) {
+    throw new AccountError('invalid', `Body retention must be a whole number of days from 1 to ${MAX_BODY_RETENTION_DAYS}`, 'request_logging.retention_days');
+  }
+  return { bodies: logging.bodies === true, retentionDays: logging.retentionDays };
 }
 
 /** An expiry as a canonical ISO time; one already past is refused (revoke the key instead). */

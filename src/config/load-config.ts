@@ -124,6 +124,8 @@ export interface SwitchyardConfig {
   retryBudget: { share: number; floorPerSecond: number };
   /** Days a stored Responses API response (and its items) is kept (SWITCHYARD_RESPONSE_RETENTION_DAYS; default 30, as OpenAI). */
   responseRetentionDays: number;
+  /** Days the request log (usage records) is kept (SWITCHYARD_REQUEST_LOG_RETENTION_DAYS); 0: for good, the default. Ledger entries are always kept. */
+  requestLogRetentionDays: number;
   /** Let clients' image URLs (fetched by the gateway for providers that take only inline images) reach loopback, private and link-local addresses. Off by default. */
   allowPrivateImageUrls: boolean;
   /** Image URLs one request may make the gateway download (for providers that take only inline images). */
@@ -138,6 +140,8 @@ export interface SwitchyardConfig {
   metricsPort?: number;
   /** Bearer token of the admin API (`/admin/v1/…`); absent means no admin API. A secret: never logged or echoed. */
   adminToken?: string;
+  /** OpenTelemetry traces over OTLP/HTTP, when an OTLP endpoint is set (the OTel SDK's own variables); absent: no tracing at all. */
+  tracing?: { tracesUrl: string; serviceName: string };
   /**
    * Credit enforcement: when on (the default) a request of an organization without credit left is
    * refused with a 402. When off, costs are still computed, reported and debited, but nothing is refused for credit.
@@ -204,12 +208,14 @@ export function loadConfig(options: {
       floorPerSecond: integerSetting(environment.SWITCHYARD_RETRY_FLOOR_PER_SECOND, 'SWITCHYARD_RETRY_FLOOR_PER_SECOND', asRecord(file.retryBudget, 'retryBudget').floorPerSecond, 'retryBudget.floorPerSecond', 10, 0, 100_000),
     },
     responseRetentionDays: integerSetting(environment.SWITCHYARD_RESPONSE_RETENTION_DAYS, 'SWITCHYARD_RESPONSE_RETENTION_DAYS', file.responseRetentionDays, 'responseRetentionDays', 30, 1, 3650),
+    requestLogRetentionDays: integerSetting(environment.SWITCHYARD_REQUEST_LOG_RETENTION_DAYS, 'SWITCHYARD_REQUEST_LOG_RETENTION_DAYS', file.requestLogRetentionDays, 'requestLogRetentionDays', 0, 0, 36_500),
     allowPrivateImageUrls: environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS ? /^(1|true|yes)$/i.test(environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS) : file.allowPrivateImageUrls === true,
     maxImageUrlsPerRequest: integerSetting(environment.SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST, 'SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST', file.maxImageUrlsPerRequest, 'maxImageUrlsPerRequest', 20, 0, 10_000),
     maxImageBytesPerRequest: integerSetting(environment.SWITCHYARD_MAX_IMAGE_BYTES_PER_REQUEST, 'SWITCHYARD_MAX_IMAGE_BYTES_PER_REQUEST', file.maxImageBytesPerRequest, 'maxImageBytesPerRequest', 50 * 1024 * 1024, 0, 1024 ** 3),
     corsOrigins: corsOriginsSetting(environment.SWITCHYARD_CORS_ORIGINS, file.corsOrigins),
     metricsToken: adminTokenSetting(environment.SWITCHYARD_METRICS_TOKEN || optionalString(file.metricsToken, 'metricsToken'), environment.SWITCHYARD_METRICS_TOKEN ? 'SWITCHYARD_METRICS_TOKEN' : 'metricsToken'),
     metricsPort: environment.SWITCHYARD_METRICS_PORT || file.metricsPort !== undefined ? integerSetting(environment.SWITCHYARD_METRICS_PORT, 'SWITCHYARD_METRICS_PORT', file.metricsPort, 'metricsPort', 0, 0, 65_535) : undefined,
+    tracing: tracingSettings(environment),
     adminToken: adminTokenSetting(environment.SWITCHYARD_ADMIN_TOKEN || optionalString(file.adminToken, 'adminToken'), environment.SWITCHYARD_ADMIN_TOKEN ? 'SWITCHYARD_ADMIN_TOKEN' : 'adminToken'),
     metering: booleanSetting(environment.SWITCHYARD_METERING, 'SWITCHYARD_METERING', file.metering, 'metering', true),
     redisUrl: parseRedisUrl(environment.REDIS_URL || optionalString(file.redisUrl, 'redisUrl'), environment.REDIS_URL ? 'REDIS_URL' : 'redisUrl'),
@@ -218,6 +224,19 @@ export function loadConfig(options: {
     providers: providerSettings,
     models: parseModelEntries(file.models, Object.keys(providerSettings)),
   };
+}
+
+/**
+ * Where trace spans go, from the OpenTelemetry SDK's own variables: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`
+ * as it is, else `OTEL_EXPORTER_OTLP_ENDPOINT` with `/v1/traces` appended; neither (or
+ * `OTEL_SDK_DISABLED=true`): no tracing. `OTEL_SERVICE_NAME` names the service (`switchyard`).
+ * @see https://opentelemetry.io/docs/specs/otel/protocol/exporter/#endpoint-urls-for-otlphttp
+ */
+function tracingSettings(environment: NodeJS.ProcessEnv): SwitchyardConfig['tracing'] {
+  const { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: tracesEndpoint, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } = environment;
+  if ((!tracesEndpoint && !endpoint) || environment.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  const tracesUrl = tracesEndpoint ? parseUrl(tracesEndpoint, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') : `${parseUrl(endpoint!, 'OTEL_EXPORTER_OTLP_ENDPOINT')}/v1/traces`;
+  return { tracesUrl, serviceName: environment.OTEL_SERVICE_NAME?.trim() || 'switchyard' };
 }
 
 /** A built-in provider's settings: YAML `deployments`, else the one deployment the environment (or YAML `apiKey`/`baseUrl`) describes. */

@@ -13,12 +13,14 @@ import type { AuthenticatedKey } from '../store/store.ts';
 import { readUpstreamText } from '../providers/upstream-client.ts';
 import type { UsageRecorder } from '../usage/usage-recorder.ts';
 import { answerTranslatedChat } from './answer-translated-chat.ts';
+import { BodyCapture } from './capture-bodies.ts';
 import type { ChatService } from './chat-service.ts';
 import type { ClientConnection, WholeAnswer } from './client-connection.ts';
 import { dispatchChat } from './dispatch-chat.ts';
 import type { ChatRequest } from '../core/chat-types.ts';
 import { classifyRefusal } from '../providers/classify-refusal.ts';
 import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
+import type { GatewayTracer } from '../observability/gateway-tracer.ts';
 import { canResumeStream, resumeBrokenStream } from './resume-broken-stream.ts';
 import { estimatePromptTokens } from '../usage/estimate-prompt-tokens.ts';
 import { forwardWithRetries } from './forward-with-retries.ts';
@@ -128,6 +130,8 @@ export class ModelRequestPipeline {
       retryBudgets?: RetryBudgets;
       /** Counts each settled request (Prometheus). */
       metrics?: GatewayMetrics;
+      /** OpenTelemetry spans of each request (observability/gateway-tracer.ts); absent when tracing is off. */
+      tracer?: GatewayTracer;
     },
   ) {}
 
@@ -158,7 +162,9 @@ export class ModelRequestPipeline {
    */
   serve<Body>(surface: Surface<Body>, call: ModelCall<Body>, client: ClientConnection): Promise<WholeAnswer | undefined> {
     const { model: requestedModel, streamed } = surface.describe(call.body); // decode
-    return this.settled(client, { ...call, surface: surface.id, model: requestedModel, streamed }, async (tracked, connection, limitTotal) => {
+    const logging = call.principal.organizationRequestLogging;
+    const bodies = logging.bodies ? new BodyCapture(call.body, logging) : undefined;
+    return this.settled(client, { ...call, surface: surface.id, model: requestedModel, streamed, bodies }, async (tracked, connection, limitTotal) => {
       const requestedFallbacks = readFallbackModels(call.body);
       const streamResume = readStreamResume(call.body);
       if (requestedFallbacks || streamResume !== undefined) call = { ...call, body: withoutGatewayFields(call.body) };
@@ -183,7 +189,7 @@ export class ModelRequestPipeline {
         }
       }
       throw new Error('unreachable: the chain has at least one model');
-    });
+    }, call);
   }
 
   /** One model of the chain: prepared, checked, admitted (once per request), dispatched, relayed. */
@@ -214,7 +220,7 @@ export class ModelRequestPipeline {
       const release = this.takeShare(model.provider, prepared.principal.organizationId);
       budget?.recordRequest();
       try {
-        const upstream = await forwardWithRetries(adapter, { ...native.request(prepared, model), signal: connection.signal, timeouts: model.timeouts, strategy: model.strategy }, options); // dispatch
+        const upstream = await forwardWithRetries(adapter, { ...native.request(prepared, model), signal: connection.signal, timeouts: model.timeouts, strategy: model.strategy, onAttempt: tracked.trace?.attempts(model) }, options); // dispatch
         tracked.deployment = upstream.deployment;
         if (upstream.deployment) connection.setHeader(DEPLOYMENT_HEADER, upstream.deployment);
         if (chain.hasNext && isTransientStatus(upstream.status)) {
@@ -243,7 +249,7 @@ export class ModelRequestPipeline {
     const release = this.takeShare(model.provider, prepared.principal.organizationId);
     budget?.recordRequest();
     try {
-      const chatCall = { request: decoded.request, model, signal: connection.signal, requestId: prepared.requestId };
+      const chatCall = { request: decoded.request, model, signal: connection.signal, requestId: prepared.requestId, onAttempt: tracked.trace?.attempts(model) };
       let dispatched = await dispatchChat(adapter, chatCall, options); // dispatch
       tracked.deployment = dispatched.deployment;
       if (dispatched.deployment) connection.setHeader(DEPLOYMENT_HEADER, dispatched.deployment);
@@ -385,7 +391,15 @@ export class ModelRequestPipeline {
   }
 
   private async admit(tracked: TrackedRequest, connection: ClientConnection, model: CatalogModel, body: unknown): Promise<void> {
-    const headers = await tracked.admit(model, body);
+    const admitted = tracked.trace?.admission();
+    let headers: Record<string, string>;
+    try {
+      headers = await tracked.admit(model, body);
+    } catch (refusal) {
+      admitted?.(refusal);
+      throw refusal;
+    }
+    admitted?.();
     for (const [name, value] of Object.entries(headers)) connection.setHeader(name, value);
   }
 
@@ -395,9 +409,13 @@ export class ModelRequestPipeline {
    */
   private async settled(
     client: ClientConnection,
-    facts: RequestFacts,
+    facts: RequestFacts & { bodies?: BodyCapture },
     work: (tracked: TrackedRequest, connection: ClientConnection, limitTotal: (ms: number) => void) => Promise<WholeAnswer | undefined>,
+    /** The model call the request's root span is opened for, when tracing is on; absent: no span (a stored object's operation). */
+    traced?: Pick<ModelCall<unknown>, 'body' | 'headers'>,
   ): Promise<WholeAnswer | undefined> {
+    // The trace rides on the facts: the tracked request carries it to admission, the attempts and settlement.
+    if (traced && this.services.tracer) facts.trace = this.services.tracer.startRequest(facts, traced);
     const tracked = trackRequest(this.services, facts, (cost, request) => {
       if (request.model && !client.headersSent) client.setHeader(CREDITS_USED_HEADER, formatMicros(cost));
     });
@@ -420,10 +438,12 @@ export class ModelRequestPipeline {
       get headersSent() {
         return client.headersSent;
       },
-      openStream: (headers) => client.openStream(headers),
+      openStream: (headers) => (facts.bodies ? facts.bodies.tap(client.openStream(headers)) : client.openStream(headers)),
     };
     try {
-      return await work(tracked, connection, limitTotal);
+      const answer = await work(tracked, connection, limitTotal);
+      facts.bodies?.end(answer);
+      return answer;
     } catch (thrown) {
       const reason: unknown = controller.signal.reason;
       const error = !client.signal.aborted && controller.signal.aborted && reason instanceof GatewayError ? reason : thrown;
@@ -434,7 +454,9 @@ export class ModelRequestPipeline {
       clearTimeout(deadline);
       client.signal.removeEventListener('abort', onClientGone);
       this.inFlight.delete(controller);
+      facts.bodies?.end();
       tracked.dispose();
+      facts.trace?.end();
     }
   }
 }

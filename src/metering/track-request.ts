@@ -1,13 +1,14 @@
 import type { CatalogModel } from '../catalog/catalog-model.ts';
 import type { SurfaceId } from '../core/surface-id.ts';
 import type { TokenUsage } from '../core/usage.ts';
-import type { AuthenticatedKey, LedgerEntry } from '../store/store.ts';
+import type { AuthenticatedKey, LedgerEntry, UsageRecord } from '../store/store.ts';
 import { buildUsageRecord } from '../usage/build-usage-record.ts';
 import type { UsageRecorder } from '../usage/usage-recorder.ts';
 import type { AdmissionService, Admission } from './admission-service.ts';
 import { boundRequestUsage } from './bound-request-cost.ts';
 import { checkReportedUsage } from './check-reported-usage.ts';
 import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
+import type { RequestTrace } from '../observability/gateway-tracer.ts';
 import { computeCost } from './compute-cost.ts';
 
 /**
@@ -16,6 +17,8 @@ import { computeCost } from './compute-cost.ts';
  */
 export interface TrackedRequest {
   readonly startedAt: number;
+  /** The request's spans, when tracing is on (observability/gateway-tracer.ts). */
+  readonly trace?: RequestTrace;
   provider: string;
   /** The model the request is priced at: set by `admit`, or directly by a request that is not admitted (a poll). */
   model: CatalogModel | undefined;
@@ -59,6 +62,19 @@ export interface RequestFacts {
   streamed: boolean;
   /** The request's logger: its one line goes there. */
   logger: RequestLogger;
+  /** The request's spans, when tracing is on: settlement is one of them. */
+  trace?: RequestTrace;
+  /** When the organization keeps bodies: puts them on the usage record before it is written. */
+  bodies?: RequestBodies;
+}
+
+/**
+ * The prompt and answer of a request whose organization keeps them (gateway/capture-bodies.ts).
+ * The record is settled before the last bytes of an answer are written: `attach` holds the
+ * record's write until the answer is complete, then writes it once with its bodies.
+ */
+export interface RequestBodies {
+  attach(record: UsageRecord, write: () => void): void;
 }
 
 /**
@@ -76,6 +92,7 @@ export function trackRequest(
   let usageBound: ReturnType<typeof boundRequestUsage> | undefined;
   const tracked: TrackedRequest = {
     startedAt: performance.now(),
+    trace: facts.trace,
     provider: '',
     model: undefined,
     async admit(model, body) {
@@ -92,6 +109,7 @@ export function trackRequest(
     finish(status, outcome = {}) {
       if (finished) return 0;
       finished = true;
+      const settlement = tracked.trace?.settlement();
       // Every number from a provider is checked before it touches money.
       const checked = outcome.usage && usageBound && tracked.model ? checkReportedUsage(outcome.usage, usageBound, tracked.model) : undefined;
       const usage = checked?.usage ?? outcome.usage;
@@ -104,12 +122,15 @@ export function trackRequest(
           ? // The request id is already unique across instances: the debit id needs no random bytes on the hot path.
             { id: `led_${requestId}`, organizationId: principal.organizationId, apiKeyId: principal.id, amount: -cost, kind: 'debit', reason: null, requestId, createdAt: new Date(record.createdAt).toISOString() }
           : undefined;
-      services.usage.record(record, debit);
+      const write = () => services.usage.record(record, debit);
+      if (facts.bodies) facts.bodies.attach(record, write);
+      else write();
       services.metrics?.observeRequest({ ...record, organizationName: principal.organizationName });
       const tokens = (usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0);
       if (admission) admission.settle(cost, tokens);
       else if (cost > 0) services.admission.charge(principal, cost);
       onSettled?.(cost, tracked);
+      settlement?.(record);
       facts.logger.info(
         { organization: principal.organizationName, surface, model: tracked.servedModel ?? model, ...(tracked.servedModel && { requestedModel: model }), provider: tracked.provider, status, streamed, latencyMs: record.latencyMs, cost, ...(usageFlag && { usageFlag }) },
         'model request',

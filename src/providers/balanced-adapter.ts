@@ -4,7 +4,7 @@ import type { ChatStreamEvent, ChatUsage } from '../core/chat-types.ts';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.ts';
 import { isTransientStatus } from './is-transient-status.ts';
 import { peekFirstEvent } from './peek-first-event.ts';
-import type { ChatCall, ChatResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from './provider-adapter.ts';
+import type { AttemptObserver, ChatCall, ChatResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from './provider-adapter.ts';
 import type { UpstreamResponse } from './upstream-client.ts';
 import { readRetryAfter } from './read-retry-after.ts';
 
@@ -63,7 +63,7 @@ export class BalancedAdapter implements ProviderAdapter {
 
   async chat(call: ChatCall): Promise<ChatResult> {
     const deployment = this.pick(call.signal, call.model.strategy);
-    const result = await this.track(deployment, async () => withFirstEvent(await deployment.adapter.chat(call), call.signal), () => false);
+    const result = await this.track(deployment, async () => withFirstEvent(await deployment.adapter.chat(call), call.signal), () => false, call.onAttempt);
     return { ...result, deployment: deployment.settings.name };
   }
 
@@ -94,7 +94,7 @@ export class BalancedAdapter implements ProviderAdapter {
   private async forwardBalanced(request: ForwardRequest): Promise<UpstreamResponse> {
     // An object stored by one deployment (account) is asked of that one, whatever its breaker says.
     const deployment = this.deployments.find((candidate) => candidate.settings.name === request.deployment) ?? this.pick(request.signal, request.strategy);
-    const response = await this.track(deployment, async () => peekFirstEvent(await deployment.adapter.forward!(request), this.descriptor.id, request.signal), (response) => isTransientStatus(response.status));
+    const response = await this.track(deployment, async () => peekFirstEvent(await deployment.adapter.forward!(request), this.descriptor.id, request.signal), (response) => isTransientStatus(response.status), request.onAttempt);
     return { ...response, deployment: deployment.settings.name };
   }
 
@@ -152,11 +152,14 @@ export class BalancedAdapter implements ProviderAdapter {
     return pool[pool.length - 1]!;
   }
 
-  private async track<T>(deployment: Deployment, send: () => Promise<T>, transient: (answer: T) => boolean): Promise<T> {
+  private async track<T>(deployment: Deployment, send: () => Promise<T>, transient: (answer: T) => boolean, onAttempt?: AttemptObserver): Promise<T> {
     this.inFlight.set(deployment, (this.inFlight.get(deployment) ?? 0) + 1);
     const startedAt = performance.now();
+    const attempted = onAttempt?.(deployment.settings.name);
     try {
       const answer = await send();
+      // A forwarded answer has its status; a chat result, none (it is a success).
+      attempted?.({ status: (answer as { status?: number }).status });
       this.observeLatency(deployment, performance.now() - startedAt);
       if (transient(answer)) {
         const { status, headers } = answer as { status: number; headers: Record<string, string | string[] | undefined> };
@@ -165,6 +168,7 @@ export class BalancedAdapter implements ProviderAdapter {
       else deployment.breaker.succeeded();
       return answer;
     } catch (error) {
+      attempted?.({ error });
       if (!(error instanceof GatewayError)) deployment.breaker.released();
       else if (error.retryable) {
         this.observeLatency(deployment, performance.now() - startedAt);

@@ -26,7 +26,16 @@ export interface ForwardRequest {
   timeouts?: DeploymentTimeouts;
   /** The model's own balancing strategy (YAML), over the provider's. */
   strategy?: 'weighted' | 'least-latency';
+  /** Told of each attempt at a deployment (the request's trace); absent when tracing is off. */
+  onAttempt?: AttemptObserver;
 }
+
+/**
+ * Told of each attempt at a provider deployment (the gateway's trace spans, observability/): called
+ * as the attempt starts, it answers what to call when the attempt ends — with the provider's status
+ * (a forwarded answer) or the error the attempt failed with.
+ */
+export type AttemptObserver = (deployment: string) => (outcome: { status?: number; error?: unknown }) => void;
 
 /** One chat call as an adapter receives it: tenant-free, money-free. */
 export interface ChatCall {
@@ -35,6 +44,8 @@ export interface ChatCall {
   model: CatalogModel;
   signal: AbortSignal;
   requestId: string;
+  /** Told of each attempt at a deployment (the request's trace); absent when tracing is off. */
+  onAttempt?: AttemptObserver;
 }
 
 export type ChatResult = (

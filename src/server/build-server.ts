@@ -21,6 +21,7 @@ import { registerMetricsRoutes } from './routes/metrics-routes.ts';
 import { logEveryAnswer } from './log-every-answer.ts';
 import { registerModelRoutes } from './routes/model-routes.ts';
 import { registerSurfaceRoutes } from './routes/register-surface-routes.ts';
+import { registerTenantRoutes } from './routes/tenant-routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -121,6 +122,7 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
   registerSurfaceRoutes(app, switchyard, createOpenAIResponsesSurface(switchyard.storedResponses), { paths: RESPONSES_PATHS, bodySchema: responsesEnvelopeSchema });
   registerSurfaceRoutes(app, switchyard, anthropicMessagesSurface, { paths: MESSAGES_PATHS, bodySchema: messagesEnvelopeSchema, countTokensBodySchema: countTokensEnvelopeSchema });
   registerCreditsRoutes(app, switchyard);
+  registerTenantRoutes(app, switchyard);
   registerAdminRoutes(app, switchyard);
   return app;
 }

@@ -21,7 +21,7 @@ export interface Store {
    * Changes an organization's switch or limits; bumps the key version of all its keys so every
    * instance's key cache (which carries the organization's state) picks the change up.
    */
-  updateOrganization(id: string, changes: { disabledAt?: string | null; limits?: OrganizationLimits }): Promise<Organization | undefined>;
+  updateOrganization(id: string, changes: { disabledAt?: string | null; limits?: OrganizationLimits; requestLogging?: RequestLogging }): Promise<Organization | undefined>;
 
   createApiKey(key: Omit<ApiKeyRecord, 'version'>): Promise<ApiKeyRecord>;
   listApiKeys(organizationId?: string): Promise<ApiKeyRecord[]>;
@@ -42,6 +42,19 @@ export interface Store {
    */
   insertUsageRecords(records: UsageRecord[], debits?: LedgerEntry[]): Promise<void>;
   listUsageRecords(filter?: { organizationId?: string; limit?: number }): Promise<UsageRecord[]>;
+  /**
+   * The request log: usage records newest first (bodies left out, `hasBodies` says whether they
+   * are kept), filtered, one page after the `after` position (keyset pagination).
+   */
+  listRequests(filter: RequestLogFilter): Promise<UsageRecord[]>;
+  /** One request of the log with its bodies; only the organization's own when `organizationId` is given. */
+  findRequest(requestId: string, organizationId?: string): Promise<UsageRecord | undefined>;
+  /** Requests, errors, tokens, cost and latency per time bucket (and group), oldest bucket first: the dashboard's charts. */
+  usageSeries(filter: UsageSeriesFilter): Promise<UsageSeriesRow[]>;
+  /** Removes the bodies whose retention ended before `now` (Unix ms); how many records lost them. */
+  expireRequestBodies(now: number): Promise<number>;
+  /** Deletes the usage records created before `before` (Unix ms; the request log's retention); how many. Ledger entries stay. */
+  deleteUsageRecordsBefore(before: number): Promise<number>;
   /** Usage totals grouped by any of day (UTC), model, key and organization, newest day first. */
   summarizeUsage(filter: UsageSummaryFilter): Promise<UsageSummaryRow[]>;
 
@@ -142,6 +155,62 @@ export interface Organization {
   createdAt: string;
   disabledAt: string | null;
   limits: OrganizationLimits;
+  requestLogging: RequestLogging;
+}
+
+/** What the request log keeps of an organization's requests besides their metadata. */
+export interface RequestLogging {
+  /** Keep each request's prompt and answer bodies (opt-in). */
+  bodies: boolean;
+  /** Days the bodies are kept. */
+  retentionDays: number;
+}
+
+/** Bodies are off unless an organization opts in; when it does, they are kept a week unless it says otherwise. */
+export const DEFAULT_REQUEST_LOGGING: RequestLogging = { bodies: false, retentionDays: 7 };
+
+/** Filters of the request log. Times are Unix milliseconds (from inclusive, to exclusive). */
+export interface RequestLogFilter {
+  organizationId?: string;
+  apiKeyId?: string;
+  model?: string;
+  /** Statuses from `min` to `max`, inclusive. */
+  status?: { min: number; max: number };
+  from?: number;
+  to?: number;
+  /** The last row of the previous page: rows strictly older (by time, then request id). */
+  after?: { createdAt: number; requestId: string };
+  limit: number;
+}
+
+export interface UsageSeriesFilter {
+  organizationId?: string;
+  apiKeyId?: string;
+  model?: string;
+  /** Unix milliseconds, from inclusive, to exclusive. */
+  from: number;
+  to: number;
+  /** Bucket width in milliseconds (a minute, an hour, a day: UTC-aligned, as the epoch is). */
+  bucketMs: number;
+  groupBy?: 'model' | 'key' | 'organization';
+}
+
+export interface UsageSeriesRow {
+  /** Unix milliseconds: the bucket's start. */
+  bucketStart: number;
+  /** The group's model id, key id or organization id; undefined without grouping. */
+  group?: string;
+  requests: number;
+  /** Requests answered with a status of 400 or more. */
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Micro-credits. */
+  cost: number;
+  latencyMsTotal: number;
+  /** Requests that measured a time to first token, and its total. */
+  firstTokenCount: number;
+  timeToFirstTokenMsTotal: number;
 }
 
 /** Limits of a whole organization; absent means unlimited. */
@@ -219,6 +288,7 @@ export interface AuthenticatedKey extends ApiKeyRecord {
   organizationName: string;
   organizationDisabledAt: string | null;
   organizationLimits: OrganizationLimits;
+  organizationRequestLogging: RequestLogging;
 }
 
 export type UsageFlag = 'usage_capped' | 'usage_estimated';
@@ -255,4 +325,11 @@ export interface UsageRecord {
   usageFlag?: UsageFlag | null;
   /** The provider deployment that answered (YAML `deployments[].name`, `default` for the environment's one); null when none did. */
   deployment?: string | null;
+  /** The prompt and answer as sent (capped), when the organization keeps bodies; read back by `findRequest` only. */
+  requestBody?: string | null;
+  responseBody?: string | null;
+  /** Unix milliseconds after which the bodies are removed. */
+  bodiesExpireAt?: number | null;
+  /** Set by `listRequests`: whether the record has bodies (`findRequest` reads them). */
+  hasBodies?: boolean;
 }

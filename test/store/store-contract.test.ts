@@ -6,7 +6,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/open-store.ts';
-import type { ApiKeyRecord, LedgerEntry, Organization, ResponseRecord, Store, UsageRecord } from '../../src/store/store.ts';
+import { DEFAULT_REQUEST_LOGGING, type ApiKeyRecord, type LedgerEntry, type Organization, type ResponseRecord, type Store, type UsageRecord } from '../../src/store/store.ts';
 import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema } from '../support/postgres-test-schema.ts';
 import { skipUnless } from '../support/required-services.ts';
 
@@ -56,7 +56,7 @@ const TARGETS: { name: string; createDatabase(): TestDatabase }[] = [
 const ORGANIZATION_CREATED_AT = '2025-01-01T00:00:00.000Z';
 
 function organization(id: string, name: string, createdAt = ORGANIZATION_CREATED_AT): Organization {
-  return { id, name, createdAt, disabledAt: null, limits: {} };
+  return { id, name, createdAt, disabledAt: null, limits: {}, requestLogging: DEFAULT_REQUEST_LOGGING };
 }
 
 function apiKey(id: string, organizationId: string, overrides: Partial<ApiKeyRecord> = {}): Omit<ApiKeyRecord, 'version'> {
@@ -612,7 +612,7 @@ describe('SQLite data folders of the earlier store', () => {
     const connection = new Database(join(dataDir, 'switchyard.db'), { readonly: true });
     const versions = (connection.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version);
     connection.close();
-    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it('the Kysely migrations build the same SQLite schema as the earlier ones (and the later migrations apply alike to both)', async () => {

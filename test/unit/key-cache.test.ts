@@ -21,6 +21,7 @@ function fakeStore() {
       organizationName: 'acme',
       organizationDisabledAt: null,
       organizationLimits: {},
+      organizationRequestLogging: { bodies: false, retentionDays: 7 },
       name: null,
       prefix: secret.slice(0, 9),
       hash: hashApiKey(secret),

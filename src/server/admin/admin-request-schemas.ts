@@ -51,13 +51,21 @@ export const createOrganizationSchema = {
 export interface UpdateOrganizationBody {
   disabled?: boolean;
   limits?: OrganizationLimitsBody;
+  request_logging?: { bodies?: boolean; retention_days?: number };
 }
+
+const requestLoggingSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { bodies: { type: 'boolean' }, retention_days: { type: 'integer' } },
+};
 
 export const updateOrganizationSchema = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: { disabled: { type: 'boolean' }, limits: organizationLimitsSchema },
+  properties: { disabled: { type: 'boolean' }, limits: organizationLimitsSchema, request_logging: requestLoggingSchema },
 };
 
 export interface KeySettingsBody {
@@ -112,4 +120,56 @@ export const usageQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: { organization: { type: 'string' }, group_by: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+};
+
+/** The request log's filters (admin and tenant), as the query string gives them. */
+export interface RequestLogQuery {
+  organization?: string;
+  key?: string;
+  model?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  limit?: string;
+  cursor?: string;
+}
+
+export const requestLogQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    organization: { type: 'string' },
+    key: { type: 'string', maxLength: 200 },
+    model: { type: 'string', maxLength: 300 },
+    status: { type: 'string', pattern: '^([1-5][0-9][0-9]|[1-5]xx|error)$' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
+    cursor: { type: 'string', maxLength: 500 },
+  },
+};
+
+/** The usage series' filters and shape (the dashboard's charts). */
+export interface UsageSeriesQuery {
+  organization?: string;
+  key?: string;
+  model?: string;
+  from?: string;
+  to?: string;
+  bucket?: string;
+  group_by?: string;
+}
+
+export const usageSeriesQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    organization: { type: 'string' },
+    key: { type: 'string', maxLength: 200 },
+    model: { type: 'string', maxLength: 300 },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    bucket: { type: 'string', enum: ['minute', 'hour', 'day'] },
+    group_by: { type: 'string', enum: ['model', 'key', 'organization'] },
+  },
 };

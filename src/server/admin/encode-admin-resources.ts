@@ -1,6 +1,6 @@
 import type { CatalogModel } from '../../catalog/catalog-model.ts';
 import { formatMicros } from '../../core/format-micros.ts';
-import type { ApiKeyRecord, LedgerEntry, Organization, OrganizationLimits, UsageSummaryRow } from '../../store/store.ts';
+import type { ApiKeyRecord, LedgerEntry, Organization, OrganizationLimits, UsageRecord, UsageSeriesRow, UsageSummaryRow } from '../../store/store.ts';
 
 /**
  * The admin API's JSON: snake_case like the model surfaces, every amount twice — a decimal string
@@ -17,6 +17,7 @@ export function encodeOrganization(organization: Organization, balanceMicros: nu
     disabled: organization.disabledAt !== null,
     disabled_at: organization.disabledAt,
     limits: encodeLimits(organization.limits),
+    request_logging: { bodies: organization.requestLogging.bodies, retention_days: organization.requestLogging.retentionDays },
     balance: formatMicros(balanceMicros),
     balance_micros: balanceMicros,
   };
@@ -82,6 +83,57 @@ export function encodeUsageRow(row: UsageSummaryRow, organizationNames: Map<stri
     cost_micros: row.cost,
     /** Requests whose usage was capped at what they could produce, or estimated because the provider reported none. */
     flagged_requests: row.flaggedRequests,
+  };
+}
+
+/** One request of the request log; its bodies only when asked for one request (`withBodies`). */
+export function encodeRequest(record: UsageRecord, organizationNames: Map<string, string>, withBodies = false) {
+  return {
+    id: record.requestId,
+    object: 'request',
+    created_at: new Date(record.createdAt).toISOString(),
+    organization: organizationNames.get(record.organizationId) ?? null,
+    organization_id: record.organizationId,
+    key_id: record.apiKeyId,
+    surface: record.surface,
+    model: record.model,
+    provider: record.provider,
+    deployment: record.deployment ?? null,
+    status: record.status,
+    error_code: record.errorCode,
+    streamed: record.streamed,
+    input_tokens: record.promptTokens,
+    cached_input_tokens: record.cachedPromptTokens,
+    cache_write_tokens: record.cacheWriteTokens,
+    output_tokens: record.completionTokens,
+    reasoning_tokens: record.reasoningTokens,
+    cost: formatMicros(record.cost),
+    cost_micros: record.cost,
+    latency_ms: record.latencyMs,
+    time_to_first_token_ms: record.timeToFirstTokenMs,
+    usage_flag: record.usageFlag ?? null,
+    has_bodies: record.hasBodies ?? false,
+    ...(withBodies && {
+      request_body: record.requestBody ?? null,
+      response_body: record.responseBody ?? null,
+      bodies_expire_at: record.bodiesExpireAt ? new Date(record.bodiesExpireAt).toISOString() : null,
+    }),
+  };
+}
+
+/** One bucket of the usage series (and its group, named: a model id, a key id, an organization's name). */
+export function encodeSeriesPoint(row: UsageSeriesRow, groupBy: string | undefined, organizationNames: Map<string, string>) {
+  return {
+    bucket_start: new Date(row.bucketStart).toISOString(),
+    group: row.group === undefined || row.group === null ? null : groupBy === 'organization' ? (organizationNames.get(row.group) ?? row.group) : row.group,
+    requests: row.requests,
+    errors: row.errors,
+    input_tokens: row.promptTokens,
+    output_tokens: row.completionTokens,
+    cost: formatMicros(row.cost),
+    cost_micros: row.cost,
+    avg_latency_ms: row.requests > 0 ? Math.round(row.latencyMsTotal / row.requests) : null,
+    avg_time_to_first_token_ms: row.firstTokenCount > 0 ? Math.round(row.timeToFirstTokenMsTotal / row.firstTokenCount) : null,
   };
 }
 

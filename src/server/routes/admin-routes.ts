@@ -12,18 +12,24 @@ import {
   createKeySchema,
   createOrganizationSchema,
   ledgerQuerySchema,
+  requestLogQuerySchema,
   updateKeySchema,
   updateOrganizationSchema,
   usageQuerySchema,
+  usageSeriesQuerySchema,
   type AddCreditsBody,
   type CreateOrganizationBody,
   type KeySettingsBody,
   type LedgerQuery,
+  type RequestLogQuery,
   type UpdateOrganizationBody,
   type UsageQuery,
+  type UsageSeriesQuery,
 } from '../admin/admin-request-schemas.ts';
+import { decodeRequestLogQuery, decodeUsageSeriesQuery } from '../admin/decode-request-log-query.ts';
+import { encodeSeries, listRequestPage } from '../admin/answer-request-log.ts';
 import { decodeAmount, decodeLimitChanges } from '../admin/decode-limit-changes.ts';
-import { encodeApiKey, encodeCatalogModel, encodeLedgerEntry, encodeOrganization, encodeUsageRow } from '../admin/encode-admin-resources.ts';
+import { encodeApiKey, encodeCatalogModel, encodeLedgerEntry, encodeOrganization, encodeRequest, encodeUsageRow } from '../admin/encode-admin-resources.ts';
 import { authenticateAdmin, digestAdminToken } from '../authenticate-admin.ts';
 import { renderError } from '../render-error.ts';
 
@@ -79,8 +85,12 @@ export function registerAdminRoutes(app: FastifyInstance, switchyard: Switchyard
       });
       admin.get<{ Params: OrganizationParams }>('/organizations/:name', async (request) => encodeOrganizationWithBalance(request.params.name));
       admin.patch<{ Params: OrganizationParams; Body: UpdateOrganizationBody }>('/organizations/:name', { schema: { body: updateOrganizationSchema } }, async (request) => {
-        const { disabled, limits } = request.body;
-        await accounts.updateOrganization(request.params.name, { disabled, limits: limits && decodeLimitChanges(limits) });
+        const { disabled, limits, request_logging: logging } = request.body;
+        await accounts.updateOrganization(request.params.name, {
+          disabled,
+          limits: limits && decodeLimitChanges(limits),
+          requestLogging: logging && { bodies: logging.bodies, retentionDays: logging.retention_days },
+        });
         return encodeOrganizationWithBalance(request.params.name);
       });
 
@@ -148,6 +158,23 @@ export function registerAdminRoutes(app: FastifyInstance, switchyard: Switchyard
         const rows = await accounts.summarizeUsage({ organizationName: query.organization, groupBy, from: parseTime(query.from, 'from'), to: parseTime(query.to, 'to') });
         const names = await organizationNames();
         return { object: 'list', group_by: groupBy, data: rows.map((row) => encodeUsageRow(row, names)) };
+      });
+
+      // The request log: every request's metadata, newest first, filtered, a page at a time.
+      admin.get<{ Querystring: RequestLogQuery }>('/requests', { schema: { querystring: requestLogQuerySchema } }, async (request) => {
+        const filter = decodeRequestLogQuery(request.query);
+        const organizationId = request.query.organization === undefined ? undefined : (await accounts.requireOrganization(request.query.organization)).id;
+        return listRequestPage(switchyard, { ...filter, organizationId }, await organizationNames());
+      });
+      admin.get<{ Params: KeyParams }>('/requests/:id', async (request) => {
+        const record = await switchyard.store.findRequest(request.params.id);
+        if (!record) throw GATEWAY_ERRORS.adminResourceNotFound(`Request '${request.params.id}' not found`);
+        return encodeRequest(record, await organizationNames(), true);
+      });
+      admin.get<{ Querystring: UsageSeriesQuery }>('/usage/series', { schema: { querystring: usageSeriesQuerySchema } }, async (request) => {
+        const filter = decodeUsageSeriesQuery(request.query);
+        const organizationId = request.query.organization === undefined ? undefined : (await accounts.requireOrganization(request.query.organization)).id;
+        return encodeSeries(await switchyard.store.usageSeries({ ...filter, organizationId }), request.query, await organizationNames());
       });
 
       admin.get('/models', async () => list(switchyard.catalog.all().map((model) => encodeCatalogModel(model, switchyard.adapters.has(model.provider)))));

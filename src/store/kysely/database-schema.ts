@@ -22,6 +22,8 @@ export interface OrganizationsTable {
   disabled_at: string | null;
   /** JSON of OrganizationLimits. */
   limits: string;
+  /** JSON of RequestLogging; null for the default (no bodies). */
+  request_logging: string | null;
 }
 
 export interface ApiKeysTable {
@@ -62,6 +64,11 @@ export interface UsageRecordsTable {
   created_at: number;
   usage_flag: string | null;
   deployment: string | null;
+  /** The prompt and the answer as sent, when the organization keeps bodies (its request logging). */
+  request_body: string | null;
+  response_body: string | null;
+  /** Unix milliseconds after which the bodies are removed (the organization's retention). */
+  bodies_expire_at: number | null;
 }
 
 export interface LedgerEntriesTable {

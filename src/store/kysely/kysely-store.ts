@@ -6,6 +6,8 @@ import type {
   LedgerEntry,
   Organization,
   OrganizationLimits,
+  RequestLogFilter,
+  RequestLogging,
   ResponseItem,
   ResponseRecord,
   ResponseUpdate,
@@ -14,9 +16,12 @@ import type {
   StoredResponseItem,
   UsageFlag,
   UsageRecord,
+  UsageSeriesFilter,
+  UsageSeriesRow,
   UsageSummaryFilter,
   UsageSummaryRow,
 } from '../store.ts';
+import { DEFAULT_REQUEST_LOGGING } from '../store.ts';
 import type { ApiKeysTable, DatabaseSchema, LedgerEntriesTable, OrganizationsTable, ResponseItemsTable, ResponsesTable, UsageRecordsTable } from './database-schema.ts';
 import { migrateToLatest } from './migrate-to-latest.ts';
 import type { StoreBackend } from './store-backend.ts';
@@ -56,15 +61,17 @@ export class KyselyStore implements Store {
         created_at: organization.createdAt,
         disabled_at: organization.disabledAt,
         limits: JSON.stringify(organization.limits),
+        request_logging: JSON.stringify(organization.requestLogging),
       })
       .execute();
   }
 
-  async updateOrganization(id: string, changes: { disabledAt?: string | null; limits?: OrganizationLimits }): Promise<Organization | undefined> {
+  async updateOrganization(id: string, changes: { disabledAt?: string | null; limits?: OrganizationLimits; requestLogging?: RequestLogging }): Promise<Organization | undefined> {
     return this.database.transaction().execute(async (transaction) => {
       const columns: Partial<OrganizationsTable> = {};
       if (changes.disabledAt !== undefined) columns.disabled_at = changes.disabledAt;
       if (changes.limits !== undefined) columns.limits = JSON.stringify(changes.limits);
+      if (changes.requestLogging !== undefined) columns.request_logging = JSON.stringify(changes.requestLogging);
       const row = Object.keys(columns).length
         ? await transaction.updateTable('organizations').set(columns).where('id', '=', id).returningAll().executeTakeFirst()
         : await transaction.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
@@ -139,7 +146,7 @@ export class KyselyStore implements Store {
       .selectFrom('api_keys as k')
       .innerJoin('organizations as o', 'o.id', 'k.organization_id')
       .selectAll('k')
-      .select(['o.name as organization_name', 'o.disabled_at as organization_disabled_at', 'o.limits as organization_limits'])
+      .select(['o.name as organization_name', 'o.disabled_at as organization_disabled_at', 'o.limits as organization_limits', 'o.request_logging as organization_request_logging'])
       .where('k.version', '>', version)
       .orderBy('k.version')
       .execute();
@@ -148,6 +155,7 @@ export class KyselyStore implements Store {
       organizationName: row.organization_name,
       organizationDisabledAt: row.organization_disabled_at,
       organizationLimits: JSON.parse(row.organization_limits) as OrganizationLimits,
+      organizationRequestLogging: readRequestLogging(row.organization_request_logging),
     }));
   }
 
@@ -170,6 +178,82 @@ export class KyselyStore implements Store {
     let query = this.database.selectFrom('usage_records').selectAll().orderBy('created_at', 'desc').limit(filter.limit ?? 1_000);
     if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
     return (await query.execute()).map(toUsageRecord);
+  }
+
+  async listRequests(filter: RequestLogFilter): Promise<UsageRecord[]> {
+    let query = this.database
+      .selectFrom('usage_records')
+      .select(USAGE_COLUMNS)
+      .select(sql<number>`case when request_body is null and response_body is null then 0 else 1 end`.as('has_bodies'))
+      .orderBy('created_at', 'desc')
+      .orderBy('request_id', 'desc')
+      .limit(filter.limit);
+    if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
+    if (filter.apiKeyId) query = query.where('api_key_id', '=', filter.apiKeyId);
+    if (filter.model) query = query.where('model', '=', filter.model);
+    if (filter.status) query = query.where('status', '>=', filter.status.min).where('status', '<=', filter.status.max);
+    if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('created_at', '<', filter.to);
+    const after = filter.after;
+    if (after) {
+      query = query.where((where) =>
+        where.or([where('created_at', '<', after.createdAt), where.and([where('created_at', '=', after.createdAt), where('request_id', '<', after.requestId)])]),
+      );
+    }
+    return (await query.execute()).map((row) => ({ ...toUsageRecord({ ...row, request_body: null, response_body: null }), hasBodies: row.has_bodies === 1 }));
+  }
+
+  async findRequest(requestId: string, organizationId?: string): Promise<UsageRecord | undefined> {
+    let query = this.database.selectFrom('usage_records').selectAll().where('request_id', '=', requestId);
+    if (organizationId) query = query.where('organization_id', '=', organizationId);
+    const row = await query.executeTakeFirst();
+    return row ? { ...toUsageRecord(row), hasBodies: row.request_body !== null || row.response_body !== null } : undefined;
+  }
+
+  async usageSeries(filter: UsageSeriesFilter): Promise<UsageSeriesRow[]> {
+    // Integer arithmetic on Unix milliseconds: the same bucket on SQLite and PostgreSQL, UTC-aligned.
+    // A literal, not a parameter: PostgreSQL groups by the select's expression only when both are the same text.
+    if (!Number.isSafeInteger(filter.bucketMs) || filter.bucketMs <= 0) throw new Error(`a bucket is a positive whole number of milliseconds (got ${filter.bucketMs})`);
+    const bucket = sql<number>`(created_at / ${sql.lit(filter.bucketMs)}) * ${sql.lit(filter.bucketMs)}`;
+    const groupColumn = filter.groupBy && { model: 'model', key: 'api_key_id', organization: 'organization_id' }[filter.groupBy];
+    let query = this.database
+      .selectFrom('usage_records')
+      .select([
+        bucket.as('bucketStart'),
+        sql<number>`count(*)`.as('requests'),
+        sql<number>`coalesce(sum(case when status >= 400 then 1 else 0 end), 0)`.as('errors'),
+        sql<number>`coalesce(sum(prompt_tokens), 0)`.as('promptTokens'),
+        sql<number>`coalesce(sum(completion_tokens), 0)`.as('completionTokens'),
+        sql<number>`coalesce(sum(cost), 0)`.as('cost'),
+        sql<number>`coalesce(sum(latency_ms), 0)`.as('latencyMsTotal'),
+        sql<number>`count(time_to_first_token_ms)`.as('firstTokenCount'),
+        sql<number>`coalesce(sum(time_to_first_token_ms), 0)`.as('timeToFirstTokenMsTotal'),
+      ])
+      .where('created_at', '>=', filter.from)
+      .where('created_at', '<', filter.to)
+      .groupBy(bucket)
+      .orderBy(bucket);
+    if (groupColumn) query = query.select(sql.ref<string>(groupColumn).as('group')).groupBy(sql.ref(groupColumn)).orderBy(sql.ref(groupColumn));
+    if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
+    if (filter.apiKeyId) query = query.where('api_key_id', '=', filter.apiKeyId);
+    if (filter.model) query = query.where('model', '=', filter.model);
+    // PostgreSQL's count(*) and sums are int8/numeric: the backend reads them as numbers already.
+    return (await query.execute()).map((row) => ({ ...row, bucketStart: Number(row.bucketStart) })) as UsageSeriesRow[];
+  }
+
+  async expireRequestBodies(now: number): Promise<number> {
+    const result = await this.database
+      .updateTable('usage_records')
+      .set({ request_body: null, response_body: null, bodies_expire_at: null })
+      .where('bodies_expire_at', 'is not', null)
+      .where('bodies_expire_at', '<', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async deleteUsageRecordsBefore(before: number): Promise<number> {
+    const result = await this.database.deleteFrom('usage_records').where('created_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async summarizeUsage(filter: UsageSummaryFilter): Promise<UsageSummaryRow[]> {
@@ -376,8 +460,38 @@ async function insertLedgerEntries(transaction: Transaction<DatabaseSchema>, ent
 }
 
 function toOrganization(row: Selectable<OrganizationsTable>): Organization {
-  return { id: row.id, name: row.name, createdAt: row.created_at, disabledAt: row.disabled_at, limits: JSON.parse(row.limits) as OrganizationLimits };
+  return { id: row.id, name: row.name, createdAt: row.created_at, disabledAt: row.disabled_at, limits: JSON.parse(row.limits) as OrganizationLimits, requestLogging: readRequestLogging(row.request_logging) };
 }
+
+/** An organization's request logging; rows from before migration 10 have none: the default. */
+function readRequestLogging(json: string | null): RequestLogging {
+  return json === null ? DEFAULT_REQUEST_LOGGING : { ...DEFAULT_REQUEST_LOGGING, ...(JSON.parse(json) as Partial<RequestLogging>) };
+}
+
+/** Every usage record column but the bodies: what the request log lists. */
+const USAGE_COLUMNS = [
+  'request_id',
+  'organization_id',
+  'api_key_id',
+  'model',
+  'provider',
+  'surface',
+  'status',
+  'error_code',
+  'streamed',
+  'prompt_tokens',
+  'cached_prompt_tokens',
+  'cache_write_tokens',
+  'completion_tokens',
+  'reasoning_tokens',
+  'latency_ms',
+  'time_to_first_token_ms',
+  'cost',
+  'created_at',
+  'usage_flag',
+  'deployment',
+  'bodies_expire_at',
+] as const;
 
 function toApiKey(row: Selectable<ApiKeysTable>): ApiKeyRecord {
   return {
@@ -443,6 +557,9 @@ function toUsageRow(record: UsageRecord): UsageRecordsTable {
     created_at: record.createdAt,
     usage_flag: record.usageFlag ?? null,
     deployment: record.deployment ?? null,
+    request_body: record.requestBody ?? null,
+    response_body: record.responseBody ?? null,
+    bodies_expire_at: record.bodiesExpireAt ?? null,
   };
 }
 
@@ -468,6 +585,9 @@ function toUsageRecord(row: Selectable<UsageRecordsTable>): UsageRecord {
     createdAt: row.created_at,
     usageFlag: (row.usage_flag as UsageFlag | null) ?? null,
     deployment: row.deployment,
+    requestBody: row.request_body,
+    responseBody: row.response_body,
+    bodiesExpireAt: row.bodies_expire_at,
   };
 }
 
