@@ -143,6 +143,14 @@ export const GATEWAY_ERRORS = {
     }),
   routeNotFound: (method: string, url: string) =>
     new GatewayError({ status: 404, type: 'not_found_error', code: 'route_not_found', message: `Route ${method} ${url} not found` }),
+  /** The web dashboard's files (dist/dashboard) are missing: the gateway runs from sources that were never built. */
+  dashboardNotBuilt: () =>
+    new GatewayError({
+      status: 404,
+      type: 'not_found_error',
+      code: 'dashboard_not_built',
+      message: 'The dashboard is not built on this gateway: run `npm run build` (it bundles dashboard/ into dist/dashboard), then reload',
+    }),
   unsupportedCapability: (model: string, capability: string, param: string) =>
     new GatewayError({
       status: 400,

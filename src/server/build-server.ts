@@ -16,6 +16,7 @@ import { generateRequestId } from './generate-request-id.ts';
 import { renderError } from './render-error.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
 import { registerCreditsRoutes } from './routes/credits-routes.ts';
+import { registerDashboardRoutes } from './routes/dashboard-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMetricsRoutes } from './routes/metrics-routes.ts';
 import { logEveryAnswer } from './log-every-answer.ts';
@@ -124,5 +125,6 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
   registerCreditsRoutes(app, switchyard);
   registerTenantRoutes(app, switchyard);
   registerAdminRoutes(app, switchyard);
+  registerDashboardRoutes(app);
   return app;
 }
