@@ -595,7 +595,8 @@ describe('SQLite data folders of the earlier store', () => {
     const store = openStore({ dataDir });
     try {
       await store.migrate();
-      assert.deepEqual(await store.findOrganizationByName('old-co'), { id: 'org_old', name: 'old-co', createdAt: '2025-01-01T00:00:00.000Z', disabledAt: null, limits: { requestsPerMinute: 60 } });
+      // An organization from before the request log has the default request logging (no bodies).
+      assert.deepEqual(await store.findOrganizationByName('old-co'), { id: 'org_old', name: 'old-co', createdAt: '2025-01-01T00:00:00.000Z', disabledAt: null, limits: { requestsPerMinute: 60 }, requestLogging: DEFAULT_REQUEST_LOGGING });
       const [key] = await store.listApiKeysChangedSince(0);
       assert.equal(key.id, 'key_old');
       assert.equal(key.version, 7);

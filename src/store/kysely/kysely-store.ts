@@ -585,9 +585,10 @@ function toUsageRecord(row: Selectable<UsageRecordsTable>): UsageRecord {
     createdAt: row.created_at,
     usageFlag: (row.usage_flag as UsageFlag | null) ?? null,
     deployment: row.deployment,
-    requestBody: row.request_body,
-    responseBody: row.response_body,
-    bodiesExpireAt: row.bodies_expire_at,
+    // Bodies only where an organization keeps them: a record without has none, not nulls.
+    ...(row.request_body !== null && { requestBody: row.request_body }),
+    ...(row.response_body !== null && { responseBody: row.response_body }),
+    ...(row.bodies_expire_at !== null && { bodiesExpireAt: row.bodies_expire_at }),
   };
 }
 
