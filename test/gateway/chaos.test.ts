@@ -11,7 +11,7 @@ import { watchUndici } from '../support/watch-undici.ts';
 /**
  * Chaos: one model on two deployments, the first flapping every 300 ms between healthy and down
  * (refusing connections, resetting them, answering 500s), under a steady load through the OpenAI
- * SDK. The breakers (500 ms cool-down), the retry rule and the retry budget have to keep nearly
+ * SDK. The breakers (250 ms cool-down), the retry rule and the retry budget have to keep nearly
  * every request whole, leak no upstream request or connection, keep memory bounded, and bill
  * every request exactly once.
  */
@@ -22,8 +22,16 @@ const CONCURRENCY = 32;
 /** Every tenth request from the third on is streamed: 30 %. */
 const streamed = (index: number) => index % 10 < 3;
 const FLAP_PERIOD_MS = 300;
-/** Down for one period in three, a different way each time; healthy for two, longer than the breaker's cool-down, so that a takes traffic between its outages. */
-const PHASES: readonly ProxyPhase[] = ['healthy', 'healthy', 'refusing', 'healthy', 'healthy', 'resetting', 'healthy', 'healthy', 'failing'];
+/**
+ * Down a different way each time, healthy in between for longer than the breaker's cool-down, so
+ * that a takes traffic between its outages. Refusing lasts two periods: the first requests on a's
+ * pooled connections are reset and open its breaker; the half-open probe after the cool-down needs
+ * a new connection, which must meet the refusal (with one period, a run on a loaded machine could
+ * open the breaker and end the phase before any new connection was tried).
+ */
+const PHASES: readonly ProxyPhase[] = ['healthy', 'healthy', 'refusing', 'refusing', 'healthy', 'resetting', 'healthy', 'healthy', 'failing'];
+/** Shorter than one period, so a probe comes within each outage and each healthy stretch. */
+const BREAKER_COOLDOWN_MS = 250;
 const ADMIN_TOKEN = 'admin-token-for-the-chaos-test-0123456789';
 const MODEL = 'gpt-5-mini';
 /** After a forced GC, the process (gateway, simulators and clients together) may have grown this much over the run. */
@@ -149,7 +157,7 @@ describe('chaos: one model on two deployments, the first flapping between health
         configYaml: `
 providers:
   openai:
-    circuitBreaker: { failures: 3, cooldownMs: 500 }
+    circuitBreaker: { failures: 3, cooldownMs: ${BREAKER_COOLDOWN_MS} }
     deployments:
       - { name: a, baseUrl: "http://127.0.0.1:${flapping.port}/openai/v1", apiKey: sk-deployment-a }
       - { name: b, baseUrl: "http://127.0.0.1:${steady.port}/openai/v1", apiKey: sk-deployment-b }
