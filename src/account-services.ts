@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service.ts';
+import { ChatbotService } from './accounts/chatbot-service.ts';
 import { KeyCache } from './accounts/key-cache.ts';
 import { KeyChangeChannel } from './accounts/key-change-channel.ts';
 import { defaultModels } from './catalog/default-models.ts';
@@ -29,6 +30,8 @@ export interface AccountServices {
   catalog: ModelCatalog;
   keyCache: KeyCache;
   accounts: AccountService;
+  /** Chatbots: organizations' named presets (model, system prompt, parameters, fallbacks), cached for the chatbot route. */
+  chatbots: ChatbotService;
   usage: UsageRecorder;
   /** Credits: top-ups, adjustments and balances (integer micro-credits; 1 credit = 1 USD of provider list price). */
   credits: CreditService;
@@ -71,14 +74,16 @@ export async function openAccountServices(config: SwitchyardConfig, logger: Logg
     ? new RedisAdmissionCounters(redis, config.redisPrefix, store, usage, redisHealth!)
     : new MemoryAdmissionCounters(store, usage, logger);
   const credits = new CreditService(store, counters);
+  // Top-ups go through the credit service, so the balances requests are admitted against see them at once.
+  const accounts = new AccountService(store, { keyCache, catalog, credits });
   return {
     config,
     logger,
     store,
     catalog,
     keyCache,
-    // Top-ups go through the credit service, so the balances requests are admitted against see them at once.
-    accounts: new AccountService(store, { keyCache, catalog, credits }),
+    accounts,
+    chatbots: new ChatbotService(store, accounts, catalog),
     usage,
     credits,
     counters,

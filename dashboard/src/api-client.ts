@@ -17,7 +17,7 @@ interface ErrorEnvelope {
 }
 
 /** One call to the gateway's JSON API (same origin) with `Authorization: Bearer <token>`; a refusal becomes an ApiError with the gateway's own words. */
-export async function callApi<Answer>(token: string, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<Answer> {
+export async function callApi<Answer>(token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<Answer> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;

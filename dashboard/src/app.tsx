@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { createSessionApi, DashboardContext } from './dashboard-context.ts';
+import { ChatbotsPage } from './pages/chatbots-page.tsx';
 import { CreditsPage } from './pages/credits-page.tsx';
 import { KeysPage } from './pages/keys-page.tsx';
 import { OrganizationsPage } from './pages/organizations-page.tsx';
@@ -19,6 +20,7 @@ const OPERATOR_PAGES: Page[] = [
   { path: '/', title: 'Overview', render: (route) => <OverviewPage route={route} /> },
   { path: '/organizations', title: 'Organizations', render: (route) => <OrganizationsPage route={route} /> },
   { path: '/keys', title: 'Keys', render: (route) => <KeysPage route={route} /> },
+  { path: '/chatbots', title: 'Chatbots', render: (route) => <ChatbotsPage route={route} /> },
   { path: '/requests', title: 'Requests', render: (route) => <RequestsPage route={route} /> },
 ];
 
@@ -26,6 +28,7 @@ const TENANT_PAGES: Page[] = [
   { path: '/', title: 'Overview', render: (route) => <OverviewPage route={route} /> },
   { path: '/keys', title: 'Keys', render: (route) => <KeysPage route={route} /> },
   { path: '/credits', title: 'Credits', render: () => <CreditsPage /> },
+  { path: '/chatbots', title: 'Chatbots', render: (route) => <ChatbotsPage route={route} /> },
   { path: '/requests', title: 'Requests', render: (route) => <RequestsPage route={route} /> },
 ];
 

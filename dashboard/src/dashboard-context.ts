@@ -8,6 +8,7 @@ export interface SessionApi {
   get<Answer>(path: string): Promise<Answer>;
   post<Answer>(path: string, body?: unknown): Promise<Answer>;
   patch<Answer>(path: string, body: unknown): Promise<Answer>;
+  delete<Answer>(path: string): Promise<Answer>;
 }
 
 export interface Dashboard {
@@ -18,7 +19,7 @@ export interface Dashboard {
 export const DashboardContext = createContext<Dashboard | null>(null);
 
 export function createSessionApi(session: Session, onRefused: (error: ApiError) => void): SessionApi {
-  const call = async <Answer>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) => {
+  const call = async <Answer>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => {
     try {
       return await callApi<Answer>(session.token, method, path, body);
     } catch (error) {
@@ -30,6 +31,7 @@ export function createSessionApi(session: Session, onRefused: (error: ApiError) 
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body ?? {}),
     patch: (path, body) => call('PATCH', path, body),
+    delete: (path) => call('DELETE', path),
   };
 }
 

@@ -11,6 +11,7 @@ export function scopedPaths(session: Session) {
     /** One request with its bodies (when its organization keeps them). */
     request: (id: string) => (operator ? `/admin/v1/requests/${encodeURIComponent(id)}` : `/v1/gateway/usage/${encodeURIComponent(id)}`),
     series: operator ? '/admin/v1/usage/series' : '/v1/gateway/usage/series',
+    chatbots: (organization: string) => (operator ? `/admin/v1/organizations/${encodeURIComponent(organization)}/chatbots` : '/v1/gateway/chatbots/'),
     keys: (organization: string) => (operator ? `/admin/v1/organizations/${encodeURIComponent(organization)}/keys` : '/v1/gateway/keys/'),
     ledger: (organization: string, limit: number) =>
       operator ? `/admin/v1/ledger?${new URLSearchParams({ organization, limit: String(limit) })}` : `/v1/gateway/credits/ledger/?limit=${limit}`,

@@ -16,7 +16,7 @@ export function hashApiKey(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-/** Short random ids for rows: `org_…`, `key_…`, `led_…` (ledger entries). */
-export function generateId(kind: 'org' | 'key' | 'led'): string {
+/** Short random ids for rows: `org_…`, `key_…`, `led_…` (ledger entries), `cb_…` (chatbots). */
+export function generateId(kind: 'org' | 'key' | 'led' | 'cb'): string {
   return `${kind}_${randomBytes(12).toString('base64url')}`;
 }

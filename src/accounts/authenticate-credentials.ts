@@ -3,17 +3,20 @@ import type { AuthenticatedKey } from '../store/store.ts';
 import type { KeyCache } from './key-cache.ts';
 
 /**
- * The authenticate phase: finds the caller's key from `Authorization: Bearer <key>` (OpenAI SDKs)
- * or `x-api-key: <key>` (Anthropic SDKs, Claude Code), both accepted on every path. Served from
- * memory. Refuses a missing, malformed, unknown, revoked or expired key, and a disabled organization.
+ * The authenticate phase: finds the caller's key from `Authorization: Bearer <key>` (OpenAI SDKs),
+ * `x-api-key: <key>` (Anthropic SDKs, Claude Code) or `x-goog-api-key: <key>` (Google's SDKs), all
+ * accepted on every path, or from `?key=<key>` (Google's curl examples) where the route allows it
+ * (the Gemini API surface's). Served from memory. Refuses a missing, malformed, unknown, revoked or
+ * expired key, and a disabled organization.
  */
 export async function authenticateCredentials(
-  credentials: { authorization: string | undefined; apiKey: string | string[] | undefined },
+  credentials: { authorization: string | undefined; apiKey: string | string[] | undefined; googleApiKey?: string | string[] | undefined; queryKey?: unknown },
   keyCache: KeyCache,
 ): Promise<AuthenticatedKey> {
-  const { authorization, apiKey } = credentials;
+  const { authorization } = credentials;
+  const apiKey = [credentials.apiKey, credentials.googleApiKey, credentials.queryKey].find((value): value is string => typeof value === 'string' && value.trim() !== '');
   let secret: string | undefined;
-  if (typeof apiKey === 'string' && apiKey.trim() !== '') {
+  if (apiKey !== undefined) {
     secret = apiKey.trim();
   } else if (authorization === undefined) {
     throw GATEWAY_ERRORS.authorizationMissing();

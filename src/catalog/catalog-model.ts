@@ -4,6 +4,10 @@ export interface CatalogModel {
   id: string;
   /** Id of the provider adapter that serves it ('openai', 'xai', 'fireworks', 'perplexity', …). */
   provider: string;
+  /** What the model does, so each route serves only its own kind; absent: `chat`. */
+  kind?: ModelKind;
+  /** An embedding model's vectors: their native length, and whether a request may ask for fewer (`dimensions`). */
+  embedding?: EmbeddingFacts;
   /** The model id sent upstream. */
   upstreamId: string;
   /** When this entry is an alias, the id of the model it points to. */
@@ -28,6 +32,18 @@ export interface CatalogModel {
    * and idle between chunks per upstream call, total for a request that asks for it.
    */
   timeouts?: ModelTimeouts;
+}
+
+/** What a model does: chat (every chat surface), embedding (`/v1/embeddings`), moderation (`/v1/moderations`). */
+export const MODEL_KINDS = ['chat', 'embedding', 'moderation'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+export interface EmbeddingFacts {
+  dimensions: number;
+  /** The smallest `dimensions` a request may ask for; absent: the model takes no `dimensions`. */
+  minDimensions?: number;
+  /** Most inputs in one request. */
+  maxInputs: number;
 }
 
 /** Refusals a model's `fallbackOn` may turn into a failover: the prompt is too long for it, or its provider's content policy refused it. */

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { AccountError } from '../accounts/account-error.ts';
 import { ConfigError } from '../core/config-error.ts';
+import { registerChatbotCommands } from './chatbot-commands.ts';
 import { registerCreditCommands } from './credit-commands.ts';
 import { registerKeyCommands } from './key-commands.ts';
 import { registerOrganizationCommands } from './organization-commands.ts';
@@ -38,6 +39,7 @@ program
 registerOrganizationCommands(program, configOption);
 registerKeyCommands(program, configOption);
 registerCreditCommands(program, configOption);
+registerChatbotCommands(program, configOption);
 registerUsageCommand(program, configOption);
 
 try {

@@ -133,6 +133,9 @@ export const GATEWAY_ERRORS = {
     new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_stream_resume', param: 'stream_resume', message: 'stream_resume must be true or false: whether a stream that breaks midway through text is continued on another deployment' }),
   modelNotFound: (model: string) =>
     new GatewayError({ status: 404, type: 'not_found_error', code: 'model_not_found', param: 'model', message: `Model '${model}' not found` }),
+  /** The chatbot route: no chatbot of the caller's organization has this id (none at all, deleted, or another organization's). */
+  chatbotNotFound: (id: string) =>
+    new GatewayError({ status: 404, type: 'not_found_error', code: 'chatbot_not_found', message: `Chatbot '${id}' not found` }),
   providerNotConfigured: (model: string, provider: string) =>
     new GatewayError({
       status: 404,
@@ -150,6 +153,15 @@ export const GATEWAY_ERRORS = {
       type: 'not_found_error',
       code: 'dashboard_not_built',
       message: 'The dashboard is not built on this gateway: run `npm run build` (it bundles dashboard/ into dist/dashboard), then reload',
+    }),
+  /** A model of another kind than the route serves (an embedding model on chat completions, a chat model on embeddings). */
+  wrongModelKind: (model: string, kind: string, route: string) =>
+    new GatewayError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'unsupported_model_kind',
+      param: 'model',
+      message: `Model '${model}' is ${kind === 'chat' ? 'a chat model' : `an ${kind} model`}, not served on this route: ${route}`,
     }),
   unsupportedCapability: (model: string, capability: string, param: string) =>
     new GatewayError({
@@ -207,6 +219,30 @@ export const GATEWAY_ERRORS = {
       param,
       message: `${feature} cannot be used through the gateway: it refers to stored provider state the gateway cannot verify belongs to your organization. Send the items themselves instead.`,
     }),
+  /** Legacy completions (`/v1/completions`): a feature its translation to one chat completion cannot carry. */
+  completionsFeatureNotTranslated: (feature: string, param: string, advice: string) =>
+    new GatewayError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'unsupported_feature',
+      param,
+      message: `${feature} is not supported on the completions route: the gateway serves legacy completions by translating each request to one chat completion, which cannot carry it. ${advice}`,
+    }),
+  /** Gemini API surface, a model of another provider: a Gemini feature the translation to chat completions cannot carry. */
+  geminiFeatureNotTranslated: (feature: string, param: string) =>
+    new GatewayError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'unsupported_feature',
+      param,
+      message: `${feature.charAt(0).toUpperCase()}${feature.slice(1)} is only supported for Gemini models on the Gemini API surface: the gateway serves other models by translating the request to chat completions, which cannot carry it`,
+    }),
+  /** Gemini API surface: a method after the model's `:` that the gateway does not serve (`models/{model}:{method}`). */
+  geminiMethodNotFound: (method: string) =>
+    new GatewayError({ status: 404, type: 'not_found_error', code: 'method_not_found', message: `Method '${method.slice(0, 100)}' is not served on the Gemini API surface: use generateContent, streamGenerateContent, countTokens, embedContent or batchEmbedContents` }),
+  /** Gemini API surface: a `pageToken` the model list never gave. */
+  invalidPageToken: () =>
+    new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_page_token', param: 'pageToken', message: 'pageToken is not a token a previous page of this list returned' }),
   validation: (issues: ValidationIssue[]) =>
     new GatewayError({
       status: 422,
@@ -303,6 +339,9 @@ export const GATEWAY_ERRORS = {
       message: `Provider '${provider}' answered more than the gateway's limit of ${limitBytes} bytes`,
       upstream: { provider },
     }),
+  /** A provider's answer that is not what its API promises (an embedding list of the wrong length, a vector of non-numbers). */
+  upstreamInvalidAnswer: (provider: string, reason: string) =>
+    new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_invalid_response', message: `The ${provider} provider sent an answer the gateway cannot use: ${reason}` }),
   upstreamStreamInterrupted: (provider: string, reason: string) =>
     new GatewayError({
       status: 502,

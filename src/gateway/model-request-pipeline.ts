@@ -1,4 +1,4 @@
-import type { CatalogModel } from '../catalog/catalog-model.ts';
+import type { CatalogModel, ModelKind } from '../catalog/catalog-model.ts';
 import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import { formatMicros } from '../core/format-micros.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../core/gateway-error.ts';
@@ -25,7 +25,8 @@ import { canResumeStream, resumeBrokenStream } from './resume-broken-stream.ts';
 import { estimatePromptTokens } from '../usage/estimate-prompt-tokens.ts';
 import { forwardWithRetries } from './forward-with-retries.ts';
 import type { RetryBudgets } from './retry-budget.ts';
-import { refusedConnection } from './retry-transient.ts';
+import { refusedConnection, retryTransient } from './retry-transient.ts';
+import type { ModelOperation } from './model-operation.ts';
 import { relayNativeAnswer } from './relay-native-answer.ts';
 import type { ProviderShares } from './provider-shares.ts';
 import type { DetachedRun, ModelCall, StoredOperation, Surface } from './surface.ts';
@@ -84,6 +85,15 @@ function withoutGatewayFields<Body>(body: Body): Body {
 /** The call for a fallback model: its body names that model, so translated answers and stored responses say which served. */
 function withModel<Body>(call: ModelCall<Body>, model: string): ModelCall<Body> {
   return { ...call, body: { ...(call.body as Record<string, unknown>), model } as Body };
+}
+
+/** The route that serves each kind of model, for the refusal that names it. */
+const ROUTE_OF_KIND: Record<ModelKind, string> = { chat: 'use a chat route (/v1/chat/completions, /v1/messages, /v1/responses, /v1/completions)', embedding: 'use /v1/embeddings', moderation: 'use /v1/moderations' };
+
+/** A model of another kind than the route serves is a 400 that names the route to use. */
+function requireKind(model: CatalogModel, kind: ModelKind): void {
+  const actual = model.kind ?? 'chat';
+  if (actual !== kind) throw GATEWAY_ERRORS.wrongModelKind(model.id, actual, ROUTE_OF_KIND[actual]);
 }
 
 /** The model of the chain whose request could cost most: what admission reserves for. */
@@ -169,6 +179,7 @@ export class ModelRequestPipeline {
       const streamResume = readStreamResume(call.body);
       if (requestedFallbacks || streamResume !== undefined) call = { ...call, body: withoutGatewayFields(call.body) };
       const first = this.services.chat.resolve(requestedModel); // resolve
+      requireKind(first.model, 'chat');
       // The requested model's own total deadline (YAML `timeouts.totalMs`), else its provider's, bounds the request, fallbacks included.
       const totalMs = first.model.timeouts?.totalMs ?? this.services.providerTotalTimeoutMs?.(first.model.provider);
       if (totalMs !== undefined) limitTotal(totalMs);
@@ -306,6 +317,11 @@ export class ModelRequestPipeline {
         continue;
       }
       if (seen.has(resolved.model.id)) continue;
+      // A fallback of another kind (an embedding model in a chat chain) could never answer.
+      if ((resolved.model.kind ?? 'chat') !== 'chat') {
+        if (requested) requireKind(resolved.model, 'chat');
+        continue;
+      }
       if (!allowed(resolved.model)) {
         if (requested) throw GATEWAY_ERRORS.modelNotAllowed(id);
         continue;
@@ -314,6 +330,42 @@ export class ModelRequestPipeline {
       chain.push(resolved);
     }
     return chain;
+  }
+
+  /**
+   * A model call that is not a chat (embeddings, moderations): the same phases — resolve (a model of
+   * the operation's kind), check, admit (reserving the most its input can cost), dispatch with the
+   * retry rule and the provider's connection share, settle — then the operation's answer, which
+   * carries the settled cost.
+   */
+  serveOperation<Body, Result>(operation: ModelOperation<Body, Result>, call: ModelCall<Body>, client: ClientConnection): Promise<WholeAnswer | undefined> {
+    const { model: requestedModel } = operation.describe(call.body);
+    return this.settled(
+      client,
+      { ...call, surface: operation.id, model: requestedModel, streamed: false },
+      async (tracked, connection) => {
+        const { model, adapter } = this.services.chat.resolve(requestedModel); // resolve
+        tracked.provider = model.provider;
+        requireKind(model, operation.kind);
+        operation.check?.(call.body, model); // check
+        await this.admit(tracked, connection, model, call.body); // admit
+        this.servedBy(tracked, connection, model, false);
+        const release = this.takeShare(model.provider, call.principal.organizationId);
+        const budget = this.services.retryBudgets?.of(model.provider);
+        budget?.recordRequest();
+        try {
+          const context = { model, signal: connection.signal, requestId: call.requestId, onAttempt: tracked.trace?.attempts(model) };
+          const outcome = await retryTransient(() => operation.call(adapter, call.body, context), { maxRetries: this.services.maxRetries, signal: connection.signal, budget }); // dispatch
+          tracked.deployment = outcome.deployment;
+          if (outcome.deployment) connection.setHeader(DEPLOYMENT_HEADER, outcome.deployment);
+          const cost = tracked.finish(200, { usage: outcome.usage, usageEstimated: outcome.usageEstimated }); // settle
+          return operation.encode(outcome.result, { model, usage: outcome.usage, cost, body: call.body }); // encode
+        } finally {
+          release();
+        }
+      },
+      call,
+    );
   }
 
   /**

@@ -22,7 +22,8 @@ const MOST_CHOICES = 128;
  * more than its model can; a `max_tokens` of 1e308 is the client's to send, not a reservation of
  * 1e308 tokens), times `n` (at most 128). Whatever the provider reports later is at most this, so
  * a request's real cost never exceeds its reservation; the result is always a safe integer.
- * Works on the body of any surface (chat, Messages, Responses), translated or passed through.
+ * Works on the body of any surface (chat, Messages, Responses, Gemini's `generationConfig`
+ * `maxOutputTokens` and `candidateCount`), translated or passed through.
  */
 export function boundRequestCost(body: unknown, model: CatalogModel): number {
   const { promptTokens, completionTokens } = boundRequestUsage(body, model);
@@ -33,15 +34,20 @@ export function boundRequestCost(body: unknown, model: CatalogModel): number {
 /** The most tokens a request can use: its prompt's bound and its output's (the reservation's terms), and how many choices it asked for. */
 export function boundRequestUsage(body: unknown, model: CatalogModel): { promptTokens: number; completionTokens: number; choices: number } {
   const request = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const requestedLimit = OUTPUT_LIMIT_FIELDS.map((field) => request[field]).find((value): value is number => typeof value === 'number' && value > 0);
-  const choices = typeof request.n === 'number' && request.n > 1 ? Math.min(Math.trunc(request.n), MOST_CHOICES) : 1;
+  // Gemini's limits are in `generationConfig` (proto JSON also takes snake_case names).
+  const generation = [request.generationConfig, request.generation_config].find((value): value is Record<string, unknown> => typeof value === 'object' && value !== null) ?? {};
+  const limits = [...OUTPUT_LIMIT_FIELDS.map((field) => request[field]), generation.maxOutputTokens, generation.max_output_tokens];
+  const requestedLimit = limits.find((value): value is number => typeof value === 'number' && value > 0);
+  const n = [request.n, generation.candidateCount, generation.candidate_count].find((value): value is number => typeof value === 'number');
+  const choices = n !== undefined && n > 1 ? Math.min(Math.trunc(n), MOST_CHOICES) : 1;
   return { promptTokens: boundPromptTokens(request), completionTokens: Math.ceil(Math.min(requestedLimit ?? model.maxOutputTokens, model.maxOutputTokens)) * choices, choices };
 }
 
-/** An upper bound of the prompt's tokens: the UTF-8 bytes of every string, images at a fixed price, a few tokens per object. */
+/** An upper bound of the prompt's tokens: the UTF-8 bytes of every string, a token per id of a token-id list, images at a fixed price, a few tokens per object. */
 function boundPromptTokens(value: unknown): number {
   if (typeof value === 'string') return value.startsWith('data:') ? IMAGE_TOKENS : Buffer.byteLength(value);
-  if (Array.isArray(value)) return value.reduce((total: number, item) => total + boundPromptTokens(item), 0);
+  // A list of numbers is a prompt of token ids (embeddings, legacy completions): one token each.
+  if (Array.isArray(value)) return value.reduce((total: number, item) => total + (typeof item === 'number' ? 1 : boundPromptTokens(item)), 0);
   if (typeof value !== 'object' || value === null) return 0;
   const object = value as Record<string, unknown>;
   // Anthropic's base64 image source: { type: 'base64', media_type, data }.

@@ -4,7 +4,7 @@ import type { ChatStreamEvent, ChatUsage } from '../core/chat-types.ts';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.ts';
 import { isTransientStatus } from './is-transient-status.ts';
 import { peekFirstEvent } from './peek-first-event.ts';
-import type { AttemptObserver, ChatCall, ChatResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from './provider-adapter.ts';
+import type { AttemptObserver, ChatCall, ChatResult, EmbeddingCall, EmbeddingResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from './provider-adapter.ts';
 import type { UpstreamResponse } from './upstream-client.ts';
 import { readRetryAfter } from './read-retry-after.ts';
 
@@ -42,6 +42,7 @@ export class BalancedAdapter implements ProviderAdapter {
   private readonly inFlight = new Map<Deployment, number>();
   private readonly lastErrors = new Map<Deployment, string>();
   readonly forward?: (request: ForwardRequest) => Promise<UpstreamResponse>;
+  readonly embed?: (call: EmbeddingCall) => Promise<EmbeddingResult>;
   readonly continuesPrefill?: boolean;
 
   /** Peak-EWMA latency to a deployment's first answer (headers; a stream's first event), per deployment (least-latency strategy). */
@@ -59,11 +60,18 @@ export class BalancedAdapter implements ProviderAdapter {
     this.nativeSurfaces = first.nativeSurfaces;
     this.continuesPrefill = first.continuesPrefill;
     if (first.forward) this.forward = (request) => this.forwardBalanced(request);
+    if (first.embed) this.embed = (call) => this.embedBalanced(call);
   }
 
   async chat(call: ChatCall): Promise<ChatResult> {
     const deployment = this.pick(call.signal, call.model.strategy);
     const result = await this.track(deployment, async () => withFirstEvent(await deployment.adapter.chat(call), call.signal), () => false, call.onAttempt);
+    return { ...result, deployment: deployment.settings.name };
+  }
+
+  private async embedBalanced(call: EmbeddingCall): Promise<EmbeddingResult> {
+    const deployment = this.pick(call.signal, call.model.strategy);
+    const result = await this.track(deployment, () => deployment.adapter.embed!(call), () => false, call.onAttempt);
     return { ...result, deployment: deployment.settings.name };
   }
 

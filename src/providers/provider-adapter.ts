@@ -48,6 +48,28 @@ export interface ChatCall {
   onAttempt?: AttemptObserver;
 }
 
+/** One embeddings call as an adapter receives it: the inputs in order, tenant-free. */
+export interface EmbeddingCall {
+  model: CatalogModel;
+  /** Texts, or token ids (OpenAI-compatible providers only). */
+  inputs: (string | number[])[];
+  /** Fewer dimensions than the model's own, where it takes them. */
+  dimensions?: number;
+  /** What the vectors are for (Gemini's `taskType`); providers without one ignore it. */
+  taskType?: string;
+  signal: AbortSignal;
+  requestId: string;
+  onAttempt?: AttemptObserver;
+}
+
+export interface EmbeddingResult {
+  /** One vector per input, in the inputs' order, every value a finite number. */
+  vectors: number[][];
+  /** Input tokens as the provider counted them; undefined when it reports none (Gemini). */
+  promptTokens?: number;
+  deployment?: string;
+}
+
 export type ChatResult = (
   | { kind: 'completion'; completion: ChatCompletion; adjustments: Adjustment[] }
   | { kind: 'stream'; events: AsyncIterator<ChatStreamEvent>; adjustments: Adjustment[] }
@@ -75,6 +97,8 @@ export interface ProviderAdapter {
   /** The provider continues an assistant message that ends the request (a prefill): what `stream_resume` needs. */
   readonly continuesPrefill?: boolean;
   chat(call: ChatCall): Promise<ChatResult>;
+  /** Embeddings of the call's inputs; absent on providers that serve none. */
+  embed?(call: EmbeddingCall): Promise<EmbeddingResult>;
   /** `text` without this provider's credentials: what a passed-through error body may show a client or a log. */
   scrub(text: string): string;
   /** Reads the usage of an answer (or chunk) this adapter returned, in the gateway's terms: output tokens include reasoning tokens. */

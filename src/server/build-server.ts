@@ -7,6 +7,8 @@ import { anthropicMessagesSurface } from '../dialects/anthropic-messages/anthrop
 import { countTokensEnvelopeSchema, messagesEnvelopeSchema } from '../dialects/anthropic-messages/messages-request-schema.ts';
 import { chatRequestSchema } from '../dialects/openai-chat/chat-request-schema.ts';
 import { openAIChatSurface } from '../dialects/openai-chat/openai-chat-surface.ts';
+import { completionsRequestSchema } from '../dialects/openai-completions/completions-request-schema.ts';
+import { openAICompletionsSurface } from '../dialects/openai-completions/openai-completions-surface.ts';
 import { createOpenAIResponsesSurface } from '../dialects/openai-responses/openai-responses-surface.ts';
 import { responsesEnvelopeSchema } from '../dialects/openai-responses/responses-request-schema.ts';
 import type { AuthenticatedKey } from '../store/store.ts';
@@ -15,13 +17,18 @@ import { exceedsJsonDepth } from './exceeds-json-depth.ts';
 import { generateRequestId } from './generate-request-id.ts';
 import { renderError } from './render-error.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
+import { registerChatbotRoutes } from './routes/chatbot-routes.ts';
 import { registerCreditsRoutes } from './routes/credits-routes.ts';
 import { registerDashboardRoutes } from './routes/dashboard-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMetricsRoutes } from './routes/metrics-routes.ts';
 import { logEveryAnswer } from './log-every-answer.ts';
 import { registerModelRoutes } from './routes/model-routes.ts';
-import { registerSurfaceRoutes } from './routes/register-surface-routes.ts';
+import { registerGeminiRoutes } from './routes/gemini-routes.ts';
+import { registerOperationRoutes, registerSurfaceRoutes } from './routes/register-surface-routes.ts';
+import { openAIEmbeddingsOperation } from '../dialects/openai-embeddings/openai-embeddings-operation.ts';
+import { embeddingsRequestSchema } from '../dialects/openai-embeddings/embeddings-request-schema.ts';
+import { moderationsRequestSchema, openAIModerationsOperation } from '../dialects/openai-moderations/openai-moderations-operation.ts';
 import { registerTenantRoutes } from './routes/tenant-routes.ts';
 
 declare module 'fastify' {
@@ -32,6 +39,8 @@ declare module 'fastify' {
     encodeError?: (error: GatewayError) => unknown;
     /** The API a model route speaks (its surface's id), for the access log. */
     surface?: string;
+    /** The key may come in the query (`?key=`, Google's convention): the Gemini API surface's routes only. */
+    keyInQuery?: boolean;
   }
   interface FastifyRequest {
     /** The caller's key, set by the authenticate hook on every tenant route. */
@@ -47,6 +56,8 @@ const MAX_JSON_DEPTH = 128;
 /** The seed's legacy path, the gateway path, and the plain OpenAI path. */
 const CHAT_COMPLETIONS_PATHS = ['/v1/api/openai/chat/completions', '/v1/gateway/chat/completions', '/v1/chat/completions'];
 const MESSAGES_PATHS = ['/v1/gateway/claude/v1/messages', '/v1/messages'];
+const EMBEDDINGS_PATHS = ['/v1/gateway/embeddings', '/v1/embeddings'];
+const MODERATIONS_PATHS = ['/v1/gateway/moderations', '/v1/moderations'];
 /** The gateway path (FastAPI style, trailing slash optional) and the plain OpenAI path. */
 const RESPONSES_PATHS = ['/v1/gateway/responses', '/v1/responses', '/v1/api/openai/responses'];
 
@@ -78,7 +89,7 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
     void app.register(cors, {
       origin: switchyard.config.corsOrigins.includes('*') ? '*' : switchyard.config.corsOrigins,
       methods: ['GET', 'POST', 'DELETE'],
-      allowedHeaders: ['authorization', 'x-api-key', 'content-type', 'anthropic-version', 'anthropic-beta', 'anthropic-dangerous-direct-browser-access', 'x-stainless-os', 'x-stainless-lang', 'x-stainless-package-version', 'x-stainless-runtime', 'x-stainless-runtime-version', 'x-stainless-arch', 'x-stainless-retry-count', 'x-stainless-timeout', 'openai-organization', 'openai-project'],
+      allowedHeaders: ['authorization', 'x-api-key', 'x-goog-api-key', 'x-goog-api-client', 'content-type', 'anthropic-version', 'anthropic-beta', 'anthropic-dangerous-direct-browser-access', 'x-stainless-os', 'x-stainless-lang', 'x-stainless-package-version', 'x-stainless-runtime', 'x-stainless-runtime-version', 'x-stainless-arch', 'x-stainless-retry-count', 'x-stainless-timeout', 'openai-organization', 'openai-project'],
       exposedHeaders: ['x-request-id', 'x-switchyard-credits-used', 'x-switchyard-adjustments', 'retry-after', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests', 'x-ratelimit-limit-tokens', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens'],
       maxAge: 600,
     });
@@ -91,7 +102,15 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
     if (request.routeOptions.config.public || request.routeOptions.config.admin || request.is404 || request.method === 'OPTIONS') return;
     // The pipeline's authenticate phase, run here for every route so an unauthenticated body is never read.
     try {
-      request.principal = await authenticateCredentials({ authorization: request.headers.authorization, apiKey: request.headers['x-api-key'] }, switchyard.keyCache);
+      request.principal = await authenticateCredentials(
+        {
+          authorization: request.headers.authorization,
+          apiKey: request.headers['x-api-key'],
+          googleApiKey: request.headers['x-goog-api-key'],
+          queryKey: request.routeOptions.config.keyInQuery ? (request.query as { key?: unknown }).key : undefined,
+        },
+        switchyard.keyCache,
+      );
     } catch (error) {
       // Refused callers get their answer and lose the connection: a body still trickling in cannot hold it open.
       reply.header('connection', 'close');
@@ -122,8 +141,13 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
   registerSurfaceRoutes(app, switchyard, openAIChatSurface, { paths: CHAT_COMPLETIONS_PATHS, bodySchema: chatRequestSchema });
   registerSurfaceRoutes(app, switchyard, createOpenAIResponsesSurface(switchyard.storedResponses), { paths: RESPONSES_PATHS, bodySchema: responsesEnvelopeSchema });
   registerSurfaceRoutes(app, switchyard, anthropicMessagesSurface, { paths: MESSAGES_PATHS, bodySchema: messagesEnvelopeSchema, countTokensBodySchema: countTokensEnvelopeSchema });
+  registerGeminiRoutes(app, switchyard);
+  registerSurfaceRoutes(app, switchyard, openAICompletionsSurface, { paths: ['/v1/gateway/completions', '/v1/completions'], bodySchema: completionsRequestSchema });
+  registerOperationRoutes(app, switchyard, openAIEmbeddingsOperation, { paths: EMBEDDINGS_PATHS, bodySchema: embeddingsRequestSchema });
+  registerOperationRoutes(app, switchyard, openAIModerationsOperation, { paths: MODERATIONS_PATHS, bodySchema: moderationsRequestSchema });
   registerCreditsRoutes(app, switchyard);
   registerTenantRoutes(app, switchyard);
+  registerChatbotRoutes(app, switchyard);
   registerAdminRoutes(app, switchyard);
   registerDashboardRoutes(app);
   return app;

@@ -3,6 +3,7 @@ import { GATEWAY_ERRORS, GatewayError } from '../core/gateway-error.ts';
 import { toValidationIssues, type AjvError } from '../core/ajv-validation-issues.ts';
 import { anthropicErrorStatus, encodeAnthropicError } from '../dialects/anthropic-messages/encode-anthropic-error.ts';
 import { encodeOpenAIError } from '../dialects/openai-chat/encode-openai-error.ts';
+import { encodeGeminiError, geminiErrorStatus } from '../dialects/gemini-generate-content/encode-gemini-error.ts';
 
 /**
  * The one place errors become HTTP answers. Whatever was thrown (a GatewayError, a Fastify body
@@ -22,16 +23,22 @@ export function renderError(error: unknown, request: FastifyRequest, reply: Fast
   if (reply.sent || reply.raw.headersSent) return;
   for (const [name, value] of Object.entries(gatewayError.headers ?? {})) reply.header(name, value);
   const encode = errorEncoder(request);
-  const status = encode === encodeAnthropicError ? anthropicErrorStatus(gatewayError) : gatewayError.status;
+  const status = encode === encodeAnthropicError ? anthropicErrorStatus(gatewayError) : encode === encodeGeminiError ? geminiErrorStatus(gatewayError) : gatewayError.status;
   reply.status(status).type('application/json').send(encode(gatewayError));
 }
 
-/** A route's surface decides its error shape; unknown paths under the Anthropic surface's answer in Anthropic's. */
+/**
+ * A route's surface decides its error shape; unknown paths under the Anthropic surface's answer in
+ * Anthropic's, under the Gemini API's in Google's, and so does a Gemini client on `/v1/models` (shared with OpenAI).
+ */
 function errorEncoder(request: FastifyRequest): (error: GatewayError) => unknown {
   const encodeError = request.routeOptions?.config?.encodeError;
   if (encodeError) return encodeError;
   const path = request.url.split('?')[0];
-  return path.startsWith('/v1/gateway/claude/') || path.startsWith('/v1/messages') ? encodeAnthropicError : encodeOpenAIError;
+  if (path.startsWith('/v1/gateway/claude/') || path.startsWith('/v1/messages')) return encodeAnthropicError;
+  const geminiClient = request.headers['x-goog-api-key'] !== undefined || request.headers['x-goog-api-client'] !== undefined;
+  if (/^\/(v1beta|v1alpha)\//.test(path) || path.startsWith('/v1/gateway/gemini/') || (geminiClient && path.startsWith('/v1/models'))) return encodeGeminiError;
+  return encodeOpenAIError;
 }
 
 export function toGatewayError(error: unknown, request: FastifyRequest): GatewayError {

@@ -195,6 +195,6 @@ function renderUsage(turn: SimulatedTurn): unknown {
   return { prompt_tokens: turn.usage.promptTokens, total_tokens: turn.usage.promptTokens + completionTokens, completion_tokens: completionTokens };
 }
 
-function fireworksError(status: number, type: string, message: string): SimulatorError {
+export function fireworksError(status: number, type: string, message: string): SimulatorError {
   return new SimulatorError(status, { error: { object: 'error', type, message } });
 }

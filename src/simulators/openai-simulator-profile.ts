@@ -370,7 +370,7 @@ function unsupportedParameter(parameter: string): SimulatorError {
   return openaiError(400, `Unsupported parameter: '${parameter}' is not supported with this model.`, 'invalid_request_error', parameter, 'unsupported_parameter');
 }
 
-function openaiError(status: number, message: string, type: string, param: string | null, code: string | null): SimulatorError {
+export function openaiError(status: number, message: string, type: string, param: string | null, code: string | null): SimulatorError {
   return new SimulatorError(status, { error: { message, type, param, code } });
 }
 

@@ -8,6 +8,8 @@ import { fireworksSimulatorProfile } from './fireworks-simulator-profile.ts';
 import { registerGeminiSimulator } from './gemini/register-gemini-simulator.ts';
 import { openaiSimulatorProfile } from './openai-simulator-profile.ts';
 import { registerOpenAIResponsesSimulator } from './openai-responses/register-openai-responses-simulator.ts';
+import { registerOpenAIEmbeddingsSimulator } from './embeddings/register-openai-embeddings-simulator.ts';
+import { registerOpenAIModerationsSimulator } from './moderations/register-openai-moderations-simulator.ts';
 import { perplexitySimulatorProfile } from './perplexity-simulator-profile.ts';
 import { PromptCache } from './prompt-cache.ts';
 import type { RecordedRequest } from './recorded-request.ts';
@@ -221,6 +223,8 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
   registerGeminiSimulator(app, context);
   registerAnthropicSimulator(app, context);
   registerOpenAIResponsesSimulator(app, context);
+  registerOpenAIEmbeddingsSimulator(app, context);
+  registerOpenAIModerationsSimulator(app, context);
 
   app.get('/__simulator/requests', async (_request, reply) => reply.header('content-type', 'application/json').send(JSON.stringify(requests)));
   app.delete('/__simulator/requests', async (_request, reply) => {

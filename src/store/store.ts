@@ -5,7 +5,8 @@ import type { SurfaceId } from '../core/surface-id.ts';
  * file and for PostgreSQL (DATABASE_URL, several instances); test/store/store-contract.test.ts
  * runs the same suite against both.
  * Nothing on the request hot path calls the store: keys are served from memory (accounts/key-cache)
- * and usage is written in batches (usage/usage-recorder).
+ * and usage is written in batches (usage/usage-recorder); a chatbot's preset is read at most once
+ * every two seconds per instance (accounts/chatbot-cache).
  */
 export interface Store {
   /** Creates or upgrades the schema; safe to call on every start. */
@@ -99,7 +100,55 @@ export interface Store {
    * response is billed once however often it is polled.
    */
   markResponseUsageRecorded(id: string, recordedAt: number): Promise<boolean>;
+
+  /** Stores a new chatbot; refused when its organization already has one of that name. */
+  createChatbot(chatbot: Chatbot): Promise<void>;
+  findChatbot(id: string): Promise<Chatbot | undefined>;
+  /** Chatbots in creation order; only the organization's when one is given. */
+  listChatbots(organizationId?: string): Promise<Chatbot[]>;
+  /** Changes a chatbot's settings (absent fields stay); returns it, or undefined when no chatbot has that id. */
+  updateChatbot(id: string, changes: ChatbotChanges): Promise<Chatbot | undefined>;
+  /** Deletes a chatbot; the deleted one, or undefined when no chatbot has that id. */
+  deleteChatbot(id: string): Promise<Chatbot | undefined>;
 }
+
+/**
+ * An organization's chatbot: a named preset that `POST /v1/gateway/chatbots/{id}/chat/completions`
+ * turns into a chat request (system prompt first, parameters applied, fallbacks after the model).
+ */
+export interface Chatbot {
+  /** `cb_…`, random. */
+  id: string;
+  organizationId: string;
+  name: string;
+  /** A catalog model id. */
+  model: string;
+  systemPrompt: string | null;
+  parameters: ChatbotParameters;
+  /** Models tried in order after `model` when its provider fails. */
+  fallbacks: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The chat request parameters a chatbot sets, under their OpenAI Chat Completions names: they go
+ * into the request as they are, so no mapping stands between the preset and the wire.
+ */
+export interface ChatbotParameters {
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  reasoning_effort?: string;
+  response_format?: { type: string; [field: string]: unknown };
+  stop?: string | string[];
+  seed?: number;
+}
+
+export type ChatbotChanges = Partial<Pick<Chatbot, 'name' | 'model' | 'systemPrompt' | 'parameters' | 'fallbacks' | 'updatedAt'>>;
 
 /** A Responses API response created through the gateway, and whose it is. */
 export interface ResponseRecord {

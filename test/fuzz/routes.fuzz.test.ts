@@ -8,13 +8,16 @@ import { startStack, type Stack } from '../support/start-stack.ts';
 const CASES = Number(process.env.FUZZ_CASES ?? 100_000);
 const IN_FLIGHT = 32;
 
-type Dialect = 'openai' | 'anthropic';
+type Dialect = 'openai' | 'anthropic' | 'gemini';
 interface Route {
   method: 'GET' | 'POST' | 'DELETE';
+  /** `{model}` is replaced by a model of each case (Gemini names the model in the path). */
   path: string;
   dialect: Dialect;
   /** Its share of the cases: model routes take most. */
   weight: number;
+  /** The models `{model}` takes in this route's cases; the chat models when absent. */
+  models?: string[];
 }
 
 const ROUTES: Route[] = [
@@ -26,7 +29,14 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/v1/models', dialect: 'openai', weight: 1 },
   { method: 'GET', path: '/v1/gateway/credits', dialect: 'openai', weight: 1 },
   { method: 'GET', path: '/v1/responses/resp_fuzz', dialect: 'openai', weight: 1 },
+  { method: 'POST', path: '/v1/completions', dialect: 'openai', weight: 3 },
+  { method: 'POST', path: '/v1beta/models/{model}:generateContent', dialect: 'gemini', weight: 6 },
+  { method: 'POST', path: '/v1/embeddings', dialect: 'openai', weight: 3 },
+  { method: 'POST', path: '/v1/moderations', dialect: 'openai', weight: 1 },
+  { method: 'POST', path: '/v1beta/models/{model}:batchEmbedContents', dialect: 'gemini', weight: 2, models: ['gemini-embedding-001', 'text-embedding-3-small', 'gpt-5-mini', 'no-such-model'] },
 ];
+
+const EMBEDDING_MODELS = ['text-embedding-3-small', 'text-embedding-ada-002', 'gemini-embedding-001', 'nomic-ai/nomic-embed-text-v1.5'];
 
 const MODELS = ['gpt-5-mini', 'gpt-5.1', 'grok-4', 'grok-3-mini', 'accounts/fireworks/models/gpt-oss-120b', 'sonar-pro', 'google/gemma-3-27b-it', 'claude-sonnet-4-6', 'gemini-2.5-flash', 'no-such-model', ''];
 
@@ -97,11 +107,90 @@ function bodies(valid: boolean) {
     },
     required(['model', 'input']),
   );
-  return { chat, messages, responses };
+  const completions = fc.record(
+    {
+      model: field(models),
+      prompt: field(fc.oneof({ weight: 6, arbitrary: fc.string({ minLength: 1, maxLength: 40 }) }, { weight: 1, arbitrary: fc.array(fc.string({ maxLength: 20 }), { minLength: 1, maxLength: 2 }) }, { weight: 1, arbitrary: fc.array(fc.nat({ max: 200_000 }), { minLength: 1, maxLength: 4 }) })),
+      max_tokens: field(fc.integer({ min: 1, max: 64 })),
+      stream: field(fc.boolean()),
+      stream_options: field(fc.constant({ include_usage: true })),
+      n: field(fc.integer({ min: 1, max: 3 })),
+      echo: field(fc.boolean()),
+      temperature: field(fc.double({ min: 0, max: 2, noNaN: true })),
+      stop: field(fc.oneof(fc.string({ minLength: 1, maxLength: 4 }), fc.array(fc.string({ minLength: 1, maxLength: 4 }), { maxLength: 4 }))),
+      ...(valid ? {} : { logprobs: anyValue, suffix: anyValue, best_of: anyValue, logit_bias: anyValue }),
+    },
+    required(['model', 'prompt']),
+  );
+  const geminiPart = valid
+    ? fc.record({ text })
+    : fc.oneof(
+        fc.record({ text: textContent }),
+        fc.record({ inlineData: fc.record({ mimeType: fc.constantFrom('image/png', 'audio/wav', 'video/mp4', 'nonsense'), data: fc.constantFrom('iVBORw0KGgo=', '', '!!') }) }),
+        fc.record({ functionCall: fc.record({ name: fc.string({ maxLength: 8 }), args: anyValue }, { requiredKeys: ['name'] }) }),
+        fc.record({ functionResponse: fc.record({ name: fc.string({ maxLength: 8 }), response: anyValue }, { requiredKeys: ['name'] }) }),
+        fc.record({ fileData: fc.record({ fileUri: fc.constantFrom('https://example.com/a.png', 'gs://x', ''), mimeType: fc.constantFrom('image/png', 'application/pdf') }) }),
+        anyValue,
+      );
+  const gemini = fc.record(
+    {
+      contents: field(fc.array(fc.record({ role: field(valid ? fc.constant('user') : fc.constantFrom('user', 'model', 'function', 'system')), parts: field(fc.array(geminiPart, { minLength: 1, maxLength: 2 })) }, required(['parts'])), { minLength: 1, maxLength: 3 })),
+      systemInstruction: field(fc.record({ parts: fc.array(fc.record({ text }), { minLength: 1, maxLength: 1 }) })),
+      generationConfig: field(
+        fc.record(
+          {
+            maxOutputTokens: field(fc.integer({ min: 1, max: 64 })),
+            temperature: field(fc.double({ min: 0, max: 2, noNaN: true })),
+            candidateCount: field(fc.integer({ min: 1, max: 2 })),
+            thinkingConfig: field(fc.record({ thinkingBudget: fc.integer({ min: 0, max: 1024 }) })),
+            responseMimeType: field(fc.constantFrom('text/plain', 'application/json')),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+      tools: valid
+        ? fc.array(fc.record({ functionDeclarations: fc.array(fc.record({ name: fc.stringMatching(/^[a-z_]{1,12}$/), parameters: fc.constant({ type: 'OBJECT', properties: { city: { type: 'STRING' } } }) }), { minLength: 1, maxLength: 1 }) }), { maxLength: 1 })
+        : mostly(fc.array(fc.oneof(fc.record({ googleSearch: fc.constant({}) }), fc.record({ functionDeclarations: anyValue })), { maxLength: 2 })),
+      ...(valid ? {} : { toolConfig: anyValue, cachedContent: anyValue, safetySettings: anyValue }),
+    },
+    required(['contents']),
+  );
+  const embeddingModels = valid ? fc.constantFrom(...EMBEDDING_MODELS) : fc.constantFrom(...EMBEDDING_MODELS, 'gpt-5-mini', 'no-such-model', '');
+  const embeddings = fc.record(
+    {
+      model: field(embeddingModels),
+      input: field(fc.oneof(text, fc.array(text, { minLength: 1, maxLength: 3 }), fc.array(fc.nat({ max: 100_000 }), { minLength: 1, maxLength: 4 }))),
+      encoding_format: field(fc.constantFrom('float', 'base64')),
+      dimensions: field(fc.integer({ min: 64, max: 768 })),
+    },
+    required(['model', 'input']),
+  );
+  const moderations = fc.record({ model: field(fc.constantFrom('omni-moderation-latest', 'text-moderation-latest')), input: field(fc.oneof(text, fc.array(text, { minLength: 1, maxLength: 2 }))) }, required(['input']));
+  const geminiEmbeddings = fc.record(
+    {
+      requests: field(
+        fc.array(
+          fc.record(
+            {
+              model: field(fc.constant('models/gemini-embedding-001')),
+              content: field(fc.record({ parts: field(fc.array(fc.record({ text }), { minLength: 1, maxLength: 2 })) }, required(['parts']))),
+              outputDimensionality: field(fc.integer({ min: 128, max: 3_072 })),
+              taskType: field(fc.constantFrom('RETRIEVAL_QUERY', 'RETRIEVAL_DOCUMENT')),
+            },
+            required(['content']),
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+      ),
+    },
+    required(['requests']),
+  );
+  return { chat, messages, responses, completions, gemini, embeddings, moderations, geminiEmbeddings };
 }
 const VALID = bodies(true);
 const NEAR_VALID = bodies(false);
-const bodyOf = (route: Route, kind: ReturnType<typeof bodies>) => (route.path.includes('messages') ? kind.messages : route.path.includes('responses') ? kind.responses : kind.chat);
+const bodyOf = (route: Route, kind: ReturnType<typeof bodies>) =>
+  route.path.endsWith('EmbedContents') ? kind.geminiEmbeddings : route.path === '/v1/embeddings' ? kind.embeddings : route.path === '/v1/moderations' ? kind.moderations : route.dialect === 'gemini' ? kind.gemini : route.path.includes('messages') ? kind.messages : route.path.includes('responses') ? kind.responses : route.path === '/v1/completions' ? kind.completions : kind.chat;
 
 /** What goes on the wire: a JSON body (mostly near-valid, sometimes anything), or raw bytes that are not JSON at all. */
 const payload = (route: Route) =>
@@ -129,7 +218,9 @@ describe('fuzzing every route: no answer of the gateway\'s own fault is a 5xx, e
     const agent = new Agent({ connections: IN_FLIGHT, pipelining: 1 });
     const totalWeight = ROUTES.reduce((total, route) => total + route.weight, 0);
     const cases = ROUTES.flatMap((route, index) =>
-      fc.sample(fc.tuple(payload(route), headerVariants), { numRuns: Math.ceil((CASES * route.weight) / totalWeight), seed: 20261130 + index }).map(([body, headers]) => ({ route, body, headers })),
+      fc
+        .sample(fc.tuple(payload(route), headerVariants, fc.constantFrom(...(route.models ?? MODELS))), { numRuns: Math.ceil((CASES * route.weight) / totalWeight), seed: 20261130 + index })
+        .map(([body, headers, model]) => ({ route, path: route.path.replace('{model}', model), body, headers })),
     );
     stack.simulators.reset();
     const failures: string[] = [];
@@ -138,7 +229,7 @@ describe('fuzzing every route: no answer of the gateway\'s own fault is a 5xx, e
     let next = 0;
     const worker = async () => {
       while (next < cases.length) {
-        const { route, body, headers } = cases[next++]!;
+        const { route, path, body, headers } = cases[next++]!;
         const requestHeaders: Record<string, string> = {};
         if (headers.contentType && route.method !== 'GET') requestHeaders['content-type'] = headers.contentType;
         if (headers.auth === 'bearer') requestHeaders.authorization = `Bearer ${stack.apiKey}`;
@@ -146,14 +237,14 @@ describe('fuzzing every route: no answer of the gateway\'s own fault is a 5xx, e
         if (headers.auth === 'wrong') requestHeaders.authorization = 'Bearer sy_wrong';
         if (headers.auth === 'malformed') requestHeaders.authorization = 'Basic abc';
         if (headers.anthropicVersion) requestHeaders['anthropic-version'] = headers.anthropicVersion;
-        const response = await request(`${stack.gateway.url}${route.path}`, { method: route.method, headers: requestHeaders, body: route.method === 'GET' ? undefined : body, dispatcher: agent });
+        const response = await request(`${stack.gateway.url}${path}`, { method: route.method, headers: requestHeaders, body: route.method === 'GET' ? undefined : body, dispatcher: agent });
         const text = await response.body.text();
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
         if (response.statusCode >= 500) {
-          if (failures.length < 20) failures.push(`${route.method} ${route.path} ${response.statusCode}: ${text.slice(0, 300)} <- ${body.slice(0, 300)}`);
+          if (failures.length < 20) failures.push(`${route.method} ${path} ${response.statusCode}: ${text.slice(0, 300)} <- ${body.slice(0, 300)}`);
           continue;
         }
-        if (response.statusCode >= 400 && !hasEnvelope(text, route.dialect) && envelopeMisses.length < 20) envelopeMisses.push(`${route.path} ${response.statusCode}: ${text.slice(0, 200)}`);
+        if (response.statusCode >= 400 && !hasEnvelope(text, route.dialect) && envelopeMisses.length < 20) envelopeMisses.push(`${path} ${response.statusCode}: ${text.slice(0, 200)}`);
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
@@ -169,8 +260,10 @@ describe('fuzzing every route: no answer of the gateway\'s own fault is a 5xx, e
 
 function hasEnvelope(text: string, dialect: Dialect): boolean {
   try {
-    const body = JSON.parse(text) as { type?: string; error?: { message?: unknown; type?: unknown } };
+    const body = JSON.parse(text) as { type?: string; error?: { message?: unknown; type?: unknown; status?: unknown; code?: unknown } };
     if (typeof body.error?.message !== 'string') return false;
+    // Google's google.rpc.Status: `{"error": {"code", "message", "status"}}`.
+    if (dialect === 'gemini') return typeof body.error.status === 'string' && typeof body.error.code === 'number';
     return dialect === 'anthropic' ? body.type === 'error' && typeof body.error.type === 'string' : typeof body.error.type === 'string';
   } catch {
     return false;

@@ -6,7 +6,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/open-store.ts';
-import { DEFAULT_REQUEST_LOGGING, type ApiKeyRecord, type LedgerEntry, type Organization, type ResponseRecord, type Store, type UsageRecord } from '../../src/store/store.ts';
+import { DEFAULT_REQUEST_LOGGING, type ApiKeyRecord, type Chatbot, type LedgerEntry, type Organization, type ResponseRecord, type Store, type UsageRecord } from '../../src/store/store.ts';
 import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema } from '../support/postgres-test-schema.ts';
 import { skipUnless } from '../support/required-services.ts';
 
@@ -22,7 +22,7 @@ interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const TABLES = ['usage_records', 'ledger_entries', 'response_items', 'responses', 'api_keys', 'organizations'];
+const TABLES = ['usage_records', 'ledger_entries', 'response_items', 'responses', 'chatbots', 'api_keys', 'organizations'];
 
 const TARGETS: { name: string; createDatabase(): TestDatabase }[] = [
   {
@@ -569,6 +569,55 @@ for (const target of TARGETS) {
         assert.deepEqual((await store.findResponseItems('org_a', ['old_in', 'new_in', 'gone_in'])).map((row) => row.itemId), ['new_in']);
       });
     });
+
+    describe('chatbots', () => {
+      const chatbot = (id: string, organizationId: string, name: string, overrides: Partial<Chatbot> = {}): Chatbot => ({
+        id,
+        organizationId,
+        name,
+        model: 'gpt-5-mini',
+        systemPrompt: 'You answer in French.',
+        parameters: { temperature: 0.2, max_tokens: 300, stop: ['END'], response_format: { type: 'json_object' } },
+        fallbacks: ['grok-4', 'gemini-2.5-flash'],
+        createdAt: '2025-01-03T00:00:00.000Z',
+        updatedAt: '2025-01-03T00:00:00.000Z',
+        ...overrides,
+      });
+
+      it('creates, finds and lists chatbots in creation order, all or by organization, with their parameters and fallbacks as stored', async () => {
+        await seedAccounts();
+        await store.createChatbot(chatbot('cb_2', 'org_a', 'second', { createdAt: '2025-01-04T00:00:00.000Z', systemPrompt: null, parameters: {}, fallbacks: [] }));
+        await store.createChatbot(chatbot('cb_1', 'org_a', 'first'));
+        await store.createChatbot(chatbot('cb_3', 'org_b', 'first', { createdAt: '2025-01-05T00:00:00.000Z' }));
+        assert.deepEqual(await store.findChatbot('cb_1'), chatbot('cb_1', 'org_a', 'first'));
+        assert.deepEqual((await store.findChatbot('cb_2'))?.fallbacks, []);
+        assert.equal(await store.findChatbot('cb_missing'), undefined);
+        assert.deepEqual((await store.listChatbots()).map((each) => each.id), ['cb_1', 'cb_2', 'cb_3']);
+        assert.deepEqual((await store.listChatbots('org_a')).map((each) => each.id), ['cb_1', 'cb_2']);
+        assert.deepEqual(await store.listChatbots('org_nobody'), []);
+      });
+
+      it('refuses a second chatbot of the same name in one organization, and a chatbot of an organization that does not exist', async () => {
+        await seedAccounts();
+        await store.createChatbot(chatbot('cb_1', 'org_a', 'helper'));
+        await assert.rejects(store.createChatbot(chatbot('cb_2', 'org_a', 'helper')));
+        await store.createChatbot(chatbot('cb_3', 'org_b', 'helper'));
+        await assert.rejects(store.createChatbot(chatbot('cb_4', 'org_nobody', 'helper')));
+      });
+
+      it('updates only the fields given, and deletes, answering undefined for an unknown id', async () => {
+        await seedAccounts();
+        await store.createChatbot(chatbot('cb_1', 'org_a', 'helper'));
+        const updated = await store.updateChatbot('cb_1', { model: 'grok-4', systemPrompt: null, parameters: { top_p: 0.5 }, fallbacks: [], updatedAt: '2025-02-01T00:00:00.000Z' });
+        assert.deepEqual(updated, { ...chatbot('cb_1', 'org_a', 'helper'), model: 'grok-4', systemPrompt: null, parameters: { top_p: 0.5 }, fallbacks: [], updatedAt: '2025-02-01T00:00:00.000Z' });
+        assert.deepEqual(await store.updateChatbot('cb_1', {}), updated);
+        assert.deepEqual(await store.findChatbot('cb_1'), updated);
+        assert.equal(await store.updateChatbot('cb_missing', { name: 'x' }), undefined);
+        assert.deepEqual(await store.deleteChatbot('cb_1'), updated);
+        assert.equal(await store.findChatbot('cb_1'), undefined);
+        assert.equal(await store.deleteChatbot('cb_1'), undefined);
+      });
+    });
   });
 }
 
@@ -613,7 +662,7 @@ describe('SQLite data folders of the earlier store', () => {
     const connection = new Database(join(dataDir, 'switchyard.db'), { readonly: true });
     const versions = (connection.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version);
     connection.close();
-    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
   it('the Kysely migrations build the same SQLite schema as the earlier ones (and the later migrations apply alike to both)', async () => {

@@ -11,7 +11,11 @@ import { encodeOpenAIStreamError } from './encode-openai-error.ts';
  * chunk: Fireworks; every chunk: Perplexity), with the gateway's `cost` (credits) added; then
  * `data: [DONE]`.
  */
-export function createOpenAIChatStreamEncoder(options: { includeUsage: boolean }): ChatStreamEncoder {
+export function createOpenAIChatStreamEncoder(options: {
+  includeUsage: boolean;
+  /** Also write the cost as a top-level `credits` beside `usage` in the final chunk (the chatbot route's answer). */
+  credits?: boolean;
+}): ChatStreamEncoder {
   let lastUsageChunk: ChatCompletionChunk | undefined;
   return {
     chunk({ chunk, raw }, usage) {
@@ -21,7 +25,7 @@ export function createOpenAIChatStreamEncoder(options: { includeUsage: boolean }
       return Array.isArray(chunk.choices) && chunk.choices.length > 0 ? formatSseEvent(JSON.stringify(rest)) : '';
     },
     end(_usage, cost) {
-      const usage = options.includeUsage && lastUsageChunk ? formatSseEvent(usageChunk(lastUsageChunk, cost)) : '';
+      const usage = options.includeUsage && lastUsageChunk ? formatSseEvent(usageChunk(lastUsageChunk, cost, options.credits === true)) : '';
       return `${usage}${formatSseEvent('[DONE]')}`;
     },
     error: (error) => formatSseEvent(encodeOpenAIStreamError(error)),
@@ -29,7 +33,8 @@ export function createOpenAIChatStreamEncoder(options: { includeUsage: boolean }
 }
 
 /** OpenAI's final usage chunk: empty `choices`, the provider's usage object as it sent it (extra fields kept) and the request's cost. */
-function usageChunk(source: ChatCompletionChunk, cost: number | undefined): string {
+function usageChunk(source: ChatCompletionChunk, cost: number | undefined, credits: boolean): string {
   const usage = cost === undefined ? source.usage : { ...source.usage, cost: creditsAsNumber(cost) };
-  return JSON.stringify({ id: source.id, object: 'chat.completion.chunk', created: source.created, model: source.model, choices: [], usage });
+  const chunk = { id: source.id, object: 'chat.completion.chunk', created: source.created, model: source.model, choices: [], usage };
+  return JSON.stringify(credits && cost !== undefined ? { ...chunk, credits: creditsAsNumber(cost) } : chunk);
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { DeploymentSettings } from '../../config/load-config.ts';
 import type { ChatUsage } from '../../core/chat-types.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
@@ -7,7 +8,8 @@ import type { SurfaceId } from '../../core/surface-id.ts';
 import { scrubSecrets } from '../map-upstream-error.ts';
 import { readSseEvents } from '../../streaming/read-sse-events.ts';
 import { mapUpstreamError } from '../map-upstream-error.ts';
-import type { ChatCall, ChatResult, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import type { ChatCall, ChatResult, EmbeddingCall, EmbeddingResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import { readEmbeddingVectors } from '../read-embedding-vectors.ts';
 import type { ChatStreamEvent } from '../../core/chat-types.ts';
 import { readUpstreamText, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
 import { convertGeminiResponse } from './convert-gemini-response.ts';
@@ -36,19 +38,51 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /**
  * Google's Gemini API (Gemini and Gemma models) behind the OpenAI chat hub: requests translated to
- * generateContent, answers and `alt=sse` streams translated back. Gemini speaks none of the
- * gateway's surfaces natively, so there is no pass-through.
+ * generateContent, answers and `alt=sse` streams translated back. Requests on the gateway's Gemini
+ * API surface are relayed as they are with `forward`.
  * @see https://ai.google.dev/api/generate-content
  */
 export class GoogleAdapter implements ProviderAdapter {
   readonly descriptor: ProviderDescriptor = googleDescriptor;
-  readonly nativeSurfaces: readonly SurfaceId[] = [];
+  readonly nativeSurfaces: readonly SurfaceId[] = ['gemini-generate-content'];
 
   constructor(
     private readonly settings: DeploymentSettings,
     private readonly client: UpstreamClient,
     private readonly options: GoogleAdapterOptions = {},
   ) {}
+
+  /**
+   * Relays a Gemini API request with the gateway's key. Google's failures are made readable as
+   * every provider's: a key it refuses (a 400 with `API_KEY_INVALID`) answers 401, so it is the
+   * gateway's credentials error and never the client's; a 429's `RetryInfo` wait becomes Retry-After.
+   */
+  async forward(request: ForwardRequest): Promise<UpstreamResponse> {
+    const response = await this.client.withTimeouts(request.timeouts).send(this.descriptor.id, `${this.settings.baseUrl}${request.path}`, {
+      method: request.method,
+      headers: {
+        ...(request.body !== undefined && { 'content-type': 'application/json' }),
+        // The key goes in a header, never in the URL (`?key=`), so it stays out of logs.
+        'x-goog-api-key': this.settings.apiKey ?? '',
+        'user-agent': 'switchyard',
+      },
+      body: request.body,
+      signal: request.signal,
+    });
+    if (response.status < 400) return response;
+    const text = await readUpstreamText(this.descriptor.id, response, request.signal, MAX_ERROR_BODY_BYTES).catch(() => '');
+    const parsed = parseJson(text);
+    const reading = parsed.ok ? readGeminiError(parsed.value) : {};
+    const rejectedKey = reading.reason === 'API_KEY_INVALID' || reading.reason === 'API_KEY_SERVICE_BLOCKED';
+    const retryAfter = readRetryAfter(response.headers, response.status) ?? reading.retryAfterSeconds;
+    const body = Readable.from([Buffer.from(text)]);
+    return {
+      ...response,
+      status: rejectedKey ? 401 : response.status,
+      headers: { ...response.headers, 'content-length': undefined, ...(retryAfter ? { 'retry-after': retryAfter } : {}) },
+      body: Object.assign(body, { dump: async () => void body.destroy() }) as unknown as UpstreamResponse['body'],
+    };
+  }
 
   async chat(call: ChatCall): Promise<ChatResult> {
     // A few kilobytes of request must not make the gateway download hundreds of megabytes: images and their bytes are counted per request.
@@ -92,6 +126,33 @@ export class GoogleAdapter implements ProviderAdapter {
       return { kind: 'completion', completion: convertGeminiResponse(parsed.value, context), adjustments };
     }
     return { kind: 'stream', events: this.relayStream(response, call.signal, context), adjustments };
+  }
+
+  /**
+   * `batchEmbedContents`, one request per input (the Gemini API's own way to embed several texts at
+   * once; `embedContent` is the same for one). It reports no token count: the gateway estimates it.
+   * Token ids are an OpenAI notion the Gemini API has no way to take.
+   * @see https://ai.google.dev/api/embeddings
+   */
+  async embed(call: EmbeddingCall): Promise<EmbeddingResult> {
+    if (call.inputs.some((input) => typeof input !== 'string')) throw GATEWAY_ERRORS.unsupportedCapability(call.model.id, 'token ids as input (send text)', 'input');
+    const model = `models/${call.model.upstreamId.replace(/^models\//, '')}`;
+    const requests = call.inputs.map((text) => ({
+      model,
+      content: { parts: [{ text }] },
+      ...(call.taskType !== undefined && { taskType: call.taskType }),
+      ...(call.dimensions !== undefined && { outputDimensionality: call.dimensions }),
+    }));
+    const response = await this.client.withTimeouts(call.model.timeouts).post('google', `${this.settings.baseUrl}/v1beta/${encodeURI(model)}:batchEmbedContents`, {
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-goog-api-key': this.settings.apiKey ?? '', 'user-agent': 'switchyard' },
+      body: JSON.stringify({ requests }),
+      signal: call.signal,
+    });
+    if (response.status >= 400) throw await this.readFailure(response, call.signal);
+    const parsed = parseJson<{ embeddings?: { values?: unknown }[] }>(await readUpstreamText('google', response, call.signal));
+    const embeddings = parsed.ok && typeof parsed.value === 'object' && parsed.value !== null && Array.isArray(parsed.value.embeddings) ? parsed.value.embeddings : undefined;
+    if (!embeddings) throw GATEWAY_ERRORS.upstreamInvalidAnswer('google', 'the response is not a BatchEmbedContentsResponse');
+    return { vectors: readEmbeddingVectors('google', embeddings.map((embedding) => embedding?.values), call.inputs.length) };
   }
 
   /** Completion tokens already include thoughts (convert-gemini-usage.ts), as the gateway counts them. */

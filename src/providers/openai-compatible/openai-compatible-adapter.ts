@@ -8,7 +8,8 @@ import { applyParameterRules } from '../apply-parameter-rules.ts';
 import { withPortableToolCallIds } from '../portable-tool-call-ids.ts';
 import { mapUpstreamError, scrubSecrets } from '../map-upstream-error.ts';
 import type { SurfaceId } from '../../core/surface-id.ts';
-import type { ChatCall, ChatResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import type { ChatCall, ChatResult, EmbeddingCall, EmbeddingResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
+import { readEmbeddingVectors, readTokenCount } from '../read-embedding-vectors.ts';
 import type { Adjustment } from '../../core/adjustment.ts';
 import type { ChatStreamEvent } from '../../core/chat-types.ts';
 import { readUpstreamText, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
@@ -71,6 +72,27 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       return { kind: 'completion', completion: this.normalizeCompletion(parsed.value), adjustments };
     }
     return { kind: 'stream', events: this.decodeStream(response, call.signal), adjustments };
+  }
+
+  /**
+   * `POST {base}/embeddings` in OpenAI's format, which Fireworks and vLLM share. Vectors are asked
+   * for as floats (every such server sends them; base64 is not everywhere): the gateway encodes
+   * base64 itself for clients that want it.
+   */
+  async embed(call: EmbeddingCall): Promise<EmbeddingResult> {
+    const provider = this.descriptor.id;
+    const response = await this.client.withTimeouts(call.model.timeouts).post(provider, `${this.settings.baseUrl}/embeddings`, {
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...this.authentication(), 'user-agent': 'switchyard' },
+      body: JSON.stringify({ model: call.model.upstreamId, input: call.inputs, encoding_format: 'float', ...(call.dimensions !== undefined && { dimensions: call.dimensions }) }),
+      signal: call.signal,
+    });
+    if (response.status >= 400) throw await this.readFailure(response, call.signal);
+    const parsed = parseJson<{ data?: unknown; usage?: { prompt_tokens?: unknown } }>(await readUpstreamText(provider, response, call.signal));
+    const data = parsed.ok && typeof parsed.value === 'object' && parsed.value !== null && Array.isArray(parsed.value.data) ? (parsed.value.data as { index?: unknown; embedding?: unknown }[]) : undefined;
+    if (!data) throw GATEWAY_ERRORS.upstreamInvalidAnswer(provider, 'the response is not an embedding list');
+    // OpenAI lists them in input order and numbers them; follow the numbers when they are there.
+    const ordered = data.every((item, position) => item?.index === position) ? data : [...data].sort((a, b) => Number(a?.index) - Number(b?.index));
+    return { vectors: readEmbeddingVectors(provider, ordered.map((item) => item?.embedding), call.inputs.length), promptTokens: readTokenCount(parsed.ok ? parsed.value.usage?.prompt_tokens : undefined) };
   }
 
   /** The provider's authentication headers; none for a keyless server (a local vLLM or Ollama). */

@@ -144,6 +144,7 @@ export function encodeCatalogModel(model: CatalogModel, providerEnabled: boolean
     id: model.id,
     object: 'model',
     provider: model.provider,
+    kind: model.kind ?? 'chat',
     provider_enabled: providerEnabled,
     upstream_id: model.upstreamId,
     alias_of: model.aliasOf ?? null,

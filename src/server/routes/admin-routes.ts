@@ -32,6 +32,7 @@ import { decodeAmount, decodeLimitChanges } from '../admin/decode-limit-changes.
 import { encodeApiKey, encodeCatalogModel, encodeLedgerEntry, encodeOrganization, encodeRequest, encodeUsageRow } from '../admin/encode-admin-resources.ts';
 import { authenticateAdmin, digestAdminToken } from '../authenticate-admin.ts';
 import { renderError } from '../render-error.ts';
+import { registerAdminChatbotRoutes } from './admin-chatbot-routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -176,6 +177,8 @@ export function registerAdminRoutes(app: FastifyInstance, switchyard: Switchyard
         const organizationId = request.query.organization === undefined ? undefined : (await accounts.requireOrganization(request.query.organization)).id;
         return encodeSeries(await switchyard.store.usageSeries({ ...filter, organizationId }), request.query, await organizationNames());
       });
+
+      registerAdminChatbotRoutes(admin, switchyard);
 
       admin.get('/models', async () => list(switchyard.catalog.all().map((model) => encodeCatalogModel(model, switchyard.adapters.has(model.provider)))));
       // Each provider that is on, its deployments and their state (breaker, latency, requests in flight, last error).

@@ -5,6 +5,7 @@ import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import { encodeAnthropicError } from '../../dialects/anthropic-messages/encode-anthropic-error.ts';
 import { encodeAnthropicModel, encodeAnthropicModelPage } from '../../dialects/anthropic-messages/encode-anthropic-model.ts';
 import type { Switchyard } from '../../switchyard.ts';
+import { answerGeminiModels, isGeminiClient } from './gemini-routes.ts';
 
 const OPENAI_MODEL_PATHS = ['/v1/models', '/v1/gateway/models', '/v1/api/openai/models'];
 const ANTHROPIC_MODEL_PATH = '/v1/gateway/claude/v1/models';
@@ -28,7 +29,8 @@ export function registerModelRoutes(app: FastifyInstance, switchyard: Switchyard
     return anthropic ? encodeAnthropicModel(model) : toOpenAIModel(model);
   };
   for (const path of OPENAI_MODEL_PATHS) {
-    for (const route of [path, `${path}/*`]) app.get(route, async (request) => answer(request, request.headers['anthropic-version'] !== undefined));
+    // `@google/genai` 3.x lists models on `/v1/models` too (its default API version is v1): a Gemini client gets Gemini's shape.
+    for (const route of [path, `${path}/*`]) app.get(route, async (request) => (isGeminiClient(request) ? answerGeminiModels(switchyard, request, modelIdOf(request)) : answer(request, request.headers['anthropic-version'] !== undefined)));
   }
   for (const route of [ANTHROPIC_MODEL_PATH, `${ANTHROPIC_MODEL_PATH}/*`]) {
     app.get(route, { config: { encodeError: encodeAnthropicError } }, async (request) => answer(request, true));
@@ -46,7 +48,7 @@ function modelIdOf(request: FastifyRequest): string {
 
 /**
  * OpenAI's model object, its four fields unchanged, with what a client needs to pick and budget a
- * model: context window, output limit, capabilities and list prices in credits per million tokens
+ * model: what it does (`kind`; an embedding model's `dimensions`), context window, output limit, capabilities and list prices in credits per million tokens
  * (decimal strings; `tiers`: the prices of a request whose prompt passes `above_input_tokens`).
  */
 function toOpenAIModel(model: CatalogModel) {
@@ -62,6 +64,9 @@ function toOpenAIModel(model: CatalogModel) {
     object: 'model',
     created: model.created,
     owned_by: model.provider,
+    /** What the model does, and so which route serves it: `chat`, `embedding`, `moderation`. */
+    kind: model.kind ?? 'chat',
+    ...(model.embedding && { dimensions: model.embedding.dimensions }),
     context_window: model.contextWindow,
     max_output_tokens: model.maxOutputTokens,
     capabilities: { tools: capabilities.tools, vision: capabilities.vision, reasoning: capabilities.reasoning, json_schema: capabilities.jsonSchema },

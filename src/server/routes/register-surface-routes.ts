@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ModelOperation } from '../../gateway/model-operation.ts';
 import type { ModelCall, Surface } from '../../gateway/surface.ts';
 import type { Switchyard } from '../../switchyard.ts';
 import { serveThroughPipeline } from '../serve-through-pipeline.ts';
@@ -41,6 +42,16 @@ export function registerSurfaceRoutes<Body>(
         },
       });
     }
+  }
+}
+
+/** The routes of a model operation that is not a chat (embeddings, moderations): its paths, its body schema, its error body. */
+export function registerOperationRoutes<Body, Result>(app: FastifyInstance, switchyard: Switchyard, operation: ModelOperation<Body, Result>, routes: { paths: readonly string[]; bodySchema: object }): void {
+  const config = { encodeError: operation.encodeError, surface: operation.id };
+  for (const path of routes.paths) {
+    app.post(path, { config, schema: { body: routes.bodySchema } }, (request, reply) =>
+      serveThroughPipeline(request, reply, (connection) => switchyard.pipeline.serveOperation(operation, modelCall<Body>(request), connection)),
+    );
   }
 }
 

@@ -33,10 +33,33 @@ const MESSAGES = {
 
 type Message = keyof typeof MESSAGES;
 
+/** Each message's proto type, as Google's JSON parser names it when a value of the wrong JSON type arrives. */
+const PROTO_TYPES: Record<Message, string> = {
+  request: 'GenerateContentRequest',
+  content: 'Content',
+  part: 'Part',
+  blob: 'Blob',
+  functionCall: 'FunctionCall',
+  functionResponse: 'FunctionResponse',
+  tool: 'Tool',
+  functionDeclaration: 'FunctionDeclaration',
+  toolConfig: 'ToolConfig',
+  functionCallingConfig: 'FunctionCallingConfig',
+  generationConfig: 'GenerationConfig',
+  thinkingConfig: 'ThinkingConfig',
+  safetySetting: 'SafetySetting',
+};
+
 export function readGeminiPayload(body: Record<string, unknown>): PayloadReading {
   const violations: PayloadReading['violations'] = [];
+  // A message given as another JSON type (a number, a string, a list) is refused, as proto JSON parsing does; null is the field unset.
+  const invalid = (value: unknown, message: Message, path: string): undefined => {
+    violations.push({ field: path, description: `Invalid value at '${path}' (type.googleapis.com/google.ai.generativelanguage.v1beta.${PROTO_TYPES[message]}), ${JSON.stringify(value)?.slice(0, 100)}` });
+    return undefined;
+  };
   const read = (value: unknown, message: Message, path: string): any => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    if (value === null || value === undefined) return undefined;
+    if (typeof value !== 'object' || Array.isArray(value)) return path === '' ? value : invalid(value, message, path);
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       const name = (MESSAGES[message] as readonly string[]).find((field) => field === key || snakeCase(field) === key);
@@ -49,8 +72,10 @@ export function readGeminiPayload(body: Record<string, unknown>): PayloadReading
     }
     return result;
   };
-  const list = (value: unknown, message: Message, path: string): unknown =>
-    Array.isArray(value) ? value.map((item, index) => read(item, message, `${path}[${index}]`)) : value;
+  const list = (value: unknown, message: Message, path: string): unknown => {
+    if (value === null || value === undefined) return undefined;
+    return Array.isArray(value) ? value.map((item, index) => read(item, message, `${path}[${index}]`)) : invalid(value, message, path);
+  };
   const readChild = (name: string, value: unknown, path: string): unknown => {
     switch (name) {
       case 'contents':

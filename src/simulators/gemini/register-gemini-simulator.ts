@@ -12,6 +12,7 @@ import { findGeminiModel, GEMINI_SIMULATOR_MODELS, type GeminiSimulatorModel } f
 import type { GeminiContent } from './gemini-wire-types.ts';
 import { renderGeminiResponse, renderGeminiStream } from './render-gemini-response.ts';
 import { simulateGeminiTurn } from './simulate-gemini-turn.ts';
+import { EMBEDDING_METHODS, simulateGeminiEmbeddings, type EmbeddingMethod } from './simulate-gemini-embeddings.ts';
 
 const BASE = '/gemini/v1beta';
 const METHODS = ['generateContent', 'streamGenerateContent', 'countTokens'] as const;
@@ -62,6 +63,7 @@ async function handleModelMethod(context: SimulatorContext, request: FastifyRequ
   const refusal = checkApiKey(request);
   if (refusal) return send(exchange, refusal);
   if (!exchange.body.ok) return send(exchange, ERRORS.invalidPayload([{ description: 'Invalid JSON payload received. Unexpected token.' }]));
+  if (EMBEDDING_METHODS.includes(method)) return embed(context, exchange, modelName, method as unknown as EmbeddingMethod);
   if (!METHODS.includes(method)) return send(exchange, ERRORS.unknownMethod(method));
 
   const preamble = await applySimulatorFault(context, exchange, modelName.replace(/^models\//, ''), {
@@ -96,6 +98,14 @@ async function handleModelMethod(context: SimulatorContext, request: FastifyRequ
     fault,
     errorEvents: () => [{ data: formatGoogleJson({ error: { code: 500, message: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting', status: 'INTERNAL' } }) }],
   });
+}
+
+async function embed(context: SimulatorContext, exchange: Exchange, modelName: string, method: EmbeddingMethod): Promise<void> {
+  const preamble = await applySimulatorFault(context, exchange, modelName.replace(/^models\//, ''), { sendError: (error) => send(exchange, error), faultError: (status) => ERRORS.fault(status) });
+  if (preamble.answered) return;
+  const outcome = simulateGeminiEmbeddings(modelName, method, exchange.body.ok ? exchange.body.value : undefined);
+  if (!outcome.ok) return send(exchange, outcome.error);
+  sendJson(exchange, 200, outcome.answer, preamble.fault?.headers);
 }
 
 /**

@@ -12,6 +12,7 @@ export interface DatabaseSchema {
   ledger_entries: LedgerEntriesTable;
   responses: ResponsesTable;
   response_items: ResponseItemsTable;
+  chatbots: ChatbotsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -112,6 +113,20 @@ export interface ResponseItemsTable {
   item_id: string;
   /** The item as JSON. */
   item: string;
+}
+
+export interface ChatbotsTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  model: string;
+  system_prompt: string | null;
+  /** JSON of ChatbotParameters. */
+  parameters: string;
+  /** JSON array of model ids. */
+  fallbacks: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface SchemaMigrationsTable {

@@ -2,6 +2,9 @@ import { sql, type Insertable, type Kysely, type Selectable, type Transaction, t
 import type {
   ApiKeyRecord,
   AuthenticatedKey,
+  Chatbot,
+  ChatbotChanges,
+  ChatbotParameters,
   KeyLimits,
   LedgerEntry,
   Organization,
@@ -22,7 +25,7 @@ import type {
   UsageSummaryRow,
 } from '../store.ts';
 import { DEFAULT_REQUEST_LOGGING } from '../store.ts';
-import type { ApiKeysTable, DatabaseSchema, LedgerEntriesTable, OrganizationsTable, ResponseItemsTable, ResponsesTable, UsageRecordsTable } from './database-schema.ts';
+import type { ApiKeysTable, ChatbotsTable, DatabaseSchema, LedgerEntriesTable, OrganizationsTable, ResponseItemsTable, ResponsesTable, UsageRecordsTable } from './database-schema.ts';
 import { migrateToLatest } from './migrate-to-latest.ts';
 import type { StoreBackend } from './store-backend.ts';
 
@@ -433,6 +436,40 @@ export class KyselyStore implements Store {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  async createChatbot(chatbot: Chatbot): Promise<void> {
+    await this.database.insertInto('chatbots').values(toChatbotRow(chatbot)).execute();
+  }
+
+  async findChatbot(id: string): Promise<Chatbot | undefined> {
+    const row = await this.database.selectFrom('chatbots').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toChatbot(row) : undefined;
+  }
+
+  async listChatbots(organizationId?: string): Promise<Chatbot[]> {
+    let query = this.database.selectFrom('chatbots').selectAll().orderBy('created_at').orderBy('id');
+    if (organizationId) query = query.where('organization_id', '=', organizationId);
+    return (await query.execute()).map(toChatbot);
+  }
+
+  async updateChatbot(id: string, changes: ChatbotChanges): Promise<Chatbot | undefined> {
+    const columns: UpdateObject<DatabaseSchema, 'chatbots'> = {};
+    if (changes.name !== undefined) columns.name = changes.name;
+    if (changes.model !== undefined) columns.model = changes.model;
+    if (changes.systemPrompt !== undefined) columns.system_prompt = changes.systemPrompt;
+    if (changes.parameters !== undefined) columns.parameters = JSON.stringify(changes.parameters);
+    if (changes.fallbacks !== undefined) columns.fallbacks = JSON.stringify(changes.fallbacks);
+    if (changes.updatedAt !== undefined) columns.updated_at = changes.updatedAt;
+    const row = Object.keys(columns).length
+      ? await this.database.updateTable('chatbots').set(columns).where('id', '=', id).returningAll().executeTakeFirst()
+      : await this.database.selectFrom('chatbots').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toChatbot(row) : undefined;
+  }
+
+  async deleteChatbot(id: string): Promise<Chatbot | undefined> {
+    const row = await this.database.deleteFrom('chatbots').where('id', '=', id).returningAll().executeTakeFirst();
+    return row ? toChatbot(row) : undefined;
+  }
+
   /** Changes a key and gives it the next key version, in one transaction. */
   private updateKey(id: string, columns: UpdateObject<DatabaseSchema, 'api_keys'>): Promise<ApiKeyRecord | undefined> {
     return this.database.transaction().execute(async (transaction) => {
@@ -608,6 +645,34 @@ function toResponseRecord(row: Selectable<ResponsesTable>): ResponseRecord {
     body: row.body,
     heartbeatAt: row.heartbeat_at,
     deployment: row.deployment,
+  };
+}
+
+function toChatbotRow(chatbot: Chatbot): ChatbotsTable {
+  return {
+    id: chatbot.id,
+    organization_id: chatbot.organizationId,
+    name: chatbot.name,
+    model: chatbot.model,
+    system_prompt: chatbot.systemPrompt,
+    parameters: JSON.stringify(chatbot.parameters),
+    fallbacks: JSON.stringify(chatbot.fallbacks),
+    created_at: chatbot.createdAt,
+    updated_at: chatbot.updatedAt,
+  };
+}
+
+function toChatbot(row: Selectable<ChatbotsTable>): Chatbot {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    name: row.name,
+    model: row.model,
+    systemPrompt: row.system_prompt,
+    parameters: JSON.parse(row.parameters) as ChatbotParameters,
+    fallbacks: JSON.parse(row.fallbacks) as string[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 

@@ -9,6 +9,7 @@ import { addStoredResponseItems } from './0007-add-stored-response-items.ts';
 import { addResponseDeployment } from './0008-add-response-deployment.ts';
 import { addUsageDeployment } from './0009-add-usage-deployment.ts';
 import { addRequestLog } from './0010-add-request-log.ts';
+import { createChatbots } from './0011-create-chatbots.ts';
 
 /**
  * One schema change, written with Kysely's schema builder so the same step serves SQLite and
@@ -22,4 +23,4 @@ export interface StoreMigration {
 }
 
 /** Applied in order by `migrateToLatest`; append only — never edit one that has shipped. */
-export const STORE_MIGRATIONS: StoreMigration[] = [createAccountsAndUsage, addUsageSurface, createResponses, addMetering, createKeyVersionSequence, addUsageFlag, addStoredResponseItems, addResponseDeployment, addUsageDeployment, addRequestLog];
+export const STORE_MIGRATIONS: StoreMigration[] = [createAccountsAndUsage, addUsageSurface, createResponses, addMetering, createKeyVersionSequence, addUsageFlag, addStoredResponseItems, addResponseDeployment, addUsageDeployment, addRequestLog, createChatbots];

@@ -1,0 +1,45 @@
+import type { CatalogModel, ModelKind } from '../catalog/catalog-model.ts';
+import type { GatewayError } from '../core/gateway-error.ts';
+import type { SurfaceId } from '../core/surface-id.ts';
+import type { TokenUsage } from '../core/usage.ts';
+import type { AttemptObserver, ProviderAdapter } from '../providers/provider-adapter.ts';
+import type { WholeAnswer } from './client-connection.ts';
+
+/**
+ * A model call that is not a chat (embeddings, moderations; images and audio to come): one file in
+ * `src/dialects/<name>/`, served by `ModelRequestPipeline.serveOperation` through the same phases
+ * as a chat — resolve, check, admit, dispatch with the retry rule, encode, settle — with only what
+ * is its own here. Its route is one `registerOperationRoutes` line in build-server.ts.
+ */
+export interface ModelOperation<Body, Result> {
+  /** The API the client called, as usage records, metrics and the request log name it (`openai-embeddings`). */
+  readonly id: SurfaceId;
+  /** The catalog kind its models must be: another kind is a 400 naming the route to use. */
+  readonly kind: ModelKind;
+  /** The model the client asked for. */
+  describe(body: Body): { model: string };
+  /** What the model cannot take (a 400 naming the feature), checked before admission. */
+  check?(body: Body, model: CatalogModel): void;
+  /** The provider call, run with the gateway's retry rule; its usage is what the request is billed for. */
+  call(adapter: ProviderAdapter, body: Body, context: OperationContext): Promise<OperationResult<Result>>;
+  /** The answer in the route's format, once settled: `cost` in micro-credits. */
+  encode(result: Result, outcome: { model: CatalogModel; usage: TokenUsage | undefined; cost: number; body: Body }): WholeAnswer;
+  /** The route's error body. */
+  encodeError(error: GatewayError): unknown;
+}
+
+export interface OperationContext {
+  model: CatalogModel;
+  signal: AbortSignal;
+  requestId: string;
+  onAttempt?: AttemptObserver;
+}
+
+export interface OperationResult<Result> {
+  result: Result;
+  /** Usage as the provider reported it, or the gateway's estimate (`usageEstimated`). */
+  usage?: TokenUsage;
+  usageEstimated?: boolean;
+  /** The provider deployment that answered. */
+  deployment?: string;
+}
