@@ -76,7 +76,22 @@ export interface ModelPricing {
    * tier's prices. Ascending.
    */
   tiers?: PriceTier[];
+  /** Models priced per image, character or second (besides or instead of tokens): micro-USD per unit. */
+  perUnit?: UnitPricing;
 }
+
+/** What a model bills by other than tokens, as its provider prices it. */
+export interface UnitPricing {
+  unit: BilledUnit;
+  /**
+   * Micro-USD per unit by variant: `default`, or what changes the price (an image's `1024x1792/hd`).
+   * A variant the table lacks is priced at its dearest entry: never below the provider's price.
+   */
+  prices: Record<string, number>;
+}
+
+export const BILLED_UNITS = ['image', 'character', 'second'] as const;
+export type BilledUnit = (typeof BILLED_UNITS)[number];
 
 export interface PriceTier {
   aboveInputTokens: number;

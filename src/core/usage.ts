@@ -15,6 +15,8 @@ export interface TokenUsage {
   completionTokens: number;
   /** Reasoning tokens (part of completionTokens). */
   reasoningTokens?: number;
+  /** Units billed besides tokens (images, characters, seconds: the model's `pricing.perUnit`), of one price variant. */
+  units?: { variant: string; count: number };
 }
 
 /** Reads OpenAI-shaped usage, wherever in a response or chunk a provider put it. */

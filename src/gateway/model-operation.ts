@@ -20,6 +20,12 @@ export interface ModelOperation<Body, Result> {
   describe(body: Body): { model: string };
   /** What the model cannot take (a 400 naming the feature), checked before admission. */
   check?(body: Body, model: CatalogModel): void;
+  /**
+   * The most the request can use, for its reservation and the check of reported usage: an
+   * operation billed by the unit (images, seconds) knows it from its body; absent, the body's
+   * byte bound of a chat (metering/bound-request-cost.ts).
+   */
+  bound?(body: Body, model: CatalogModel): TokenUsage;
   /** The provider call, run with the gateway's retry rule; its usage is what the request is billed for. */
   call(adapter: ProviderAdapter, body: Body, context: OperationContext): Promise<OperationResult<Result>>;
   /** The answer in the route's format, once settled: `cost` in micro-credits. */

@@ -18,6 +18,7 @@ import type { ChatService } from './chat-service.ts';
 import type { ClientConnection, WholeAnswer } from './client-connection.ts';
 import { dispatchChat } from './dispatch-chat.ts';
 import type { ChatRequest } from '../core/chat-types.ts';
+import type { TokenUsage } from '../core/usage.ts';
 import { classifyRefusal } from '../providers/classify-refusal.ts';
 import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import type { GatewayTracer } from '../observability/gateway-tracer.ts';
@@ -348,7 +349,7 @@ export class ModelRequestPipeline {
         tracked.provider = model.provider;
         requireKind(model, operation.kind);
         operation.check?.(call.body, model); // check
-        await this.admit(tracked, connection, model, call.body); // admit
+        await this.admit(tracked, connection, model, call.body, operation.bound?.(call.body, model)); // admit
         this.servedBy(tracked, connection, model, false);
         const release = this.takeShare(model.provider, call.principal.organizationId);
         const budget = this.services.retryBudgets?.of(model.provider);
@@ -442,11 +443,11 @@ export class ModelRequestPipeline {
     return release;
   }
 
-  private async admit(tracked: TrackedRequest, connection: ClientConnection, model: CatalogModel, body: unknown): Promise<void> {
+  private async admit(tracked: TrackedRequest, connection: ClientConnection, model: CatalogModel, body: unknown, bound?: TokenUsage): Promise<void> {
     const admitted = tracked.trace?.admission();
     let headers: Record<string, string>;
     try {
-      headers = await tracked.admit(model, body);
+      headers = await tracked.admit(model, body, bound);
     } catch (refusal) {
       admitted?.(refusal);
       throw refusal;

@@ -5,6 +5,8 @@ import { GATEWAY_ERRORS, GatewayError } from '../core/gateway-error.ts';
 import type { AuthenticatedKey } from '../store/store.ts';
 import type { AdmissionCounters, AdmissionRefusal, AdmissionTicket } from './admission-counters.ts';
 import { boundRequestCost } from './bound-request-cost.ts';
+import { computeCost } from './compute-cost.ts';
+import type { TokenUsage } from '../core/usage.ts';
 import { monthOf } from './month-of.ts';
 import type { RateSubject, RateWindows } from './rate-windows.ts';
 
@@ -36,7 +38,7 @@ export class AdmissionService {
     private readonly options: { metering: boolean; logger: Logger },
   ) {}
 
-  async admit(principal: AuthenticatedKey, model: CatalogModel, fields: { requestId: string; requestedModel: string; body: unknown }): Promise<Admission> {
+  async admit(principal: AuthenticatedKey, model: CatalogModel, fields: { requestId: string; requestedModel: string; body: unknown; bound?: TokenUsage }): Promise<Admission> {
     if (principal.allowedModels && !principal.allowedModels.includes(fields.requestedModel) && !principal.allowedModels.includes(model.id)) {
       throw GATEWAY_ERRORS.modelNotAllowed(fields.requestedModel);
     }
@@ -87,13 +89,14 @@ export class AdmissionService {
       .catch((error: unknown) => this.options.logger.error({ err: error }, 'could not charge the credit counters'));
   }
 
-  private ticket(principal: AuthenticatedKey, model: CatalogModel, fields: { requestId: string; body: unknown }): AdmissionTicket {
+  private ticket(principal: AuthenticatedKey, model: CatalogModel, fields: { requestId: string; body: unknown; bound?: TokenUsage }): AdmissionTicket {
     const { limits, organizationLimits } = principal;
     return {
       requestId: fields.requestId,
       organizationId: principal.organizationId,
       apiKeyId: principal.id,
-      reservation: boundRequestCost(fields.body, model),
+      // An operation that knows its own bound (images, seconds of audio) reserves that; a chat, what its body can cost.
+      reservation: fields.bound ? computeCost(fields.bound, model.pricing) : boundRequestCost(fields.body, model),
       enforceBalance: this.options.metering,
       lifetimeBudget: limits.lifetimeBudget,
       monthlyBudget: limits.monthlyBudget,

@@ -31,8 +31,16 @@ export function boundRequestCost(body: unknown, model: CatalogModel): number {
   return computeCost({ promptTokens, cacheWriteTokens: writesCost ? promptTokens : undefined, completionTokens }, model.pricing);
 }
 
+/** The most a request can use: tokens, choices, and the units (images, seconds) of an operation that bills them. */
+export interface UsageBound {
+  promptTokens: number;
+  completionTokens: number;
+  choices: number;
+  units?: { variant: string; count: number };
+}
+
 /** The most tokens a request can use: its prompt's bound and its output's (the reservation's terms), and how many choices it asked for. */
-export function boundRequestUsage(body: unknown, model: CatalogModel): { promptTokens: number; completionTokens: number; choices: number } {
+export function boundRequestUsage(body: unknown, model: CatalogModel): UsageBound {
   const request = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   // Gemini's limits are in `generationConfig` (proto JSON also takes snake_case names).
   const generation = [request.generationConfig, request.generation_config].find((value): value is Record<string, unknown> => typeof value === 'object' && value !== null) ?? {};

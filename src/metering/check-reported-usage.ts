@@ -1,6 +1,6 @@
 import type { CatalogModel } from '../catalog/catalog-model.ts';
 import type { TokenUsage } from '../core/usage.ts';
-import type { boundRequestUsage } from './bound-request-cost.ts';
+import type { UsageBound } from './bound-request-cost.ts';
 
 /**
  * Room above the request's own bounds before reported usage counts as impossible: providers add
@@ -16,10 +16,13 @@ const SLACK_TOKENS = 4_096;
  * spare) and reported as `capped`, so the record is flagged for review. Counts are already finite,
  * non-negative integers (core/usage.ts reads them so); parts never exceed their wholes.
  */
-export function checkReportedUsage(usage: TokenUsage, bound: ReturnType<typeof boundRequestUsage>, model: CatalogModel): { usage: TokenUsage; capped: boolean } {
+export function checkReportedUsage(usage: TokenUsage, bound: UsageBound, model: CatalogModel): { usage: TokenUsage; capped: boolean } {
   const mostPrompt = bound.promptTokens * FACTOR + SLACK_TOKENS;
   const mostOutput = Math.max(bound.completionTokens, model.maxOutputTokens * bound.choices) * FACTOR + SLACK_TOKENS;
-  if (usage.promptTokens <= mostPrompt && usage.completionTokens <= mostOutput) return { usage, capped: false };
+  // Units are counted exactly (images made, seconds of audio): never more than the request asked for.
+  const mostUnits = bound.units?.count ?? 0;
+  const unitsOver = usage.units !== undefined && usage.units.count > mostUnits;
+  if (usage.promptTokens <= mostPrompt && usage.completionTokens <= mostOutput && !unitsOver) return { usage, capped: false };
   const promptTokens = Math.min(usage.promptTokens, mostPrompt);
   const completionTokens = Math.min(usage.completionTokens, mostOutput);
   return {
@@ -29,6 +32,7 @@ export function checkReportedUsage(usage: TokenUsage, bound: ReturnType<typeof b
       cacheWriteTokens: usage.cacheWriteTokens === undefined ? undefined : Math.min(usage.cacheWriteTokens, promptTokens),
       completionTokens,
       reasoningTokens: usage.reasoningTokens === undefined ? undefined : Math.min(usage.reasoningTokens, completionTokens),
+      units: usage.units && { variant: usage.units.variant, count: Math.min(usage.units.count, mostUnits) },
     },
     capped: true,
   };

@@ -25,5 +25,13 @@ export function computeCost(usage: TokenUsage, modelPricing: ModelPricing): numb
     BigInt(cachedTokens) * BigInt(pricing.cachedInputPerMillion) +
     BigInt(cacheWriteTokens) * BigInt(pricing.cacheWritePerMillion ?? pricing.inputPerMillion) +
     BigInt(Math.max(0, usage.completionTokens)) * BigInt(pricing.outputPerMillion);
-  return Number((total + PRICE_UNIT - 1n) / PRICE_UNIT);
+  return Number((total + PRICE_UNIT - 1n) / PRICE_UNIT) + unitCost(usage, modelPricing);
+}
+
+/** Units (images, characters, seconds) at the model's price per unit, in micro-credits: whole micro-USD each, so no rounding. */
+function unitCost(usage: TokenUsage, pricing: ModelPricing): number {
+  if (!usage.units || !pricing.perUnit) return 0;
+  const prices = pricing.perUnit.prices;
+  const price = prices[usage.units.variant] ?? Math.max(...Object.values(prices));
+  return Number(BigInt(Math.max(0, usage.units.count)) * BigInt(price));
 }

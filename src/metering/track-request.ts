@@ -27,7 +27,7 @@ export interface TrackedRequest {
    * rate and concurrency limits (429), credit reservation (402). Answers the rate-limit headers
    * every answer of a limited key carries.
    */
-  admit(model: CatalogModel, body: unknown): Promise<Record<string, string>>;
+  admit(model: CatalogModel, body: unknown, bound?: TokenUsage): Promise<Record<string, string>>;
   /** What `usage` costs at the request's model prices, in micro-credits; 0 without usage or model. */
   price(usage: TokenUsage | undefined): number;
   /**
@@ -95,10 +95,10 @@ export function trackRequest(
     trace: facts.trace,
     provider: '',
     model: undefined,
-    async admit(model, body) {
+    async admit(model, body, bound) {
       tracked.model = model;
-      usageBound = boundRequestUsage(body, model);
-      admission = await services.admission.admit(principal, model, { requestId: facts.requestId, requestedModel: facts.model, body });
+      usageBound = bound ? { promptTokens: bound.promptTokens, completionTokens: bound.completionTokens, choices: 1, units: bound.units } : boundRequestUsage(body, model);
+      admission = await services.admission.admit(principal, model, { requestId: facts.requestId, requestedModel: facts.model, body, bound });
       return admission.headers;
     },
     allowUsage(extra) {
@@ -116,7 +116,7 @@ export function trackRequest(
       const usageFlag = checked?.capped ? 'usage_capped' : outcome.usageEstimated && usage ? 'usage_estimated' : null;
       const cost = tracked.price(usage);
       const { requestId, surface, model, streamed } = facts;
-      const record = buildUsageRecord({ requestId, principal, surface, model: tracked.servedModel ?? model, streamed, provider: tracked.provider, deployment: tracked.deployment, status, startedAt: tracked.startedAt, ...outcome, usage, cost, usageFlag });
+      const record = buildUsageRecord({ requestId, principal, surface, model: tracked.servedModel ?? model, streamed, provider: tracked.provider, deployment: tracked.deployment, status, startedAt: tracked.startedAt, ...outcome, usage, cost, usageFlag, unit: tracked.model?.pricing.perUnit?.unit });
       const debit: LedgerEntry | undefined =
         cost > 0
           ? // The request id is already unique across instances: the debit id needs no random bytes on the hot path.

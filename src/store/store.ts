@@ -381,4 +381,6 @@ export interface UsageRecord {
   bodiesExpireAt?: number | null;
   /** Set by `listRequests`: whether the record has bodies (`findRequest` reads them). */
   hasBodies?: boolean;
+  /** Units billed besides tokens (images, characters, seconds: the model's `pricing.perUnit`), and the price variant; absent for token-only models. */
+  units?: { unit: string; variant: string; count: number } | null;
 }

@@ -19,6 +19,8 @@ export function buildUsageRecord(fields: {
   cost?: number;
   usageFlag?: UsageFlag | null;
   deployment?: string;
+  /** What the model bills units as (`pricing.perUnit.unit`), when it does. */
+  unit?: string;
 }): UsageRecord {
   const { usage } = fields;
   return {
@@ -42,5 +44,6 @@ export function buildUsageRecord(fields: {
     createdAt: Date.now(),
     usageFlag: fields.usageFlag ?? null,
     deployment: fields.deployment ?? null,
+    ...(usage?.units && fields.unit && { units: { unit: fields.unit, variant: usage.units.variant, count: usage.units.count } }),
   };
 }

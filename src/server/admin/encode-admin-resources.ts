@@ -112,6 +112,7 @@ export function encodeRequest(record: UsageRecord, organizationNames: Map<string
     latency_ms: record.latencyMs,
     time_to_first_token_ms: record.timeToFirstTokenMs,
     usage_flag: record.usageFlag ?? null,
+    units: record.units ?? null,
     has_bodies: record.hasBodies ?? false,
     ...(withBodies && {
       request_body: record.requestBody ?? null,

@@ -70,6 +70,10 @@ export interface UsageRecordsTable {
   response_body: string | null;
   /** Unix milliseconds after which the bodies are removed (the organization's retention). */
   bodies_expire_at: number | null;
+  /** Units billed besides tokens (migration 12): how many, of what, at which price variant. */
+  units: number | null;
+  unit: string | null;
+  unit_variant: string | null;
 }
 
 export interface LedgerEntriesTable {

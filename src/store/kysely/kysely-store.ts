@@ -528,6 +528,9 @@ const USAGE_COLUMNS = [
   'usage_flag',
   'deployment',
   'bodies_expire_at',
+  'units',
+  'unit',
+  'unit_variant',
 ] as const;
 
 function toApiKey(row: Selectable<ApiKeysTable>): ApiKeyRecord {
@@ -597,6 +600,9 @@ function toUsageRow(record: UsageRecord): UsageRecordsTable {
     request_body: record.requestBody ?? null,
     response_body: record.responseBody ?? null,
     bodies_expire_at: record.bodiesExpireAt ?? null,
+    units: record.units?.count ?? null,
+    unit: record.units?.unit ?? null,
+    unit_variant: record.units?.variant ?? null,
   };
 }
 
@@ -626,6 +632,7 @@ function toUsageRecord(row: Selectable<UsageRecordsTable>): UsageRecord {
     ...(row.request_body !== null && { requestBody: row.request_body }),
     ...(row.response_body !== null && { responseBody: row.response_body }),
     ...(row.bodies_expire_at !== null && { bodiesExpireAt: row.bodies_expire_at }),
+    ...(row.units !== null && { units: { unit: row.unit ?? '', variant: row.unit_variant ?? 'default', count: row.units } }),
   };
 }
 

@@ -33,4 +33,14 @@ describe('computeCost', () => {
     assert.equal(computeCost({ promptTokens: 10_000_000_000, completionTokens: 0 }, pricing), 9_999_999_990_000);
     assert.equal(computeCost({ promptTokens: 10, cachedPromptTokens: 50, completionTokens: 0 }, { ...pricing, inputPerMillion: 1_000_000 }), 1);
   });
+
+  test('units (images, characters, seconds) at their variant price, added to the tokens; an unknown variant at the dearest', () => {
+    // dall-e-3: standard 1024² $0.04, hd 1024x1792 $0.12 per image.
+    const images = { inputPerMillion: 0, cachedInputPerMillion: 0, outputPerMillion: 0, perUnit: { unit: 'image' as const, prices: { '1024x1024/standard': 40_000, '1024x1792/hd': 120_000 } } };
+    assert.equal(computeCost({ promptTokens: 0, completionTokens: 0, units: { variant: '1024x1024/standard', count: 3 } }, images), 120_000);
+    assert.equal(computeCost({ promptTokens: 0, completionTokens: 0, units: { variant: 'no-such-size', count: 1 } }, images), 120_000);
+    // gpt-4o-mini-tts-like: tokens and characters together; a model without unit prices ignores units.
+    assert.equal(computeCost({ promptTokens: 1_000, completionTokens: 0, units: { variant: 'default', count: 10 } }, { ...SONNET, perUnit: { unit: 'character', prices: { default: 15 } } }), 3_150);
+    assert.equal(computeCost({ promptTokens: 1_000, completionTokens: 0, units: { variant: 'default', count: 10 } }, SONNET), 3_000);
+  });
 });

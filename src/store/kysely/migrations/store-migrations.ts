@@ -10,6 +10,7 @@ import { addResponseDeployment } from './0008-add-response-deployment.ts';
 import { addUsageDeployment } from './0009-add-usage-deployment.ts';
 import { addRequestLog } from './0010-add-request-log.ts';
 import { createChatbots } from './0011-create-chatbots.ts';
+import { addUsageUnits } from './0012-add-usage-units.ts';
 
 /**
  * One schema change, written with Kysely's schema builder so the same step serves SQLite and
@@ -23,4 +24,4 @@ export interface StoreMigration {
 }
 
 /** Applied in order by `migrateToLatest`; append only — never edit one that has shipped. */
-export const STORE_MIGRATIONS: StoreMigration[] = [createAccountsAndUsage, addUsageSurface, createResponses, addMetering, createKeyVersionSequence, addUsageFlag, addStoredResponseItems, addResponseDeployment, addUsageDeployment, addRequestLog, createChatbots];
+export const STORE_MIGRATIONS: StoreMigration[] = [createAccountsAndUsage, addUsageSurface, createResponses, addMetering, createKeyVersionSequence, addUsageFlag, addStoredResponseItems, addResponseDeployment, addUsageDeployment, addRequestLog, createChatbots, addUsageUnits];
