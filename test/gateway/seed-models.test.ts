@@ -87,6 +87,7 @@ describe('every seed model answers through the official openai client on all thr
       object: 'model',
       created: 1_735_689_600,
       owned_by: 'fireworks',
+      kind: 'chat',
       context_window: 131_072,
       max_output_tokens: 32_768,
       capabilities: { tools: true, vision: false, reasoning: true, json_schema: true },

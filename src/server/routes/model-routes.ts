@@ -74,6 +74,8 @@ function toOpenAIModel(model: CatalogModel) {
       unit: 'credits per million tokens',
       ...prices(pricing),
       ...(pricing.tiers ? { tiers: pricing.tiers.map((tier) => ({ above_input_tokens: tier.aboveInputTokens, ...prices(tier) })) } : {}),
+      // Models billed per image, character or second: credits per unit, by price variant.
+      ...(pricing.perUnit ? { per_unit: { unit: pricing.perUnit.unit, prices: Object.fromEntries(Object.entries(pricing.perUnit.prices).map(([variant, micros]) => [variant, formatMicros(micros)])) } } : {}),
     },
   };
 }

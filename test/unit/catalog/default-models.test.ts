@@ -22,8 +22,10 @@ describe('the default catalog: hand-kept entries, then the model-data packages',
           assert.ok(Number.isSafeInteger(value) && value >= 0, `${model.id}: prices are integer micro-credits per million (${value})`);
         }
       }
-      assert.ok(Number.isSafeInteger(model.contextWindow) && model.contextWindow > 0, `${model.id}: a context window`);
-      assert.ok(Number.isSafeInteger(model.maxOutputTokens) && model.maxOutputTokens > 0, `${model.id}: an output limit`);
+      // Models of other kinds than chat may take no text (transcription) and write no tokens (embeddings): 0 is their limit.
+      const writes = (model.kind ?? 'chat') === 'chat';
+      assert.ok(Number.isSafeInteger(model.contextWindow) && (writes ? model.contextWindow > 0 : model.contextWindow >= 0), `${model.id}: a context window`);
+      assert.ok(Number.isSafeInteger(model.maxOutputTokens) && (writes ? model.maxOutputTokens > 0 : model.maxOutputTokens >= 0), `${model.id}: an output limit`);
       for (const capability of ['tools', 'vision', 'reasoning', 'jsonSchema'] as const) assert.equal(typeof model.capabilities[capability], 'boolean', `${model.id}: ${capability}`);
       const thresholds = (model.pricing.tiers ?? []).map((tier) => tier.aboveInputTokens);
       assert.deepEqual(thresholds, [...thresholds].sort((a, b) => a - b), `${model.id}: tiers ascending`);
