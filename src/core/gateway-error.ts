@@ -161,8 +161,10 @@ export const GATEWAY_ERRORS = {
       type: 'invalid_request_error',
       code: 'unsupported_model_kind',
       param: 'model',
-      message: `Model '${model}' is ${kind === 'chat' ? 'a chat model' : `an ${kind} model`}, not served on this route: ${route}`,
+      message: `Model '${model}' is ${kind === 'chat' ? 'a chat model' : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} model`}, not served on this route: ${route}`,
     }),
+  /** A value the model does not take, in OpenAI's words (an image `size`, an `n` above the model's most). */
+  invalidValue: (param: string, message: string) => new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_value', param, message }),
   unsupportedCapability: (model: string, capability: string, param: string) =>
     new GatewayError({
       status: 400,
@@ -274,6 +276,13 @@ export const GATEWAY_ERRORS = {
       code: 'request_too_large',
       message: `Request body is larger than the gateway's limit of ${limitBytes} bytes`,
     }),
+  /** An upload route (`/v1/audio/transcriptions`) given another body than a multipart form. */
+  multipartRequired: (contentType: string) =>
+    new GatewayError({ status: 415, type: 'invalid_request_error', code: 'unsupported_media_type', message: `Content-Type '${contentType.slice(0, 100)}' is not supported on this route; send multipart/form-data` }),
+  /** A multipart form that breaks off or is not well formed. */
+  malformedMultipart: (reason: string) => new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_multipart', message: `The multipart form could not be read: ${reason}` }),
+  /** An upload past the route's bound: the file's size, or the number of files, fields or parts. */
+  uploadTooLarge: (what: string) => new GatewayError({ status: 413, type: 'invalid_request_error', code: 'upload_too_large', message: `The upload is larger than the gateway accepts: ${what}` }),
   unsupportedMediaType: (contentType: string) =>
     new GatewayError({
       status: 415,

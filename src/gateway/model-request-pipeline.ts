@@ -89,7 +89,7 @@ function withModel<Body>(call: ModelCall<Body>, model: string): ModelCall<Body> 
 }
 
 /** The route that serves each kind of model, for the refusal that names it. */
-const ROUTE_OF_KIND: Record<ModelKind, string> = { chat: 'use a chat route (/v1/chat/completions, /v1/messages, /v1/responses, /v1/completions)', embedding: 'use /v1/embeddings', moderation: 'use /v1/moderations' };
+const ROUTE_OF_KIND: Record<ModelKind, string> = { chat: 'use a chat route (/v1/chat/completions, /v1/messages, /v1/responses, /v1/completions)', embedding: 'use /v1/embeddings', moderation: 'use /v1/moderations', speech: 'use /v1/audio/speech', transcription: 'use /v1/audio/transcriptions', image: 'use /v1/images/generations' };
 
 /** A model of another kind than the route serves is a 400 that names the route to use. */
 function requireKind(model: CatalogModel, kind: ModelKind): void {

@@ -5,6 +5,7 @@ import { CircuitBreaker, type BreakerState } from './circuit-breaker.ts';
 import { isTransientStatus } from './is-transient-status.ts';
 import { peekFirstEvent } from './peek-first-event.ts';
 import type { AttemptObserver, ChatCall, ChatResult, EmbeddingCall, EmbeddingResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from './provider-adapter.ts';
+import type { ImageCall, ImageResult } from './image-call.ts';
 import type { UpstreamResponse } from './upstream-client.ts';
 import { readRetryAfter } from './read-retry-after.ts';
 
@@ -43,6 +44,7 @@ export class BalancedAdapter implements ProviderAdapter {
   private readonly lastErrors = new Map<Deployment, string>();
   readonly forward?: (request: ForwardRequest) => Promise<UpstreamResponse>;
   readonly embed?: (call: EmbeddingCall) => Promise<EmbeddingResult>;
+  readonly generateImages?: (call: ImageCall) => Promise<ImageResult>;
   readonly continuesPrefill?: boolean;
 
   /** Peak-EWMA latency to a deployment's first answer (headers; a stream's first event), per deployment (least-latency strategy). */
@@ -61,6 +63,7 @@ export class BalancedAdapter implements ProviderAdapter {
     this.continuesPrefill = first.continuesPrefill;
     if (first.forward) this.forward = (request) => this.forwardBalanced(request);
     if (first.embed) this.embed = (call) => this.embedBalanced(call);
+    if (first.generateImages) this.generateImages = (call) => this.generateImagesBalanced(call);
   }
 
   async chat(call: ChatCall): Promise<ChatResult> {
@@ -72,6 +75,12 @@ export class BalancedAdapter implements ProviderAdapter {
   private async embedBalanced(call: EmbeddingCall): Promise<EmbeddingResult> {
     const deployment = this.pick(call.signal, call.model.strategy);
     const result = await this.track(deployment, () => deployment.adapter.embed!(call), () => false, call.onAttempt);
+    return { ...result, deployment: deployment.settings.name };
+  }
+
+  private async generateImagesBalanced(call: ImageCall): Promise<ImageResult> {
+    const deployment = this.pick(call.signal, call.model.strategy);
+    const result = await this.track(deployment, () => deployment.adapter.generateImages!(call), () => false, call.onAttempt);
     return { ...result, deployment: deployment.settings.name };
   }
 

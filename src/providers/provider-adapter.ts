@@ -4,6 +4,7 @@ import type { Adjustment } from '../core/adjustment.ts';
 import type { ChatCompletion, ChatRequest, ChatStreamEvent, ChatUsage } from '../core/chat-types.ts';
 import type { SurfaceId } from '../core/surface-id.ts';
 import type { TokenUsage } from '../core/usage.ts';
+import type { ImageCall, ImageResult } from './image-call.ts';
 import type { UpstreamResponse } from './upstream-client.ts';
 
 /** Who a provider is and where its settings come from. */
@@ -16,7 +17,8 @@ export interface ForwardRequest {
   method: 'GET' | 'POST' | 'DELETE';
   /** Path under the provider's base URL: `/v1/messages`, `/responses/resp_123/cancel`, … */
   path: string;
-  body?: string;
+  /** JSON text, or bytes (a multipart upload, with its `content-type` in `headers`). */
+  body?: string | Uint8Array;
   /** The client's headers the provider must see (`anthropic-version`, `anthropic-beta`); authentication is the adapter's. */
   headers: Record<string, string>;
   signal: AbortSignal;
@@ -99,6 +101,8 @@ export interface ProviderAdapter {
   chat(call: ChatCall): Promise<ChatResult>;
   /** Embeddings of the call's inputs; absent on providers that serve none. */
   embed?(call: EmbeddingCall): Promise<EmbeddingResult>;
+  /** Images made (or edited) from the call's prompt; absent on providers that make none. */
+  generateImages?(call: ImageCall): Promise<ImageResult>;
   /** `text` without this provider's credentials: what a passed-through error body may show a client or a log. */
   scrub(text: string): string;
   /** Reads the usage of an answer (or chunk) this adapter returned, in the gateway's terms: output tokens include reasoning tokens. */

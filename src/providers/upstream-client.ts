@@ -67,7 +67,7 @@ export class UpstreamClient {
   async send(
     provider: string,
     url: string,
-    init: { method: 'GET' | 'POST' | 'DELETE'; headers: Record<string, string>; body?: string; signal: AbortSignal },
+    init: { method: 'GET' | 'POST' | 'DELETE'; headers: Record<string, string>; body?: string | Uint8Array; signal: AbortSignal },
   ): Promise<UpstreamResponse> {
     try {
       const response = await request(url, {

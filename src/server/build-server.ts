@@ -30,6 +30,12 @@ import { openAIEmbeddingsOperation } from '../dialects/openai-embeddings/openai-
 import { embeddingsRequestSchema } from '../dialects/openai-embeddings/embeddings-request-schema.ts';
 import { moderationsRequestSchema, openAIModerationsOperation } from '../dialects/openai-moderations/openai-moderations-operation.ts';
 import { registerTenantRoutes } from './routes/tenant-routes.ts';
+import { imagesGenerateRequestSchema } from '../dialects/openai-images/images-request-schema.ts';
+import { openAIImagesOperation } from '../dialects/openai-images/openai-images-operation.ts';
+import { registerImageEditRoutes } from './routes/image-edit-routes.ts';
+import { openAISpeechOperation } from '../dialects/openai-speech/openai-speech-operation.ts';
+import { speechRequestSchema } from '../dialects/openai-speech/speech-request-schema.ts';
+import { registerTranscriptionRoutes } from './routes/transcription-routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -145,6 +151,10 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
   registerSurfaceRoutes(app, switchyard, openAICompletionsSurface, { paths: ['/v1/gateway/completions', '/v1/completions'], bodySchema: completionsRequestSchema });
   registerOperationRoutes(app, switchyard, openAIEmbeddingsOperation, { paths: EMBEDDINGS_PATHS, bodySchema: embeddingsRequestSchema });
   registerOperationRoutes(app, switchyard, openAIModerationsOperation, { paths: MODERATIONS_PATHS, bodySchema: moderationsRequestSchema });
+  registerOperationRoutes(app, switchyard, openAIImagesOperation, { paths: ['/v1/gateway/images/generate', '/v1/gateway/images/generations', '/v1/images/generations'], bodySchema: imagesGenerateRequestSchema });
+  registerImageEditRoutes(app, switchyard);
+  registerOperationRoutes(app, switchyard, openAISpeechOperation, { paths: ['/v1/gateway/audio/speech', '/v1/audio/speech'], bodySchema: speechRequestSchema });
+  registerTranscriptionRoutes(app, switchyard);
   registerCreditsRoutes(app, switchyard);
   registerTenantRoutes(app, switchyard);
   registerChatbotRoutes(app, switchyard);

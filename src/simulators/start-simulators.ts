@@ -10,6 +10,8 @@ import { openaiSimulatorProfile } from './openai-simulator-profile.ts';
 import { registerOpenAIResponsesSimulator } from './openai-responses/register-openai-responses-simulator.ts';
 import { registerOpenAIEmbeddingsSimulator } from './embeddings/register-openai-embeddings-simulator.ts';
 import { registerOpenAIModerationsSimulator } from './moderations/register-openai-moderations-simulator.ts';
+import { registerOpenAIImagesSimulator } from './images/register-openai-images-simulator.ts';
+import { registerOpenAIAudioSimulator } from './audio/register-openai-audio-simulator.ts';
 import { perplexitySimulatorProfile } from './perplexity-simulator-profile.ts';
 import { PromptCache } from './prompt-cache.ts';
 import type { RecordedRequest } from './recorded-request.ts';
@@ -225,6 +227,8 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
   registerOpenAIResponsesSimulator(app, context);
   registerOpenAIEmbeddingsSimulator(app, context);
   registerOpenAIModerationsSimulator(app, context);
+  registerOpenAIImagesSimulator(app, context);
+  registerOpenAIAudioSimulator(app, context);
 
   app.get('/__simulator/requests', async (_request, reply) => reply.header('content-type', 'application/json').send(JSON.stringify(requests)));
   app.delete('/__simulator/requests', async (_request, reply) => {

@@ -33,6 +33,8 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/v1beta/models/{model}:generateContent', dialect: 'gemini', weight: 6 },
   { method: 'POST', path: '/v1/embeddings', dialect: 'openai', weight: 3 },
   { method: 'POST', path: '/v1/moderations', dialect: 'openai', weight: 1 },
+  { method: 'POST', path: '/v1/audio/speech', dialect: 'openai', weight: 1 },
+  { method: 'POST', path: '/v1/images/generations', dialect: 'openai', weight: 1 },
   { method: 'POST', path: '/v1beta/models/{model}:batchEmbedContents', dialect: 'gemini', weight: 2, models: ['gemini-embedding-001', 'text-embedding-3-small', 'gpt-5-mini', 'no-such-model'] },
 ];
 
@@ -185,12 +187,35 @@ function bodies(valid: boolean) {
     },
     required(['requests']),
   );
-  return { chat, messages, responses, completions, gemini, embeddings, moderations, geminiEmbeddings };
+  const speech = fc.record(
+    {
+      model: field(valid ? fc.constantFrom('tts-1', 'tts-1-hd', 'gpt-4o-mini-tts', 'gemini-2.5-flash-preview-tts') : fc.constantFrom('tts-1', 'gpt-4o-mini-tts', 'gemini-2.5-pro-preview-tts', 'gpt-5-mini', 'whisper-1', 'no-such-model', '')),
+      input: field(fc.string({ minLength: 1, maxLength: 60 })),
+      voice: field(fc.constantFrom('alloy', 'nova', 'Kore', 'robot')),
+      response_format: field(fc.constantFrom('mp3', 'wav', 'pcm', 'opus', 'ogg')),
+      speed: field(fc.double({ min: 0.25, max: 4, noNaN: true })),
+      ...(valid ? {} : { instructions: anyValue, stream_format: anyValue }),
+    },
+    required(['model', 'input', 'voice']),
+  );
+  const images = fc.record(
+    {
+      model: field(valid ? fc.constantFrom('gpt-image-1', 'gpt-image-1-mini', 'dall-e-3', 'grok-imagine-image', 'gemini-2.5-flash-image') : fc.constantFrom('gpt-image-1', 'dall-e-3', 'gpt-5-mini', 'tts-1', 'no-such-model', '')),
+      prompt: field(fc.string({ minLength: 1, maxLength: 60 })),
+      n: field(fc.integer({ min: 1, max: valid ? 2 : 12 })),
+      size: field(fc.constantFrom('auto', '1024x1024', '1536x1024', '1024x1792', '512x512')),
+      quality: field(fc.constantFrom('auto', 'low', 'high', 'standard', 'hd')),
+      response_format: field(fc.constantFrom('url', 'b64_json')),
+      ...(valid ? {} : { stream: anyValue, style: anyValue, partial_images: anyValue }),
+    },
+    required(['model', 'prompt']),
+  );
+  return { chat, messages, responses, completions, gemini, embeddings, moderations, geminiEmbeddings, speech, images };
 }
 const VALID = bodies(true);
 const NEAR_VALID = bodies(false);
 const bodyOf = (route: Route, kind: ReturnType<typeof bodies>) =>
-  route.path.endsWith('EmbedContents') ? kind.geminiEmbeddings : route.path === '/v1/embeddings' ? kind.embeddings : route.path === '/v1/moderations' ? kind.moderations : route.dialect === 'gemini' ? kind.gemini : route.path.includes('messages') ? kind.messages : route.path.includes('responses') ? kind.responses : route.path === '/v1/completions' ? kind.completions : kind.chat;
+  route.path.endsWith('EmbedContents') ? kind.geminiEmbeddings : route.path === '/v1/embeddings' ? kind.embeddings : route.path === '/v1/moderations' ? kind.moderations : route.path === '/v1/audio/speech' ? kind.speech : route.path === '/v1/images/generations' ? kind.images : route.dialect === 'gemini' ? kind.gemini : route.path.includes('messages') ? kind.messages : route.path.includes('responses') ? kind.responses : route.path === '/v1/completions' ? kind.completions : kind.chat;
 
 /** What goes on the wire: a JSON body (mostly near-valid, sometimes anything), or raw bytes that are not JSON at all. */
 const payload = (route: Route) =>

@@ -10,6 +10,8 @@ import { readSseEvents } from '../../streaming/read-sse-events.ts';
 import { mapUpstreamError } from '../map-upstream-error.ts';
 import type { ChatCall, ChatResult, EmbeddingCall, EmbeddingResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
 import { readEmbeddingVectors } from '../read-embedding-vectors.ts';
+import type { ImageCall, ImageResult } from '../image-call.ts';
+import { readGeminiImage } from './read-gemini-image.ts';
 import type { ChatStreamEvent } from '../../core/chat-types.ts';
 import { readUpstreamText, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
 import { convertGeminiResponse } from './convert-gemini-response.ts';
@@ -35,6 +37,8 @@ export interface GoogleAdapterOptions {
 }
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** The images request fields a Gemini image call carries (`size` 1024x1024 is its 1:1, `user` is OpenAI's tag for abuse reports). */
+const GEMINI_IMAGE_FIELDS = new Set(['prompt', 'n', 'size', 'response_format', 'user']);
 
 /**
  * Google's Gemini API (Gemini and Gemma models) behind the OpenAI chat hub: requests translated to
@@ -153,6 +157,43 @@ export class GoogleAdapter implements ProviderAdapter {
     const embeddings = parsed.ok && typeof parsed.value === 'object' && parsed.value !== null && Array.isArray(parsed.value.embeddings) ? parsed.value.embeddings : undefined;
     if (!embeddings) throw GATEWAY_ERRORS.upstreamInvalidAnswer('google', 'the response is not a BatchEmbedContentsResponse');
     return { vectors: readEmbeddingVectors('google', embeddings.map((embedding) => embedding?.values), call.inputs.length) };
+  }
+
+  /**
+   * An image model's `generateContent` asked for an image only (`responseModalities: ["IMAGE"]`,
+   * aspect ratio 1:1: 1024x1024), once per image wanted — the API makes one candidate per call —
+   * its usage summed. Edits are not served (a Gemini edit is a chat turn with the image in it).
+   * @see https://ai.google.dev/gemini-api/docs/image-generation
+   */
+  async generateImages(call: ImageCall): Promise<ImageResult> {
+    if (call.operation !== 'generate') throw GATEWAY_ERRORS.unsupportedCapability(call.model.id, 'image edits', 'model');
+    // What OpenAI's request may say that the Gemini call has no way to: refused, never dropped.
+    const untranslated = Object.keys(call.fields).find((field) => !GEMINI_IMAGE_FIELDS.has(field));
+    if (untranslated) throw GATEWAY_ERRORS.unsupportedCapability(call.model.id, `'${untranslated}' on images`, untranslated);
+    const model = `models/${call.model.upstreamId.replace(/^models\//, '')}`;
+    const prompt = String(call.fields.prompt ?? '');
+    const count = typeof call.fields.n === 'number' ? call.fields.n : 1;
+    const images: ImageResult['images'] = [];
+    let promptTokens = 0;
+    let outputTokens = 0;
+    for (let index = 0; index < count; index += 1) {
+      const response = await this.client.withTimeouts(call.model.timeouts).post('google', `${this.settings.baseUrl}/v1beta/${encodeURI(model)}:generateContent`, {
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-goog-api-key': this.settings.apiKey ?? '', 'user-agent': 'switchyard' },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: prompt }] }], generationConfig: { responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '1:1' } } }),
+        signal: call.signal,
+      });
+      if (response.status >= 400) throw await this.readFailure(response, call.signal);
+      const image = readGeminiImage(await readUpstreamText('google', { ...response, maxBytes: Math.max(response.maxBytes, 32 * 1024 * 1024) }, call.signal));
+      images.push({ b64_json: image.data });
+      promptTokens += image.promptTokens;
+      outputTokens += image.outputTokens;
+    }
+    return {
+      created: Math.floor(Date.now() / 1000),
+      images,
+      usage: { input_tokens: promptTokens, input_tokens_details: { image_tokens: 0, text_tokens: promptTokens }, output_tokens: outputTokens, total_tokens: promptTokens + outputTokens, output_tokens_details: { image_tokens: outputTokens, text_tokens: 0 } },
+      details: { output_format: 'png', size: '1024x1024' },
+    };
   }
 
   /** Completion tokens already include thoughts (convert-gemini-usage.ts), as the gateway counts them. */

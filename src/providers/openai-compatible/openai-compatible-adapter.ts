@@ -10,6 +10,9 @@ import { mapUpstreamError, scrubSecrets } from '../map-upstream-error.ts';
 import type { SurfaceId } from '../../core/surface-id.ts';
 import type { ChatCall, ChatResult, EmbeddingCall, EmbeddingResult, ForwardRequest, ProviderAdapter, ProviderDescriptor } from '../provider-adapter.ts';
 import { readEmbeddingVectors, readTokenCount } from '../read-embedding-vectors.ts';
+import type { ImageCall, ImageResult } from '../image-call.ts';
+import { encodeMultipartForm } from '../encode-multipart-form.ts';
+import { readImagesAnswer } from './read-images-answer.ts';
 import type { Adjustment } from '../../core/adjustment.ts';
 import type { ChatStreamEvent } from '../../core/chat-types.ts';
 import { readUpstreamText, type UpstreamClient, type UpstreamResponse } from '../upstream-client.ts';
@@ -20,6 +23,8 @@ import { readRetryAfter } from '../read-retry-after.ts';
 import { isTransientErrorType } from '../is-transient-status.ts';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** An images answer carries its images in base64: up to 10 of them, each a few MB at OpenAI's sizes. */
+const MAX_IMAGES_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /**
  * The pass-through fast path: OpenAI chat in, OpenAI chat out, with only the provider's quirks
@@ -93,6 +98,28 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     // OpenAI lists them in input order and numbers them; follow the numbers when they are there.
     const ordered = data.every((item, position) => item?.index === position) ? data : [...data].sort((a, b) => Number(a?.index) - Number(b?.index));
     return { vectors: readEmbeddingVectors(provider, ordered.map((item) => item?.embedding), call.inputs.length), promptTokens: readTokenCount(parsed.ok ? parsed.value.usage?.prompt_tokens : undefined) };
+  }
+
+  /**
+   * `POST {base}/images/generations` (JSON) or `{base}/images/edits` (multipart, the files as
+   * uploaded, other fields as text) in OpenAI's format, which xAI shares for generations.
+   * @see https://platform.openai.com/docs/api-reference/images
+   */
+  async generateImages(call: ImageCall): Promise<ImageResult> {
+    const provider = this.descriptor.id;
+    const headers = { accept: 'application/json', ...this.authentication(), 'user-agent': 'switchyard' };
+    const fields = { ...call.fields, model: call.model.upstreamId };
+    const client = this.client.withTimeouts(call.model.timeouts);
+    let response: UpstreamResponse;
+    if (call.operation === 'generate') {
+      response = await client.send(provider, `${this.settings.baseUrl}/images/generations`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(fields), signal: call.signal });
+    } else {
+      const text = Object.entries(fields).map(([name, value]) => ({ name, value: typeof value === 'string' ? value : JSON.stringify(value) }));
+      const form = encodeMultipartForm(text, call.files ?? []);
+      response = await client.send(provider, `${this.settings.baseUrl}/images/edits`, { method: 'POST', headers: { ...headers, 'content-type': form.contentType }, body: form.body, signal: call.signal });
+    }
+    if (response.status >= 400) throw await this.readFailure(response, call.signal);
+    return readImagesAnswer(provider, await readUpstreamText(provider, { ...response, maxBytes: Math.max(response.maxBytes, MAX_IMAGES_ANSWER_BYTES) }, call.signal));
   }
 
   /** The provider's authentication headers; none for a keyless server (a local vLLM or Ollama). */

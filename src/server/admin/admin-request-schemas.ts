@@ -134,16 +134,21 @@ export interface RequestLogQuery {
   cursor?: string;
 }
 
+/** The filters the request log and the usage series share: whose requests, of which model, when. */
+const usageFilterProperties = {
+  organization: { type: 'string' },
+  key: { type: 'string', maxLength: 200 },
+  model: { type: 'string', maxLength: 300 },
+  from: { type: 'string' },
+  to: { type: 'string' },
+};
+
 export const requestLogQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    organization: { type: 'string' },
-    key: { type: 'string', maxLength: 200 },
-    model: { type: 'string', maxLength: 300 },
+    ...usageFilterProperties,
     status: { type: 'string', pattern: '^([1-5][0-9][0-9]|[1-5]xx|error)$' },
-    from: { type: 'string' },
-    to: { type: 'string' },
     limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
     cursor: { type: 'string', maxLength: 500 },
   },
@@ -164,11 +169,7 @@ export const usageSeriesQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    organization: { type: 'string' },
-    key: { type: 'string', maxLength: 200 },
-    model: { type: 'string', maxLength: 300 },
-    from: { type: 'string' },
-    to: { type: 'string' },
+    ...usageFilterProperties,
     bucket: { type: 'string', enum: ['minute', 'hour', 'day'] },
     group_by: { type: 'string', enum: ['model', 'key', 'organization'] },
   },

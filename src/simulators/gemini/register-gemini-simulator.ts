@@ -13,6 +13,8 @@ import type { GeminiContent } from './gemini-wire-types.ts';
 import { renderGeminiResponse, renderGeminiStream } from './render-gemini-response.ts';
 import { simulateGeminiTurn } from './simulate-gemini-turn.ts';
 import { EMBEDDING_METHODS, simulateGeminiEmbeddings, type EmbeddingMethod } from './simulate-gemini-embeddings.ts';
+import { simulateGeminiImage } from './simulate-gemini-image.ts';
+import { simulateGeminiSpeech } from '../audio/simulate-gemini-speech.ts';
 
 const BASE = '/gemini/v1beta';
 const METHODS = ['generateContent', 'streamGenerateContent', 'countTokens'] as const;
@@ -74,6 +76,13 @@ async function handleModelMethod(context: SimulatorContext, request: FastifyRequ
   });
   if (preamble.answered) return;
   const { fault } = preamble;
+
+  // Image models answer with a generated image (simulate-gemini-image.ts).
+  const image = simulateGeminiImage(modelName, method, exchange.body.value);
+  if (image) return image.ok ? sendJson(exchange, 200, image.answer, fault?.headers) : send(exchange, image.error);
+  // Speech models answer with PCM audio (audio/simulate-gemini-speech.ts).
+  const speech = simulateGeminiSpeech(modelName, method, exchange.body.value);
+  if (speech) return speech.ok ? sendJson(exchange, 200, speech.answer, fault?.headers) : send(exchange, speech.error);
 
   const model = findGeminiModel(modelName);
   if (!model) {

@@ -1,0 +1,143 @@
+import type { CatalogModel } from '../../catalog/catalog-model.ts';
+import { imageFactsOf, type ImageFacts } from '../../catalog/image-models.ts';
+import { creditsAsNumber } from '../../core/credits-as-number.ts';
+import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
+import type { TokenUsage } from '../../core/usage.ts';
+import type { ModelOperation } from '../../gateway/model-operation.ts';
+import type { ImageFile, ImageResult } from '../../providers/image-call.ts';
+import { encodeOpenAIError } from '../openai-chat/encode-openai-error.ts';
+import type { ImagesEditRequest, ImagesGenerateRequest } from './images-request-schema.ts';
+
+/** OpenAI's default image model, when a request names none (shut down: an unknown model here). */
+const DEFAULT_MODEL = 'dall-e-2';
+/**
+ * Input tokens one uploaded image (or mask) may cost: more than OpenAI counts for one at high
+ * fidelity — uploads are bounded by count, not bytes.
+ */
+const INPUT_IMAGE_TOKENS = 8_000;
+
+/**
+ * OpenAI's images API for every image model of the catalog: OpenAI's and xAI's (the same API
+ * upstream), Gemini's (`generateContent` asked for an image). Models billed by the token
+ * (gpt-image, Gemini) are billed from the answer's `usage`, shown with the gateway's `cost`;
+ * models billed by the image (dall-e-3 by size and quality, grok) by the images made, the cost
+ * beside `data`. A request is bounded by its prompt's bytes and, per image, the dearest output the
+ * model may make for the size and quality asked (or the dearest variant's price).
+ */
+export const openAIImagesOperation: ModelOperation<ImagesGenerateRequest, ImageResult> = {
+  id: 'openai-images',
+  kind: 'image',
+  describe: (body) => ({ model: body.model ?? DEFAULT_MODEL }),
+  check: (body, model) => checkImageRequest(body, model, 'generate'),
+  bound: (body, model) => boundImageRequest(body, [], model),
+  async call(adapter, body, context) {
+    if (!adapter.generateImages) throw GATEWAY_ERRORS.unsupportedCapability(context.model.id, 'image generation', 'model');
+    const result = await adapter.generateImages({ ...context, operation: 'generate', fields: withoutModel(body) });
+    return { result, ...usageOf(result, body, [], context.model), deployment: result.deployment };
+  },
+  encode: (result, { usage, cost }) => encodeImagesResponse(result, usage, cost),
+  encodeError: encodeOpenAIError,
+};
+
+/** `POST /v1/images/edits`: the same, with the uploaded images (and mask) sent on as a multipart form. */
+export const openAIImageEditsOperation: ModelOperation<ImagesEditRequest, ImageResult> = {
+  id: 'openai-images',
+  kind: 'image',
+  describe: (body) => ({ model: body.fields.model ?? DEFAULT_MODEL }),
+  check: (body, model) => checkImageRequest(body.fields, model, 'edit'),
+  bound: (body, model) => boundImageRequest(body.fields, body.files, model),
+  async call(adapter, body, context) {
+    if (!adapter.generateImages) throw GATEWAY_ERRORS.unsupportedCapability(context.model.id, 'image edits', 'model');
+    const result = await adapter.generateImages({ ...context, operation: 'edit', fields: withoutModel(body.fields), files: body.files });
+    return { result, ...usageOf(result, body.fields, body.files, context.model), deployment: result.deployment };
+  },
+  encode: (result, { usage, cost }) => encodeImagesResponse(result, usage, cost),
+  encodeError: encodeOpenAIError,
+};
+
+/** The request's fields for the provider: the adapter names the model upstream. */
+function withoutModel(body: ImagesGenerateRequest): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([field]) => field !== 'model'));
+}
+
+/** What the model's images API refuses, refused before admission in OpenAI's words. */
+function checkImageRequest(body: ImagesGenerateRequest, model: CatalogModel, operation: 'generate' | 'edit'): void {
+  const facts = factsOf(model);
+  if (operation === 'edit' && !facts.edits) throw GATEWAY_ERRORS.unsupportedCapability(model.id, 'image edits (use /v1/images/generations)', 'model');
+  // The gateway answers images whole: a stream of partial images is not relayed.
+  if (body.stream === true) throw GATEWAY_ERRORS.unsupportedCapability(model.id, 'streamed images through the gateway (stream)', 'stream');
+  const n = body.n ?? 1;
+  if (n > facts.maxImages) throw GATEWAY_ERRORS.invalidValue('n', `Model '${model.id}' makes at most ${facts.maxImages} image${facts.maxImages === 1 ? '' : 's'} per request; got n=${n}.`);
+  if (facts.sizes && body.size !== undefined && !facts.sizes.includes(body.size)) {
+    throw GATEWAY_ERRORS.invalidValue('size', `Invalid value: '${body.size}'. Supported values are: ${listValues(facts.sizes)}.`);
+  }
+  if (facts.qualities && body.quality !== undefined && !facts.qualities.includes(body.quality)) {
+    throw GATEWAY_ERRORS.invalidValue('quality', `Invalid value: '${body.quality}'. Supported values are: ${listValues(facts.qualities)}.`);
+  }
+  if (!facts.urls && body.response_format === 'url') throw GATEWAY_ERRORS.unsupportedCapability(model.id, "response_format 'url' (its images come as b64_json)", 'response_format');
+}
+
+/**
+ * The most the request can bill: its prompt's bytes (and a fixed price per uploaded image) as
+ * input tokens; per image, the most output tokens of any size and quality the request leaves
+ * open, or — billed by the image — its images at their variant's price.
+ */
+function boundImageRequest(body: ImagesGenerateRequest, files: readonly ImageFile[], model: CatalogModel): TokenUsage {
+  const facts = factsOf(model);
+  const n = Math.min(body.n ?? 1, facts.maxImages);
+  const promptTokens = Buffer.byteLength(body.prompt ?? '') + files.length * INPUT_IMAGE_TOKENS;
+  if (facts.billing === 'image') return { promptTokens, completionTokens: 0, units: { variant: variantOf(body, facts), count: n } };
+  return { promptTokens, completionTokens: n * mostOutputTokens(body, facts, model) };
+}
+
+/** The usage billed: the provider's token counts, or the images made at their variant's price. */
+function usageOf(result: ImageResult, body: ImagesGenerateRequest, files: readonly ImageFile[], model: CatalogModel): { usage: TokenUsage; usageEstimated?: boolean } {
+  const facts = factsOf(model);
+  if (facts.billing === 'image') return { usage: { promptTokens: 0, completionTokens: 0, units: { variant: variantOf(body, facts), count: result.images.length } } };
+  if (result.usage) return { usage: { promptTokens: result.usage.input_tokens, completionTokens: result.usage.output_tokens } };
+  // A provider that reports no tokens is billed its images at the most they may cost.
+  const bound = boundImageRequest(body, files, model);
+  return { usage: { promptTokens: bound.promptTokens, completionTokens: result.images.length * mostOutputTokens(body, facts, model) }, usageEstimated: true };
+}
+
+/** OpenAI's `ImagesResponse`, with the gateway's cost: in `usage` when the model bills tokens, beside `data` when it bills images. */
+function encodeImagesResponse(result: ImageResult, usage: TokenUsage | undefined, cost: number) {
+  const base = { created: result.created, ...result.details, data: result.images };
+  if (result.usage) {
+    // Reported usage is billed as reported unless it passed the request's bound (then capped, and shown as billed).
+    const billed = usage && (usage.promptTokens !== result.usage.input_tokens || usage.completionTokens !== result.usage.output_tokens) ? { input_tokens: usage.promptTokens, output_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens } : {};
+    return { status: 200, body: { ...base, usage: { ...result.usage, ...billed, cost: creditsAsNumber(cost) } } };
+  }
+  return { status: 200, body: { ...base, cost: creditsAsNumber(cost) } };
+}
+
+/** The price variant of a per-image model: `size/quality` at the model's defaults, or `default` for a model that takes neither. */
+function variantOf(body: ImagesGenerateRequest, facts: ImageFacts): string {
+  if (!facts.sizes) return 'default';
+  const size = body.size ?? facts.sizes[0]!;
+  return facts.qualities ? `${size}/${body.quality ?? facts.qualities[0]!}` : size;
+}
+
+/** The most output tokens one image may cost for the size and quality asked (`auto` or none: any). */
+function mostOutputTokens(body: ImagesGenerateRequest, facts: ImageFacts, model: CatalogModel): number {
+  const table = Object.entries(facts.outputTokens ?? {});
+  const open = (value: string | undefined) => value === undefined || value === 'auto';
+  const fitting = table.filter(([key]) => {
+    const [quality, size] = key.split('/');
+    return (open(body.quality) || quality === body.quality || quality === 'auto') && (open(body.size) || size === body.size || size === 'auto');
+  });
+  const counts = (fitting.length > 0 ? fitting : table).map(([, tokens]) => tokens);
+  return counts.length > 0 ? Math.max(...counts) : model.maxOutputTokens;
+}
+
+/** An image model the catalog has no facts for (added in YAML): any size, up to 10 images, billed as its pricing says. */
+function factsOf(model: CatalogModel): ImageFacts {
+  return imageFactsOf(model) ?? { billing: model.pricing.perUnit ? 'image' : 'tokens', maxImages: 10, urls: true, edits: true };
+}
+
+/** "'a', 'b', and 'c'", the way OpenAI lists allowed values. */
+function listValues(values: readonly string[]): string {
+  const quoted = values.map((value) => `'${value}'`);
+  if (quoted.length <= 2) return quoted.join(' and ');
+  return `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}`;
+}
