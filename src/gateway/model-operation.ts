@@ -28,7 +28,11 @@ export interface ModelOperation<Body, Result> {
   bound?(body: Body, model: CatalogModel): TokenUsage;
   /** The provider call, run with the gateway's retry rule; its usage is what the request is billed for. */
   call(adapter: ProviderAdapter, body: Body, context: OperationContext): Promise<OperationResult<Result>>;
-  /** The answer in the route's format, once settled: `cost` in micro-credits. */
+  /**
+   * The answer in the route's format, once settled: `cost` in micro-credits. A body that is a
+   * stream the provider is still sending (speech audio) is relayed by the pipeline as it comes,
+   * the request held in flight (deadline, connection share) until it ends.
+   */
   encode(result: Result, outcome: { model: CatalogModel; usage: TokenUsage | undefined; cost: number; body: Body }): WholeAnswer;
   /** The route's error body. */
   encodeError(error: GatewayError): unknown;

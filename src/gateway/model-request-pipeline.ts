@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { CatalogModel, ModelKind } from '../catalog/catalog-model.ts';
 import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import { formatMicros } from '../core/format-micros.ts';
@@ -86,6 +88,21 @@ function withoutGatewayFields<Body>(body: Body): Body {
 /** The call for a fallback model: its body names that model, so translated answers and stored responses say which served. */
 function withModel<Body>(call: ModelCall<Body>, model: string): ModelCall<Body> {
   return { ...call, body: { ...(call.body as Record<string, unknown>), model } as Body };
+}
+
+/**
+ * Bytes a provider is still sending, relayed to the client as they come (backpressure included).
+ * The client leaving, or the deadline, ends the provider's body too; a provider that breaks off
+ * midway leaves the client a cut body — the answer was settled before its first byte.
+ */
+async function relayBody(connection: ClientConnection, answer: WholeAnswer, body: Readable, logger: { info(details: object, message: string): void }): Promise<void> {
+  const response = connection.openStream({ 'content-type': answer.contentType ?? 'application/octet-stream', ...answer.headers });
+  try {
+    await pipeline(body, response, { signal: connection.signal });
+  } catch (error) {
+    if (!connection.signal.aborted) logger.info({ err: error }, 'a relayed body broke off midway');
+    response.destroy();
+  }
 }
 
 /** The route that serves each kind of model, for the refusal that names it. */
@@ -360,7 +377,12 @@ export class ModelRequestPipeline {
           tracked.deployment = outcome.deployment;
           if (outcome.deployment) connection.setHeader(DEPLOYMENT_HEADER, outcome.deployment);
           const cost = tracked.finish(200, { usage: outcome.usage, usageEstimated: outcome.usageEstimated }); // settle
-          return operation.encode(outcome.result, { model, usage: outcome.usage, cost, body: call.body }); // encode
+          const answer = operation.encode(outcome.result, { model, usage: outcome.usage, cost, body: call.body }); // encode
+          if (!(answer.body instanceof Readable)) return answer;
+          // A body the provider is still sending (speech audio) is relayed here, while the request's
+          // deadline, its connection share and its place among the requests in flight still hold it.
+          await relayBody(connection, answer, answer.body, call.logger);
+          return undefined;
         } finally {
           release();
         }

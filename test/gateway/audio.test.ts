@@ -147,6 +147,8 @@ describe('audio: /v1/audio/speech and /v1/audio/transcriptions', () => {
     assert.ok(first.value && first.value.length > 0);
     const upstream = stack.simulators.requests.filter((request) => request.path.endsWith('/audio/speech')).at(-1)!;
     assert.equal(upstream.completed, false, 'the provider is still sending when the client has its first bytes');
+    // The request is still in flight while its audio streams: its deadline and connection share hold it.
+    assert.equal(stack.gateway.switchyard.pipeline.inFlightCount, 1, 'in flight until the audio ends');
     let chunks = 1;
     let received = first.value.length;
     for (let next = await reader.read(); !next.done && chunks < 3; next = await reader.read()) {
@@ -157,6 +159,8 @@ describe('audio: /v1/audio/speech and /v1/audio/transcriptions', () => {
     await reader.cancel();
     const ended = await stack.simulators.waitForRequest((request) => request === upstream);
     assert.equal(ended.aborted, true, 'the client leaving aborted the provider call');
+    for (let waited = 0; stack.gateway.switchyard.pipeline.inFlightCount > 0 && waited < 2_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(stack.gateway.switchyard.pipeline.inFlightCount, 0, 'released once the client left');
     // Billed in full all the same: characters are what the provider bills, whatever was heard.
     const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
     assert.equal(record.cost, [...input].length * 15);
