@@ -65,6 +65,9 @@ OpenAI SDK (Node):
 Anthropic SDK / Claude Code (any model, e.g. gpt-5 through the Messages API):
   ANTHROPIC_BASE_URL=${gateway.url} ANTHROPIC_API_KEY=${secret} claude --model claude-sonnet-4-6
 
+Web dashboard: ${gateway.url}/dashboard — sign in with the demo key (its organization's usage,
+  read-only)${config.adminToken ? ', or with SWITCHYARD_ADMIN_TOKEN as the operator' : '; start the demo with SWITCHYARD_ADMIN_TOKEN set to sign in as the operator'}.
+
 Demo API key (organization '${DEMO_ORGANIZATION}'):
 ${secret}`);
 }
