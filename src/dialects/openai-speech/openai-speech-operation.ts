@@ -64,6 +64,11 @@ export const openAISpeechOperation: ModelOperation<SpeechRequest, SpeechAnswer> 
     });
     if (response.status >= 400) return throwOpenAIFailure(adapter, model.provider, response, signal);
     const contentType = String(response.headers['content-type'] ?? CONTENT_TYPES[body.response_format ?? 'mp3']);
+    // A JSON 200 is not audio (a garbled or misrouted answer): the provider's failure, not relayed or billed.
+    if (/json/i.test(contentType)) {
+      await response.body.dump();
+      throw GATEWAY_ERRORS.upstreamInvalidAnswer(model.provider, 'the answer is JSON, not audio');
+    }
     return { result: { body: response.body, contentType }, ...usageOf(body, model), deployment: response.deployment };
   },
   encode: (answer) => ({ status: 200, contentType: answer.contentType, body: answer.body }),
