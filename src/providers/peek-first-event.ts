@@ -10,7 +10,7 @@ import { discard, toGatewayTransportError, type UpstreamResponse } from './upstr
  * is a failure before any byte reached the client (retried, failed over) rather than a committed
  * 200 that ends at once. Throws a retryable GatewayError when the body ends, breaks or goes idle
  * before its first event, or when that event is a transient error (Anthropic's `overloaded_error`,
- * OpenAI's `server_error`); any other first event — a refusal included — is relayed as sent. The
+ * OpenAI's `server_error`, Google's `INTERNAL` or `UNAVAILABLE`); any other first event — a refusal included — is relayed as sent. The
  * bytes read are put back into the body (`unshift`), so the relay reads it whole, at no cost per
  * chunk. A cancelled request (the client left, its deadline, a shutdown) stays what it is: never
  * a failure of the deployment. Anything else (JSON, an error status) is left as it is.
@@ -75,9 +75,13 @@ async function nextChunk(body: Readable): Promise<Buffer | null> {
 
 /** The GatewayError a first event that reports a transient provider failure stands for. */
 function transientErrorEvent(event: EventSourceMessage, provider: string): GatewayError | undefined {
-  const parsed = parseJson<{ type?: unknown; error?: { type?: unknown }; code?: unknown }>(event.data);
-  if (!parsed.ok || parsed.value === null || typeof parsed.value !== 'object' || (parsed.value.type !== 'error' && event.event !== 'error')) return undefined;
-  const kind = String(parsed.value.error?.type ?? parsed.value.code ?? '');
+  const parsed = parseJson<{ type?: unknown; error?: { type?: unknown; code?: unknown; status?: unknown }; code?: unknown }>(event.data);
+  if (!parsed.ok || parsed.value === null || typeof parsed.value !== 'object') return undefined;
+  const { error } = parsed.value;
+  // Google's stream error is an unnamed event whose data is `{"error": {"code", "message", "status"}}`.
+  const googleStatus = typeof error === 'object' && error !== null && typeof error.code === 'number' && typeof error.status === 'string' ? error.status : undefined;
+  if (parsed.value.type !== 'error' && event.event !== 'error' && googleStatus === undefined) return undefined;
+  const kind = String(error?.type ?? googleStatus ?? parsed.value.code ?? '');
   if (!isTransientErrorType(kind)) return undefined;
   if (/overloaded/i.test(kind)) return GATEWAY_ERRORS.upstreamOverloaded(provider);
   return asRetryable(GATEWAY_ERRORS.upstreamStreamInterrupted(provider, `its first event was an error (${kind})`));

@@ -104,6 +104,16 @@ describe('Gemini API surface with @google/genai and LangChain', () => {
     });
   });
 
+  test("a passed-through stream whose first event is Google's error event is tried again, before any byte reached the client", async () => {
+    stack.simulators.reset();
+    stack.simulators.addFault({ provider: 'google', model: NATIVE_MODEL, afterChunks: 0, breakMode: 'error-event', times: 1 });
+    let text = '';
+    for await (const chunk of await genai().models.generateContentStream({ model: NATIVE_MODEL, contents: 'Name a colour.' })) text += chunk.text ?? '';
+    assert.ok(text.length > 0, 'the retry answered');
+    const attempts = stack.simulators.requests.filter((request) => request.path.includes(`${NATIVE_MODEL}:streamGenerateContent`));
+    assert.equal(attempts.length, 2, 'the error event was a failure before any byte: retried once');
+  });
+
   test('a translated request reaches the provider in its own format: system instruction, sampling, output limit', async () => {
     stack.simulators.reset();
     const response = await genai().models.generateContent({
