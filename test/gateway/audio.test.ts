@@ -9,6 +9,7 @@ import OpenAI, { toFile } from 'openai';
 import { formatMicros } from '../../src/core/format-micros.ts';
 import { computeCost } from '../../src/metering/compute-cost.ts';
 import { startStack, type Stack } from '../support/start-stack.ts';
+import { makeMp3, makeWav } from '../support/make-audio.ts';
 
 /**
  * Speech and transcription through the official `openai` client, against the simulators: every
@@ -22,33 +23,6 @@ type APIError = InstanceType<typeof OpenAI.APIError>;
 const FORMATS = ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'] as const;
 /** What ffprobe names each format's container. */
 const FORMAT_NAMES: Record<(typeof FORMATS)[number], string> = { mp3: 'mp3', opus: 'ogg', aac: 'aac', flac: 'flac', wav: 'wav', pcm: 's16le' };
-
-/** A WAV file of `seconds` of a quiet tone, 16 kHz mono 16-bit. */
-function makeWav(seconds: number, sampleRate = 16_000): Buffer {
-  const pcm = Buffer.alloc(Math.round(seconds * sampleRate) * 2);
-  for (let index = 0; index < pcm.length / 2; index += 1) pcm.writeInt16LE(Math.round(1_000 * Math.sin((2 * Math.PI * 300 * index) / sampleRate)), index * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + pcm.length, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([header, pcm]);
-}
-
-/** An MP3 file of `frames` silent MPEG-1 Layer III frames (128 kbps, 44.1 kHz: 1,152 samples each). */
-function makeMp3(frames: number): Buffer {
-  const frame = Buffer.alloc(417);
-  frame.set([0xff, 0xfb, 0x90, 0xc4]);
-  return Buffer.concat(Array.from({ length: frames }, () => frame));
-}
 
 describe('audio: /v1/audio/speech and /v1/audio/transcriptions', () => {
   let stack: Stack;

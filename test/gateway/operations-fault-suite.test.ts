@@ -6,6 +6,7 @@ import { parseDecimalMicros } from '../../src/core/parse-decimal-micros.ts';
 import type { RecordedRequest, SimulatorFault } from '../../src/simulators/start-simulators.ts';
 import { startRefusedDeployment, type RefusedDeployment } from '../support/refused-deployment.ts';
 import { startStack, type Stack } from '../support/start-stack.ts';
+import { makeWav } from '../support/make-audio.ts';
 
 /**
  * The resilience fault suite (fault-suite.test.ts) for the routes that are not chat: embeddings,
@@ -133,26 +134,6 @@ const STREAM_OVERRIDES: Route['overrides'] = {
 const MAX_IMAGES_ANSWER_BYTES = 64 * 1024 * 1024;
 
 const QUESTION = 'Explain in a few sentences why a gateway retries some failures and not others.';
-
-/** A WAV file of `seconds` of a quiet tone, 16 kHz mono 16-bit. */
-function makeWav(seconds: number, sampleRate = 16_000): Buffer {
-  const pcm = Buffer.alloc(Math.round(seconds * sampleRate) * 2);
-  for (let index = 0; index < pcm.length / 2; index += 1) pcm.writeInt16LE(Math.round(1_000 * Math.sin((2 * Math.PI * 300 * index) / sampleRate)), index * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + pcm.length, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([header, pcm]);
-}
 
 const WAV = makeWav(2);
 
