@@ -68,8 +68,9 @@ export async function relayNativeAnswer(
   const text = await readUpstreamText(adapter.descriptor.id, upstream, connection.signal);
   // A JSON answer that does not parse (cut off, garbled) is the provider's failure, as on translated
   // routes: a 502 in the surface's envelope, never a 200 the client's SDK cannot read.
-  if ((contentType === '' || /json/i.test(contentType)) && !parseJson(text).ok) throw GATEWAY_ERRORS.upstreamStreamInterrupted(adapter.descriptor.id, 'the response is not valid JSON');
-  const answer = exchange.readAnswer(text);
+  const parsed = parseJson(text);
+  if ((contentType === '' || /json/i.test(contentType)) && !parsed.ok) throw GATEWAY_ERRORS.upstreamStreamInterrupted(adapter.descriptor.id, 'the response is not valid JSON');
+  const answer = exchange.readAnswer(parsed.ok ? parsed.value : undefined);
   const background = answer.background === true;
   if (answer.objectId !== undefined) exchange.onCreated?.(answer.objectId, background, upstream.deployment);
   if (answer.finished === true && answer.object !== undefined) exchange.onFinished?.(answer.object);

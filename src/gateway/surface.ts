@@ -99,11 +99,12 @@ export interface NativeExchange {
   /** Response headers of the provider's that the client gets. */
   passHeaders?(headers: Record<string, string | string[] | undefined>): Record<string, string>;
   /**
-   * A whole answer: its usage, when it is billable now, the id of the object it created, whether
-   * it is finished (a finished answer without usage is billed on an estimate) and, counted only
-   * then, the output it carries (text, reasoning, tool calls).
+   * A whole answer (its JSON, parsed once by the relay; undefined when it is not JSON): its usage,
+   * when it is billable now, the id of the object it created, whether it is finished (a finished
+   * answer without usage is billed on an estimate) and, counted only then, the output it carries
+   * (text, reasoning, tool calls).
    */
-  readAnswer(text: string): { usage?: TokenUsage; objectId?: string; background?: boolean; finished?: boolean; outputText?(): string; object?: unknown };
+  readAnswer(answer: unknown): { usage?: TokenUsage; objectId?: string; background?: boolean; finished?: boolean; outputText?(): string; object?: unknown };
   /** The answer (or a usage-carrying event's data) with the gateway's cost in its usage; undefined when it has none. */
   addCost(text: string, cost: number): string | undefined;
   createStreamTap(): NativeStreamTap;

@@ -1,4 +1,3 @@
-import { parseJson } from '../../core/parse-json.ts';
 import type { Surface } from '../../gateway/surface.ts';
 import { formatSseEvent } from '../../streaming/format-sse-event.ts';
 import { countJsonTokens } from '../../usage/count-json-tokens.ts';
@@ -42,9 +41,8 @@ export const anthropicMessagesSurface: Surface<MessagesRequest> = {
       errors: 'map',
       readError,
       passHeaders: (headers): Record<string, string> => (typeof headers['request-id'] === 'string' ? { 'x-upstream-request-id': headers['request-id'] } : {}),
-      readAnswer: (text) => {
-        const parsed = parseJson<{ type?: unknown; usage?: Partial<MessagesUsage> }>(text);
-        const message = parsed.ok ? parsed.value : undefined;
+      readAnswer: (answer) => {
+        const message = answer !== null && typeof answer === 'object' ? (answer as { type?: unknown; usage?: Partial<MessagesUsage> }) : undefined;
         return { usage: readMessagesUsage(message?.usage), finished: message?.type === 'message', outputText: () => messagesOutputText(message) };
       },
       addCost: addMessagesUsageCost,

@@ -1,5 +1,4 @@
 import type { CatalogModel } from '../../catalog/catalog-model.ts';
-import { parseJson } from '../../core/parse-json.ts';
 import type { Surface } from '../../gateway/surface.ts';
 import type { GeminiGenerateContentResponse } from '../../providers/google/gemini-api.ts';
 import { readGeminiError } from '../../providers/google/read-gemini-error.ts';
@@ -64,9 +63,8 @@ export function createGeminiGenerateContentSurface(mode: GeminiAnswerMode): Surf
       exchange: (call) => ({
         errors: 'map',
         readError: (body) => ({ message: readGeminiError(body).message }),
-        readAnswer: (text) => {
-          const parsed = parseJson<GeminiGenerateContentResponse>(text);
-          const response = parsed.ok && typeof parsed.value === 'object' && parsed.value !== null && !Array.isArray(parsed.value) ? parsed.value : undefined;
+        readAnswer: (answer) => {
+          const response = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? (answer as GeminiGenerateContentResponse) : undefined;
           return { usage: readGeminiUsage(response?.usageMetadata), finished: response !== undefined, outputText: () => geminiOutputText(response) };
         },
         addCost: (text, cost) => {

@@ -1,5 +1,4 @@
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
-import { parseJson } from '../../core/parse-json.ts';
 import type { StoredResponses } from '../../gateway/stored-responses.ts';
 import type { NativeExchange, StoredObject, Surface } from '../../gateway/surface.ts';
 import { formatSseEvent } from '../../streaming/format-sse-event.ts';
@@ -169,9 +168,8 @@ const responsesExchange: Pick<NativeExchange, 'errors' | 'readError' | 'readAnsw
       code: typeof error.code === 'string' ? error.code : null,
     };
   },
-  readAnswer: (text) => {
-    const parsed = parseJson<Partial<ResponseObject>>(text);
-    const response = parsed.ok && parsed.value !== null && typeof parsed.value === 'object' ? parsed.value : undefined;
+  readAnswer: (answer) => {
+    const response = answer !== null && typeof answer === 'object' ? (answer as Partial<ResponseObject>) : undefined;
     const objectId = typeof response?.id === 'string' ? response.id : undefined;
     const finished = objectId !== undefined && FINAL_STATUSES.has(String(response?.status));
     return {
