@@ -60,11 +60,17 @@ function decodeStatus(status: string): { min: number; max: number } {
   return { min: Number(status), max: Number(status) };
 }
 
-function decodeTime(value: string | undefined, field: string): number | undefined {
+/** A query's ISO 8601 date or time, canonical; a 422 naming the field when it is none. */
+export function decodeQueryTime(value: string | undefined, field: string): string | undefined {
   if (value === undefined) return undefined;
   const time = parseIsoTime(value);
   if (!time.ok) throw invalid(field, `Input should be an ISO 8601 date or time: ${time.error}`, 'datetime_parsing');
-  return Date.parse(time.value);
+  return time.value;
+}
+
+function decodeTime(value: string | undefined, field: string): number | undefined {
+  const time = decodeQueryTime(value, field);
+  return time === undefined ? undefined : Date.parse(time);
 }
 
 function invalid(field: string, msg: string, type: string) {

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { AccountError } from '../../accounts/account-error.ts';
 import { formatMicros } from '../../core/format-micros.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
-import { parseIsoTime } from '../../core/parse-iso-time.ts';
 import { servedDeployments } from '../../providers/provider-registry.ts';
 import { BalancedAdapter } from '../../providers/balanced-adapter.ts';
 import type { Switchyard } from '../../switchyard.ts';
@@ -26,7 +25,7 @@ import {
   type UsageQuery,
   type UsageSeriesQuery,
 } from '../admin/admin-request-schemas.ts';
-import { decodeRequestLogQuery, decodeUsageSeriesQuery } from '../admin/decode-request-log-query.ts';
+import { decodeQueryTime, decodeRequestLogQuery, decodeUsageSeriesQuery } from '../admin/decode-request-log-query.ts';
 import { encodeSeries, listRequestPage } from '../admin/answer-request-log.ts';
 import { decodeAmount, decodeLimitChanges } from '../admin/decode-limit-changes.ts';
 import { encodeApiKey, encodeCatalogModel, encodeLedgerEntry, encodeOrganization, encodeRequest, encodeUsageRow } from '../admin/encode-admin-resources.ts';
@@ -156,7 +155,7 @@ export function registerAdminRoutes(app: FastifyInstance, switchyard: Switchyard
       admin.get<{ Querystring: UsageQuery }>('/usage', { schema: { querystring: usageQuerySchema } }, async (request) => {
         const query = request.query;
         const groupBy = parseGroupBy(query.group_by);
-        const rows = await accounts.summarizeUsage({ organizationName: query.organization, groupBy, from: parseTime(query.from, 'from'), to: parseTime(query.to, 'to') });
+        const rows = await accounts.summarizeUsage({ organizationName: query.organization, groupBy, from: decodeQueryTime(query.from, 'from'), to: decodeQueryTime(query.to, 'to') });
         const names = await organizationNames();
         return { object: 'list', group_by: groupBy, data: rows.map((row) => encodeUsageRow(row, names)) };
       });
@@ -223,13 +222,6 @@ function parseGroupBy(value: string | undefined): UsageGroup[] {
   const groups = parseUsageGroups(value ?? '');
   if (!groups.ok) throw GATEWAY_ERRORS.validation([{ loc: ['querystring', 'group_by'], msg: `Input should be ${groups.error}`, type: 'enum' }]);
   return groups.value;
-}
-
-function parseTime(value: string | undefined, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  const time = parseIsoTime(value);
-  if (!time.ok) throw GATEWAY_ERRORS.validation([{ loc: ['querystring', field], msg: `Input should be an ISO 8601 date or time: ${time.error}`, type: 'datetime_parsing' }]);
-  return time.value;
 }
 
 /** The service's refusals as the admin API answers them: 404, 409, or a 422 naming the field. */
