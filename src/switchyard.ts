@@ -8,6 +8,10 @@ import { ProviderShares } from './gateway/provider-shares.ts';
 import { RetryBudgets } from './gateway/retry-budget.ts';
 import { failedResponseBody } from './dialects/openai-responses/start-background-run.ts';
 import { StoredResponses } from './gateway/stored-responses.ts';
+import { VideoJobs } from './gateway/video-jobs.ts';
+import { videoApiOf } from './dialects/openai-videos/video-provider-api.ts';
+import { trackRequest } from './metering/track-request.ts';
+import { randomUUID } from 'node:crypto';
 import { AdmissionService } from './metering/admission-service.ts';
 import { RateWindows } from './metering/rate-windows.ts';
 import type { ProviderAdapter } from './providers/provider-adapter.ts';
@@ -28,6 +32,8 @@ export interface Switchyard extends AccountServices {
   pipeline: ModelRequestPipeline;
   /** The Responses API's stored state for every model: who created each response, who holds it, its items. */
   storedResponses: StoredResponses;
+  /** The video jobs this instance follows until they end and are billed (`/v1/videos`). */
+  videoJobs: VideoJobs;
   /** The admit phase of model requests: model allow-lists, rate and concurrency limits, credit reservations. */
   admission: AdmissionService;
   /** Prometheus metrics (`GET /metrics`). */
@@ -82,9 +88,31 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const requestLogRetention = new RequestLogRetention(store, logger, config.requestLogRetentionDays || undefined);
   const admission = new AdmissionService(counters, new RateWindows({ redis, redisHealth, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });
   pipeline = new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, metrics, tracer, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs, providerTotalTimeoutMs: (provider) => config.providers[provider]?.totalTimeoutMs, providerShares: new ProviderShares({ connectionsPerProvider: config.connectionsPerProvider, share: config.organizationShareOfProvider }), retryBudgets: new RetryBudgets(config.retryBudget) });
+  const videoJobs = new VideoJobs(
+    store,
+    {
+      poll(job, signal) {
+        const adapter = adapters.get(job.provider);
+        const model = catalog.find(job.model);
+        if (!adapter || !model) throw new Error(`the provider or model of video job ${job.id} is no longer configured`);
+        return videoApiOf(adapter).poll(adapter, job, model, signal);
+      },
+      track(job, principal) {
+        const model = catalog.find(job.model);
+        if (!model) return undefined;
+        const tracked = trackRequest({ admission, usage, metrics }, { requestId: job.requestId, principal, surface: 'openai-videos', model: job.model, streamed: false, logger: logger.child({ reqId: job.requestId }) });
+        Object.assign(tracked, { model, provider: job.provider, deployment: job.deployment ?? undefined });
+        return tracked;
+      },
+    },
+    logger,
+    // Each process follows its own jobs: a restarted one is a new owner, and takes its old jobs over like any other's.
+    { owner: randomUUID(), pollIntervalMs: config.videoPollIntervalMs },
+  );
   return {
     ...accountServices,
     adapters,
+    videoJobs,
     chat,
     pipeline,
     metrics,
@@ -94,12 +122,14 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
     async start() {
       await accountServices.start();
       storedResponses.startSweeping();
+      videoJobs.start();
       requestLogRetention.start();
       breakerChannel?.start(adapters);
     },
     admission,
     async close() {
       requestLogRetention.stop();
+      videoJobs.stop();
       await breakerChannel?.close();
       await storedResponses.close();
       await accountServices.close();

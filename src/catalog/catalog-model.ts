@@ -34,8 +34,8 @@ export interface CatalogModel {
   timeouts?: ModelTimeouts;
 }
 
-/** What a model does: chat (every chat surface), embedding (`/v1/embeddings`), moderation (`/v1/moderations`), speech (`/v1/audio/speech`), transcription (`/v1/audio/transcriptions`), image (`/v1/images/generations`, `/v1/images/edits`). */
-export const MODEL_KINDS = ['chat', 'embedding', 'moderation', 'speech', 'transcription', 'image'] as const;
+/** What a model does: chat (every chat surface), embedding (`/v1/embeddings`), moderation (`/v1/moderations`), speech (`/v1/audio/speech`), transcription (`/v1/audio/transcriptions`), image (`/v1/images/generations`, `/v1/images/edits`), video (`/v1/videos`). */
+export const MODEL_KINDS = ['chat', 'embedding', 'moderation', 'speech', 'transcription', 'image', 'video'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface EmbeddingFacts {

@@ -1,5 +1,6 @@
 import type { CatalogModel } from './catalog-model.ts';
 import { IMAGE_MODELS } from './image-models.ts';
+import { VIDEO_MODELS } from './video-models.ts';
 
 const CREATED = 1_735_689_600; // the catalog's own date, as for the chat models
 const NO_CAPABILITIES = { tools: false, vision: false, reasoning: false, jsonSchema: false };
@@ -74,4 +75,5 @@ export const NON_CHAT_MODELS: CatalogModel[] = [
     (id): CatalogModel => ({ id, provider: 'openai', upstreamId: id, kind: 'moderation', capabilities: NO_CAPABILITIES, contextWindow: 32_768, maxOutputTokens: 0, pricing: inputPerMillion(0), parameters: {}, created: CREATED }),
   ),
   ...IMAGE_MODELS,
+  ...VIDEO_MODELS,
 ];

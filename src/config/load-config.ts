@@ -126,6 +126,8 @@ export interface SwitchyardConfig {
   responseRetentionDays: number;
   /** Days the request log (usage records) is kept (SWITCHYARD_REQUEST_LOG_RETENTION_DAYS); 0: for good, the default. Ledger entries are always kept. */
   requestLogRetentionDays: number;
+  /** How often the instance that follows a video job asks its provider how it is doing (SWITCHYARD_VIDEO_POLL_MS; default 5 s). */
+  videoPollIntervalMs: number;
   /** Let clients' image URLs (fetched by the gateway for providers that take only inline images) reach loopback, private and link-local addresses. Off by default. */
   allowPrivateImageUrls: boolean;
   /** Image URLs one request may make the gateway download (for providers that take only inline images). */
@@ -209,6 +211,7 @@ export function loadConfig(options: {
     },
     responseRetentionDays: integerSetting(environment.SWITCHYARD_RESPONSE_RETENTION_DAYS, 'SWITCHYARD_RESPONSE_RETENTION_DAYS', file.responseRetentionDays, 'responseRetentionDays', 30, 1, 3650),
     requestLogRetentionDays: integerSetting(environment.SWITCHYARD_REQUEST_LOG_RETENTION_DAYS, 'SWITCHYARD_REQUEST_LOG_RETENTION_DAYS', file.requestLogRetentionDays, 'requestLogRetentionDays', 0, 0, 36_500),
+    videoPollIntervalMs: integerSetting(environment.SWITCHYARD_VIDEO_POLL_MS, 'SWITCHYARD_VIDEO_POLL_MS', file.videoPollIntervalMs, 'videoPollIntervalMs', 5_000, 20, 600_000),
     allowPrivateImageUrls: environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS ? /^(1|true|yes)$/i.test(environment.SWITCHYARD_ALLOW_PRIVATE_IMAGE_URLS) : file.allowPrivateImageUrls === true,
     maxImageUrlsPerRequest: integerSetting(environment.SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST, 'SWITCHYARD_MAX_IMAGE_URLS_PER_REQUEST', file.maxImageUrlsPerRequest, 'maxImageUrlsPerRequest', 20, 0, 10_000),
     maxImageBytesPerRequest: integerSetting(environment.SWITCHYARD_MAX_IMAGE_BYTES_PER_REQUEST, 'SWITCHYARD_MAX_IMAGE_BYTES_PER_REQUEST', file.maxImageBytesPerRequest, 'maxImageBytesPerRequest', 50 * 1024 * 1024, 0, 1024 ** 3),

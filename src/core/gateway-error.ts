@@ -176,6 +176,19 @@ export const GATEWAY_ERRORS = {
   /** Responses API: a response id this organization did not create through the gateway (or none at all). */
   responseNotFound: (id: string) =>
     new GatewayError({ status: 404, type: 'not_found_error', code: 'response_not_found', message: `Response with id '${id}' not found.` }),
+  /** Videos API: a video id this organization did not create through the gateway (or none at all); OpenAI's wording. */
+  videoNotFound: (id: string) => new GatewayError({ status: 404, type: 'invalid_request_error', code: 'video_not_found', message: `Video with id '${id}' not found.` }),
+  /** Videos API: the content of a video that has not completed; OpenAI's status and wording. */
+  videoNotReady: (id: string) =>
+    new GatewayError({ status: 404, type: 'invalid_request_error', code: 'video_not_ready', message: `Video '${id}' is not ready yet, use GET /v1/videos/${id} to check status.` }),
+  /** Videos API: deleting or remixing a video that has not ended (deleting) or completed (remixing). */
+  videoNotEnded: (id: string, action: 'delete' | 'remix') =>
+    new GatewayError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'invalid_video_state',
+      message: action === 'delete' ? `Video '${id}' is still being generated: only a completed or failed video can be deleted.` : `Video '${id}' has not completed: only a completed video can be remixed.`,
+    }),
   /** Responses API: `previous_response_id` names a response this organization did not create; OpenAI's own code and wording. */
   previousResponseNotFound: (id: string) =>
     new GatewayError({

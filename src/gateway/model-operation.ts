@@ -2,7 +2,9 @@ import type { CatalogModel, ModelKind } from '../catalog/catalog-model.ts';
 import type { GatewayError } from '../core/gateway-error.ts';
 import type { SurfaceId } from '../core/surface-id.ts';
 import type { TokenUsage } from '../core/usage.ts';
+import type { KeptRequest } from '../metering/track-request.ts';
 import type { AttemptObserver, ProviderAdapter } from '../providers/provider-adapter.ts';
+import type { AuthenticatedKey } from '../store/store.ts';
 import type { WholeAnswer } from './client-connection.ts';
 
 /**
@@ -34,6 +36,13 @@ export interface ModelOperation<Body, Result> {
    * the request held in flight (deadline, connection share) until it ends.
    */
   encode(result: Result, outcome: { model: CatalogModel; usage: TokenUsage | undefined; cost: number; body: Body }): WholeAnswer;
+  /**
+   * An operation whose result is a job the provider goes on running (a video): the request is not
+   * settled with its answer; `keep` hands its metering to what follows the job, which settles it
+   * when the job ends; it answers the result as kept (the stored job), which is encoded. A throw
+   * fails the request (its reservation released, nothing billed).
+   */
+  keep?(result: Result, request: KeptRequest, context: OperationContext & { body: Body; principal: AuthenticatedKey; deployment: string | undefined }): Promise<Result>;
   /** The route's error body. */
   encodeError(error: GatewayError): unknown;
 }

@@ -106,7 +106,7 @@ async function relayBody(connection: ClientConnection, answer: WholeAnswer, body
 }
 
 /** The route that serves each kind of model, for the refusal that names it. */
-const ROUTE_OF_KIND: Record<ModelKind, string> = { chat: 'use a chat route (/v1/chat/completions, /v1/messages, /v1/responses, /v1/completions)', embedding: 'use /v1/embeddings', moderation: 'use /v1/moderations', speech: 'use /v1/audio/speech', transcription: 'use /v1/audio/transcriptions', image: 'use /v1/images/generations' };
+const ROUTE_OF_KIND: Record<ModelKind, string> = { chat: 'use a chat route (/v1/chat/completions, /v1/messages, /v1/responses, /v1/completions)', embedding: 'use /v1/embeddings', moderation: 'use /v1/moderations', speech: 'use /v1/audio/speech', transcription: 'use /v1/audio/transcriptions', image: 'use /v1/images/generations', video: 'use /v1/videos' };
 
 /** A model of another kind than the route serves is a 400 that names the route to use. */
 function requireKind(model: CatalogModel, kind: ModelKind): void {
@@ -376,6 +376,11 @@ export class ModelRequestPipeline {
           const outcome = await retryTransient(() => operation.call(adapter, call.body, context), { maxRetries: this.services.maxRetries, signal: connection.signal, budget }); // dispatch
           tracked.deployment = outcome.deployment;
           if (outcome.deployment) connection.setHeader(DEPLOYMENT_HEADER, outcome.deployment);
+          if (operation.keep) {
+            // A job the provider goes on running: settled when it ends, by what follows it.
+            const kept = await operation.keep(outcome.result, tracked.keep(), { ...context, body: call.body, principal: call.principal, deployment: outcome.deployment });
+            return operation.encode(kept, { model, usage: undefined, cost: 0, body: call.body });
+          }
           const cost = tracked.finish(200, { usage: outcome.usage, usageEstimated: outcome.usageEstimated }); // settle
           const answer = operation.encode(outcome.result, { model, usage: outcome.usage, cost, body: call.body }); // encode
           if (!(answer.body instanceof Readable)) return answer;

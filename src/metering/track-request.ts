@@ -46,7 +46,15 @@ export interface TrackedRequest {
   finish(status: number, outcome?: { usage?: TokenUsage; errorCode?: string; timeToFirstTokenMs?: number; usageEstimated?: boolean }): number;
   /** Releases an admission that `finish` did not: a bug cannot leak a reservation. */
   dispose(): void;
+  /**
+   * Hands the request's settlement to work that outlives it (a video job, gateway/video-jobs.ts):
+   * from then on the request's own `dispose` does nothing; the handle's `finish` or `dispose` settles it.
+   */
+  keep(): KeptRequest;
 }
+
+/** A request whose settlement outlives it: priced, finished or released later, once. */
+export type KeptRequest = Pick<TrackedRequest, 'price' | 'finish' | 'dispose'>;
 
 /** Where a request's one log line goes (the request's child logger, carrying its id). */
 export interface RequestLogger {
@@ -88,6 +96,7 @@ export function trackRequest(
 ): TrackedRequest {
   const { principal } = facts;
   let finished = false;
+  let kept = false;
   let admission: Admission | undefined;
   let usageBound: ReturnType<typeof boundRequestUsage> | undefined;
   const tracked: TrackedRequest = {
@@ -137,7 +146,13 @@ export function trackRequest(
       );
       return cost;
     },
-    dispose: () => admission?.settle(0, 0),
+    dispose() {
+      if (!kept) admission?.settle(0, 0);
+    },
+    keep() {
+      kept = true;
+      return { price: tracked.price, finish: tracked.finish, dispose: () => admission?.settle(0, 0) };
+    },
   };
   return tracked;
 }

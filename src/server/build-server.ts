@@ -36,6 +36,7 @@ import { registerImageEditRoutes } from './routes/image-edit-routes.ts';
 import { openAISpeechOperation } from '../dialects/openai-speech/openai-speech-operation.ts';
 import { speechRequestSchema } from '../dialects/openai-speech/speech-request-schema.ts';
 import { registerTranscriptionRoutes } from './routes/transcription-routes.ts';
+import { registerVideoRoutes } from './routes/video-routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -155,6 +156,7 @@ export function buildServer(switchyard: Switchyard): FastifyInstance {
   registerImageEditRoutes(app, switchyard);
   registerOperationRoutes(app, switchyard, openAISpeechOperation, { paths: ['/v1/gateway/audio/speech', '/v1/audio/speech'], bodySchema: speechRequestSchema });
   registerTranscriptionRoutes(app, switchyard);
+  registerVideoRoutes(app, switchyard);
   registerCreditsRoutes(app, switchyard);
   registerTenantRoutes(app, switchyard);
   registerChatbotRoutes(app, switchyard);

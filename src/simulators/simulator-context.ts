@@ -4,16 +4,19 @@ import type { PromptCache } from './prompt-cache.ts';
 import type { RecordedRequest } from './recorded-request.ts';
 import type { SimulatorFault } from './simulator-fault.ts';
 import type { SimulatedProvider } from './simulator-profile.ts';
+import type { SimulatedVideoJobs } from './videos/simulated-video-jobs.ts';
 
 /**
  * What a provider simulator needs from the shared server (`start-simulators.ts`): request recording,
- * faults, prompt caching. The simulators in subfolders import this, never the server itself.
+ * faults, prompt caching, video jobs. The simulators in subfolders import this, never the server itself.
  */
 export interface SimulatorContext {
   beginExchange(provider: SimulatedProvider, request: FastifyRequest, reply: FastifyReply): Exchange;
   /** The next scripted fault for this provider and model, if any (consumed). */
   takeFault(provider: SimulatedProvider, model: unknown): SimulatorFault | undefined;
   promptCache: PromptCache;
+  /** Video renders (OpenAI's Sora jobs, Veo's operations), shared so one reset forgets them and one setting paces them. */
+  videoJobs: SimulatedVideoJobs;
   nextSequence(): number;
 }
 

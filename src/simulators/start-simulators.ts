@@ -12,6 +12,8 @@ import { registerOpenAIEmbeddingsSimulator } from './embeddings/register-openai-
 import { registerOpenAIModerationsSimulator } from './moderations/register-openai-moderations-simulator.ts';
 import { registerOpenAIImagesSimulator } from './images/register-openai-images-simulator.ts';
 import { registerOpenAIAudioSimulator } from './audio/register-openai-audio-simulator.ts';
+import { registerOpenAIVideosSimulator } from './videos/register-openai-videos-simulator.ts';
+import { DEFAULT_VIDEO_RENDER_MS, SimulatedVideoJobs } from './videos/simulated-video-jobs.ts';
 import { perplexitySimulatorProfile } from './perplexity-simulator-profile.ts';
 import { PromptCache } from './prompt-cache.ts';
 import type { RecordedRequest } from './recorded-request.ts';
@@ -34,6 +36,11 @@ export interface SimulatorOptions {
   /** 0 picks a free port. */
   port?: number;
   logger?: boolean;
+  /**
+   * How long a video job (OpenAI's Sora, Veo) renders: queued, then in progress, then done after this
+   * long. Default 1500 ms; also `setVideoRenderMs()` and `POST /__simulator/videos {"renderMs": N}`.
+   */
+  videoRenderMs?: number;
 }
 
 export interface Simulators {
@@ -50,8 +57,10 @@ export interface Simulators {
   /** Every request received, in order (the same array across `reset()`). */
   requests: RecordedRequest[];
   addFault(fault: SimulatorFault): void;
-  /** Forgets recorded requests, pending faults and cached prompts. */
+  /** Forgets recorded requests, pending faults, cached prompts and video jobs, and restores the video render time. */
   reset(): void;
+  /** The render time of video jobs created from now on (those already created keep theirs). */
+  setVideoRenderMs(ms: number): void;
   /**
    * Resolves with the first recorded request matching `predicate` once its response has ended —
    * sent in full, broken by a fault, or abandoned by the client — so tests await instead of sleeping.
@@ -73,7 +82,8 @@ const profiles: readonly SimulatorProfile[] = [
  * Starts one HTTP server that plays OpenAI, xAI, Fireworks, Perplexity, vLLM and Azure OpenAI (and,
  * through their own modules, Anthropic and Gemini) under path prefixes, each speaking its
  * provider's wire format, plus control endpoints for a simulator in another process:
- * `GET`/`DELETE /__simulator/requests` and `POST /__simulator/faults`.
+ * `GET`/`DELETE /__simulator/requests`, `POST /__simulator/faults` and `POST /__simulator/videos`
+ * (`{"renderMs": N}`: how long video jobs render).
  */
 export async function startSimulators(options: SimulatorOptions = {}): Promise<Simulators> {
   const requests: RecordedRequest[] = [];
@@ -81,6 +91,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
   const waiters: { predicate: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }[] = [];
   const faults: (SimulatorFault & { remaining: number })[] = [];
   const promptCache = new PromptCache();
+  const videoJobs = new SimulatedVideoJobs(options.videoRenderMs ?? DEFAULT_VIDEO_RENDER_MS);
   let requestCount = 0;
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 64 * 1024 * 1024, forceCloseConnections: true });
@@ -154,7 +165,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     };
   };
 
-  const context: SimulatorContext = { beginExchange, takeFault, promptCache, nextSequence: () => requestCount };
+  const context: SimulatorContext = { beginExchange, takeFault, promptCache, videoJobs, nextSequence: () => requestCount };
 
   const handleChatCompletion = async (profile: SimulatorProfile, request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const exchange = beginExchange(profile.provider, request, reply);
@@ -229,6 +240,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
   registerOpenAIModerationsSimulator(app, context);
   registerOpenAIImagesSimulator(app, context);
   registerOpenAIAudioSimulator(app, context);
+  registerOpenAIVideosSimulator(app, context);
 
   app.get('/__simulator/requests', async (_request, reply) => reply.header('content-type', 'application/json').send(JSON.stringify(requests)));
   app.delete('/__simulator/requests', async (_request, reply) => {
@@ -241,6 +253,13 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     addFault(parsed.value as SimulatorFault);
     return reply.code(204).send();
   });
+  app.post('/__simulator/videos', async (request, reply) => {
+    const parsed = parseJson(typeof request.body === 'string' ? request.body : '');
+    const renderMs = parsed.ok && isRecord(parsed.value) ? parsed.value.renderMs : undefined;
+    if (typeof renderMs !== 'number' || !Number.isFinite(renderMs) || renderMs < 0) return reply.code(400).send({ error: 'The body must be {"renderMs": <milliseconds, 0 or more>}.' });
+    videoJobs.renderMs = renderMs;
+    return reply.code(204).send();
+  });
 
   function addFault(fault: SimulatorFault): void {
     faults.push({ ...fault, remaining: fault.times ?? 1 });
@@ -250,6 +269,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     requests.length = 0;
     faults.length = 0;
     promptCache.clear();
+    videoJobs.reset();
   }
 
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
@@ -270,6 +290,9 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     requests,
     addFault,
     reset,
+    setVideoRenderMs: (ms) => {
+      videoJobs.renderMs = ms;
+    },
     waitForRequest: (predicate, timeoutMs = 10_000) => {
       const existing = requests.find((request) => settled.has(request) && predicate(request));
       if (existing) return Promise.resolve(existing);

@@ -35,6 +35,8 @@ export interface Store {
    * write), with the organization each belongs to. Lets every instance keep its key cache current.
    */
   listApiKeysChangedSince(version: number): Promise<AuthenticatedKey[]>;
+  /** A key with its organization's facts, whatever its state (revoked keys too): for work done on its behalf later (a video job's billing). */
+  findAuthenticatedKey(id: string): Promise<AuthenticatedKey | undefined>;
 
   /**
    * Writes a batch of usage records and the ledger entries they cause (debits) in one transaction.
@@ -110,7 +112,71 @@ export interface Store {
   updateChatbot(id: string, changes: ChatbotChanges): Promise<Chatbot | undefined>;
   /** Deletes a chatbot; the deleted one, or undefined when no chatbot has that id. */
   deleteChatbot(id: string): Promise<Chatbot | undefined>;
+
+  createVideoJob(job: VideoJob): Promise<void>;
+  findVideoJob(id: string): Promise<VideoJob | undefined>;
+  /** An organization's jobs by creation time, a page after the job `after` (exclusive). */
+  listVideoJobs(organizationId: string, page: { after?: VideoJob; limit: number; order: 'asc' | 'desc' }): Promise<VideoJob[]>;
+  /**
+   * Changes a job that is not settled yet and that `owner` follows; `settle` sets `settled_at` too.
+   * True only when it changed it: the one write that settles a job is the one that bills it.
+   */
+  updateVideoJob(id: string, owner: string, changes: VideoJobChanges): Promise<boolean>;
+  /** Stamps the heartbeat of the unsettled jobs `owner` follows. */
+  stampVideoJobs(owner: string, ids: string[], now: number): Promise<void>;
+  /** Unsettled jobs whose owner has not stamped them since `heartbeatBefore`. */
+  listStalledVideoJobs(heartbeatBefore: number): Promise<VideoJob[]>;
+  /** Makes `owner` the one that follows a stalled job; true only for the instance that takes it. */
+  takeOverVideoJob(id: string, owner: string, staleHeartbeat: number, now: number): Promise<boolean>;
+  /** Deletes a settled job; true when there was one. */
+  deleteVideoJob(id: string): Promise<boolean>;
 }
+
+export const VIDEO_JOB_STATUSES = ['queued', 'in_progress', 'completed', 'failed'] as const;
+export type VideoJobStatus = (typeof VIDEO_JOB_STATUSES)[number];
+
+/**
+ * A video generation job (`/v1/videos`) as the gateway keeps it: the gateway's id for the
+ * provider's job, scoped to the organization that made it, billed once when it ends.
+ */
+export interface VideoJob {
+  /** The gateway's id (`video_…`), what clients see. */
+  id: string;
+  organizationId: string;
+  apiKeyId: string;
+  /** The create request's id: the usage record and ledger entry of the job carry it. */
+  requestId: string;
+  /** The model as the client named it. */
+  model: string;
+  provider: string;
+  /** The deployment that runs the job: every later call about it goes there. */
+  deployment: string | null;
+  /** The provider's id of the job (OpenAI's `video_…`, Google's operation name). */
+  upstreamId: string;
+  status: VideoJobStatus;
+  /** 0–100. */
+  progress: number;
+  prompt: string;
+  seconds: number;
+  /** `WIDTHxHEIGHT`. */
+  size: string;
+  /** The job this one remixes, by the gateway's id. */
+  remixedFrom: string | null;
+  error: { code: string; message: string } | null;
+  /** Unix milliseconds, like every time below. */
+  createdAt: number;
+  completedAt: number | null;
+  expiresAt: number | null;
+  /** When the job was billed (it ended); null while it runs. */
+  settledAt: number | null;
+  /** Micro-credits billed; null until settled. */
+  cost: number | null;
+  /** The gateway instance that follows the job. */
+  owner: string;
+  heartbeatAt: number;
+}
+
+export type VideoJobChanges = Partial<Pick<VideoJob, 'status' | 'progress' | 'error' | 'completedAt' | 'expiresAt' | 'cost'>> & { settle?: number };
 
 /**
  * An organization's chatbot: a named preset that `POST /v1/gateway/chatbots/{id}/chat/completions`

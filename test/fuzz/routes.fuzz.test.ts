@@ -35,6 +35,10 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/v1/moderations', dialect: 'openai', weight: 1 },
   { method: 'POST', path: '/v1/audio/speech', dialect: 'openai', weight: 1 },
   { method: 'POST', path: '/v1/images/generations', dialect: 'openai', weight: 1 },
+  { method: 'POST', path: '/v1/videos', dialect: 'openai', weight: 1 },
+  { method: 'GET', path: '/v1/videos?limit=3', dialect: 'openai', weight: 1 },
+  { method: 'GET', path: '/v1/videos/video_fuzz/content', dialect: 'openai', weight: 1 },
+  { method: 'DELETE', path: '/v1/videos/video_fuzz', dialect: 'openai', weight: 1 },
   { method: 'POST', path: '/v1beta/models/{model}:batchEmbedContents', dialect: 'gemini', weight: 2, models: ['gemini-embedding-001', 'text-embedding-3-small', 'gpt-5-mini', 'no-such-model'] },
 ];
 
@@ -210,12 +214,22 @@ function bodies(valid: boolean) {
     },
     required(['model', 'prompt']),
   );
-  return { chat, messages, responses, completions, gemini, embeddings, moderations, geminiEmbeddings, speech, images };
+  const videos = fc.record(
+    {
+      model: field(valid ? fc.constantFrom('sora-2', 'sora-2-pro', 'veo-3.1-generate-preview', 'veo-3.1-fast-generate-preview') : fc.constantFrom('sora-2', 'veo-3.1-generate-preview', 'gpt-5-mini', 'gpt-image-1', 'no-such-model', '')),
+      prompt: field(fc.string({ minLength: 1, maxLength: 60 })),
+      seconds: field(valid ? fc.constantFrom('4', '8', 4, '6') : fc.oneof(fc.constantFrom('0', '-4', '4.5', '99999', 'four'), fc.integer())),
+      size: field(fc.constantFrom('720x1280', '1280x720', '1792x1024', '1920x1080', '0x0', 'big')),
+      ...(valid ? {} : { input_reference: fc.oneof(anyValue, fc.record({ image_url: fc.constantFrom('data:image/png;base64,iVBORw0KGgo=', 'https://example.com/a.png', 'data:,') }), fc.record({ file_id: fc.string() })) }),
+    },
+    required(['prompt']),
+  );
+  return { chat, messages, responses, completions, gemini, embeddings, moderations, geminiEmbeddings, speech, images, videos };
 }
 const VALID = bodies(true);
 const NEAR_VALID = bodies(false);
 const bodyOf = (route: Route, kind: ReturnType<typeof bodies>) =>
-  route.path.endsWith('EmbedContents') ? kind.geminiEmbeddings : route.path === '/v1/embeddings' ? kind.embeddings : route.path === '/v1/moderations' ? kind.moderations : route.path === '/v1/audio/speech' ? kind.speech : route.path === '/v1/images/generations' ? kind.images : route.dialect === 'gemini' ? kind.gemini : route.path.includes('messages') ? kind.messages : route.path.includes('responses') ? kind.responses : route.path === '/v1/completions' ? kind.completions : kind.chat;
+  route.path.endsWith('EmbedContents') ? kind.geminiEmbeddings : route.path === '/v1/embeddings' ? kind.embeddings : route.path === '/v1/moderations' ? kind.moderations : route.path === '/v1/audio/speech' ? kind.speech : route.path === '/v1/images/generations' ? kind.images : route.path === '/v1/videos' ? kind.videos : route.dialect === 'gemini' ? kind.gemini : route.path.includes('messages') ? kind.messages : route.path.includes('responses') ? kind.responses : route.path === '/v1/completions' ? kind.completions : kind.chat;
 
 /** What goes on the wire: a JSON body (mostly near-valid, sometimes anything), or raw bytes that are not JSON at all. */
 const payload = (route: Route) =>

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { ApiError, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
 import OpenAI, { toFile } from 'openai';
 import { parseDecimalMicros } from '../../src/core/parse-decimal-micros.ts';
+import { computeCost } from '../../src/metering/compute-cost.ts';
 import type { RecordedRequest, SimulatorFault } from '../../src/simulators/start-simulators.ts';
 import { startRefusedDeployment, type RefusedDeployment } from '../support/refused-deployment.ts';
 import { startStack, type Stack } from '../support/start-stack.ts';
@@ -10,7 +11,7 @@ import { makeWav } from '../support/make-audio.ts';
 
 /**
  * The resilience fault suite (fault-suite.test.ts) for the routes that are not chat: embeddings,
- * moderations, images, speech, transcriptions, legacy completions and the Gemini API, each through
+ * moderations, images, speech, transcriptions, videos, legacy completions and the Gemini API, each through
  * its official client. Every provider failure (FAULTS) × every route (ROUTES), on the provider the
  * model lives on: once (a transient failure is retried and the retry serves the request, billed
  * once; a final one is not retried, though the retry would have succeeded), and on every attempt
@@ -35,6 +36,7 @@ const ENVIRONMENT = {
   // Every retry is allowed: the attempt counts below are the retry rule's, never the budget's.
   SWITCHYARD_RETRY_FLOOR_PER_SECOND: '1000',
   SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: String(MAX_UPSTREAM_BYTES),
+  SWITCHYARD_VIDEO_POLL_MS: '20',
 };
 
 /** Breakers that never open, whatever a case does to a deployment. */
@@ -191,6 +193,27 @@ async function viaGoogle(stack: Stack, model: string): Promise<Observed> {
   }
 }
 
+/**
+ * A video job through the OpenAI SDK, created and retrieved until it ends (the simulators render
+ * it in 50 ms): billed when it completes, so its cost is the catalog's price of its seconds (the
+ * video object carries none).
+ */
+async function videoJob(stack: Stack, model: string, size: string, seconds: number): Promise<Observed> {
+  stack.simulators.setVideoRenderMs(50);
+  const openai = stack.client();
+  return viaOpenAI(async () => {
+    const { data, response } = await openai.videos.create({ model, prompt: 'A lighthouse at dawn', size: size as never, seconds: String(seconds) as never }).withResponse();
+    let video = data;
+    for (let waited = 0; video.status !== 'completed' && video.status !== 'failed' && waited < 10_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      video = await openai.videos.retrieve(data.id);
+    }
+    assert.equal(video.status, 'completed', 'the job completed');
+    const pricing = stack.gateway.switchyard.catalog.find(model)!.pricing;
+    return { response, reportedCost: computeCost({ promptTokens: 0, completionTokens: 0, units: { variant: size, count: seconds } }, pricing) };
+  });
+}
+
 /** A request to the simulated provider's endpoint whose path ends in `suffix`. */
 const attemptAt = (suffix: string) => (request: RecordedRequest) => request.path.split('?')[0]!.endsWith(suffix);
 
@@ -268,6 +291,20 @@ const ROUTES: Route[] = [
         assert.ok(data.text.length > 0, 'a transcript');
         return { response, reportedCost: creditsHeader(response.headers) };
       }),
+  },
+  {
+    name: '/v1/videos (sora-2, billed when the job completes)',
+    provider: 'openai',
+    envelope: 'openai',
+    isAttempt: (request) => request.method === 'POST' && attemptAt('/videos')(request),
+    ask: (stack) => videoJob(stack, 'sora-2', '1280x720', 4),
+  },
+  {
+    name: '/v1/videos (veo-3.1-fast-generate-preview, translated to predictLongRunning)',
+    provider: 'google',
+    envelope: 'openai',
+    isAttempt: attemptAt(':predictLongRunning'),
+    ask: (stack) => videoJob(stack, 'veo-3.1-fast-generate-preview', '720x1280', 4),
   },
   {
     name: '/v1/completions (gpt-5-mini)',

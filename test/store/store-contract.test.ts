@@ -6,7 +6,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/open-store.ts';
-import { DEFAULT_REQUEST_LOGGING, type ApiKeyRecord, type Chatbot, type LedgerEntry, type Organization, type ResponseRecord, type Store, type UsageRecord } from '../../src/store/store.ts';
+import { DEFAULT_REQUEST_LOGGING, type ApiKeyRecord, type Chatbot, type LedgerEntry, type Organization, type ResponseRecord, type Store, type UsageRecord, type VideoJob } from '../../src/store/store.ts';
 import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema } from '../support/postgres-test-schema.ts';
 import { skipUnless } from '../support/required-services.ts';
 
@@ -22,7 +22,7 @@ interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const TABLES = ['usage_records', 'ledger_entries', 'response_items', 'responses', 'chatbots', 'api_keys', 'organizations'];
+const TABLES = ['video_jobs', 'usage_records', 'ledger_entries', 'response_items', 'responses', 'chatbots', 'api_keys', 'organizations'];
 
 const TARGETS: { name: string; createDatabase(): TestDatabase }[] = [
   {
@@ -618,6 +618,76 @@ for (const target of TARGETS) {
         assert.equal(await store.deleteChatbot('cb_1'), undefined);
       });
     });
+
+    describe('video jobs', () => {
+      const job = (id: string, organizationId: string, createdAt: number, overrides: Partial<VideoJob> = {}): VideoJob => ({
+        id,
+        organizationId,
+        apiKeyId: 'key_a',
+        requestId: `req_${id}`,
+        model: 'sora-2',
+        provider: 'openai',
+        deployment: 'primary',
+        upstreamId: `video_up_${id}`,
+        status: 'queued',
+        progress: 0,
+        prompt: 'A lighthouse',
+        seconds: 8,
+        size: '1280x720',
+        remixedFrom: null,
+        error: null,
+        createdAt,
+        completedAt: null,
+        expiresAt: null,
+        settledAt: null,
+        cost: null,
+        owner: 'instance_a',
+        heartbeatAt: createdAt,
+        ...overrides,
+      });
+
+      it('creates, finds and pages an organization\'s jobs by creation time either way, after a cursor', async () => {
+        await store.createVideoJob(job('video_1', 'org_a', 1_000));
+        await store.createVideoJob(job('video_2', 'org_a', 2_000, { remixedFrom: 'video_1' }));
+        await store.createVideoJob(job('video_3', 'org_a', 2_000));
+        await store.createVideoJob(job('video_4', 'org_b', 3_000));
+        assert.deepEqual(await store.findVideoJob('video_2'), job('video_2', 'org_a', 2_000, { remixedFrom: 'video_1' }));
+        assert.equal(await store.findVideoJob('video_missing'), undefined);
+        const ids = (jobs: VideoJob[]) => jobs.map((found) => found.id);
+        assert.deepEqual(ids(await store.listVideoJobs('org_a', { limit: 10, order: 'desc' })), ['video_3', 'video_2', 'video_1']);
+        assert.deepEqual(ids(await store.listVideoJobs('org_a', { limit: 2, order: 'asc' })), ['video_1', 'video_2']);
+        const second = (await store.findVideoJob('video_2'))!;
+        assert.deepEqual(ids(await store.listVideoJobs('org_a', { after: second, limit: 10, order: 'asc' })), ['video_3']);
+        assert.deepEqual(ids(await store.listVideoJobs('org_a', { after: second, limit: 10, order: 'desc' })), ['video_1']);
+      });
+
+      it('settles a job once, only by its owner; a settled job is neither changed nor stamped again, and only then deleted', async () => {
+        await store.createVideoJob(job('video_1', 'org_a', 1_000));
+        assert.equal(await store.updateVideoJob('video_1', 'instance_b', { progress: 50 }), false);
+        assert.equal(await store.updateVideoJob('video_1', 'instance_a', { status: 'in_progress', progress: 50 }), true);
+        assert.equal(await store.deleteVideoJob('video_1'), false);
+        const error = { code: 'moderation_blocked', message: 'blocked' };
+        assert.equal(await store.updateVideoJob('video_1', 'instance_a', { status: 'failed', error, completedAt: 5_000, cost: 0, settle: 5_000 }), true);
+        assert.equal(await store.updateVideoJob('video_1', 'instance_a', { status: 'completed', cost: 800_000, settle: 6_000 }), false);
+        await store.stampVideoJobs('instance_a', ['video_1'], 9_000);
+        assert.deepEqual(await store.findVideoJob('video_1'), job('video_1', 'org_a', 1_000, { status: 'failed', progress: 50, error, completedAt: 5_000, cost: 0, settledAt: 5_000 }));
+        assert.equal(await store.deleteVideoJob('video_1'), true);
+        assert.equal(await store.findVideoJob('video_1'), undefined);
+      });
+
+      it('lists unsettled jobs not stamped lately; one instance takes each over, and the old owner can no longer settle it', async () => {
+        await store.createVideoJob(job('video_1', 'org_a', 1_000));
+        await store.createVideoJob(job('video_2', 'org_a', 1_000));
+        await store.createVideoJob(job('video_3', 'org_a', 1_000, { settledAt: 2_000, cost: 0, status: 'failed' }));
+        await store.stampVideoJobs('instance_a', ['video_2'], 50_000);
+        assert.deepEqual((await store.listStalledVideoJobs(40_000)).map((found) => found.id), ['video_1']);
+        assert.equal(await store.takeOverVideoJob('video_1', 'instance_b', 1_000, 60_000), true);
+        assert.equal(await store.takeOverVideoJob('video_1', 'instance_c', 1_000, 60_000), false, 'the heartbeat it saw is gone: another instance took it');
+        assert.equal(await store.updateVideoJob('video_1', 'instance_a', { status: 'completed', cost: 1, settle: 61_000 }), false);
+        assert.equal(await store.updateVideoJob('video_1', 'instance_b', { status: 'completed', cost: 1, settle: 61_000 }), true);
+        assert.deepEqual(await store.listStalledVideoJobs(100_000).then((jobs) => jobs.map((found) => found.id)), ['video_2']);
+      });
+    });
   });
 }
 
@@ -662,7 +732,7 @@ describe('SQLite data folders of the earlier store', () => {
     const connection = new Database(join(dataDir, 'switchyard.db'), { readonly: true });
     const versions = (connection.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version);
     connection.close();
-    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
   it('the Kysely migrations build the same SQLite schema as the earlier ones (and the later migrations apply alike to both)', async () => {

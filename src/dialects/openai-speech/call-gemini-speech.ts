@@ -2,16 +2,13 @@ import { Readable } from 'node:stream';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
 import type { OperationContext, OperationResult } from '../../gateway/model-operation.ts';
-import { readGeminiError } from '../../providers/google/read-gemini-error.ts';
-import { mapUpstreamError } from '../../providers/map-upstream-error.ts';
+import { throwGeminiFailure } from '../../providers/google/throw-gemini-failure.ts';
 import type { ProviderAdapter } from '../../providers/provider-adapter.ts';
-import { readRetryAfter } from '../../providers/read-retry-after.ts';
 import { readUpstreamText } from '../../providers/upstream-client.ts';
 import type { SpeechAnswer } from './openai-speech-operation.ts';
 import type { SpeechRequest } from './speech-request-schema.ts';
 import { wrapPcmInWav } from './wrap-pcm-in-wav.ts';
 
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** Gemini counts audio at 32 tokens a second (its token guide): the estimate when an answer reports no usage. */
 const AUDIO_TOKENS_PER_SECOND = 32;
 
@@ -36,12 +33,7 @@ export async function callGeminiSpeech(adapter: ProviderAdapter, body: SpeechReq
   const text = body.instructions ? `${body.instructions}: ${body.input}` : body.input;
   const request = { contents: [{ parts: [{ text }] }], generationConfig: { responseModalities: ['AUDIO'], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: body.voice } } } } };
   const response = await adapter.forward!({ method: 'POST', path: `/v1beta/models/${model.upstreamId}:generateContent`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(request), signal, onAttempt, timeouts: model.timeouts });
-  if (response.status >= 400) {
-    const errorText = adapter.scrub(await readUpstreamText(model.provider, response, signal, MAX_ERROR_BODY_BYTES).catch(() => ''));
-    const parsed = parseJson(errorText);
-    const reading = parsed.ok ? readGeminiError(parsed.value) : {};
-    throw mapUpstreamError({ provider: model.provider, status: response.status, message: reading.message, rawBody: errorText, retryAfter: readRetryAfter(response.headers, response.status), secrets: [] });
-  }
+  if (response.status >= 400) return throwGeminiFailure(adapter, model.provider, response, signal);
   const parsed = parseJson<GeminiSpeechResponse>(await readUpstreamText(model.provider, response, signal));
   const audio = parsed.ok ? parsed.value?.candidates?.[0]?.content?.parts?.find((part) => typeof part.inlineData?.data === 'string')?.inlineData : undefined;
   const mimeType = String(audio?.mimeType ?? '');

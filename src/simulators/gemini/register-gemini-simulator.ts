@@ -15,9 +15,13 @@ import { simulateGeminiTurn } from './simulate-gemini-turn.ts';
 import { EMBEDDING_METHODS, simulateGeminiEmbeddings, type EmbeddingMethod } from './simulate-gemini-embeddings.ts';
 import { simulateGeminiImage } from './simulate-gemini-image.ts';
 import { simulateGeminiSpeech } from '../audio/simulate-gemini-speech.ts';
+import { geminiApiKey } from './gemini-api-key.ts';
+import { registerVeoDownloads } from './register-veo-downloads.ts';
+import { renderVeoOperation } from './render-veo-operation.ts';
+import { startVeoOperation } from './start-veo-operation.ts';
 
 const BASE = '/gemini/v1beta';
-const METHODS = ['generateContent', 'streamGenerateContent', 'countTokens'] as const;
+const METHODS = ['generateContent', 'streamGenerateContent', 'countTokens', 'predictLongRunning'] as const;
 type Method = (typeof METHODS)[number];
 /** Headers Google's front end (ESF) puts on every answer. */
 const GOOGLE_HEADERS = { server: 'scaffolding on HTTPServer2', vary: 'Origin, X-Origin, Referer', 'x-content-type-options': 'nosniff', 'x-xss-protection': '0' };
@@ -27,8 +31,10 @@ const JSON_HEADERS = { ...GOOGLE_HEADERS, 'content-type': 'application/json; cha
  * Google's Gemini API (v1beta) under `/gemini`, its wire format as the real one:
  * `POST /v1beta/models/{model}:generateContent`, `:streamGenerateContent` (`?alt=sse`: `data:` events
  * framed with CRLF and no terminator; without it, one JSON array), `:countTokens`, and
- * `GET /v1beta/models[/{model}]`. The key comes in `x-goog-api-key` or `?key=`; real keys start with
- * "AIza", and any other is refused as the API refuses an unknown key.
+ * `GET /v1beta/models[/{model}]`, and Veo's `:predictLongRunning` with its operations
+ * (`GET /v1beta/models/{model}/operations/{id}`) and downloads (`register-veo-downloads.ts`). The key
+ * comes in `x-goog-api-key` or `?key=`; real keys start with "AIza", and any other is refused as the
+ * API refuses an unknown key.
  * @see https://ai.google.dev/api/generate-content
  * @see https://ai.google.dev/api/models
  */
@@ -46,10 +52,18 @@ export function registerGeminiSimulator(app: FastifyInstance, context: Simulator
     const refusal = checkApiKey(request);
     if (refusal) return send(exchange, refusal);
     const name = (request.params as { '*': string })['*'];
+    // A Veo operation is named `models/{model}/operations/{id}` and polled with a GET of its name.
+    const operation = /^(?:models\/)?([^/]+)\/operations\/([^/]+)$/.exec(name);
+    if (operation) {
+      const job = context.videoJobs.find('google', geminiApiKey(request)!, operation[2]!);
+      if (!job || job.model !== operation[1]) return send(exchange, ERRORS.status(404));
+      return sendJson(exchange, 200, renderVeoOperation(job, Date.now(), `http://${request.headers.host}${BASE}/files`));
+    }
     const model = findGeminiModel(name);
     if (!model) return send(exchange, ERRORS.unknownModel(name.replace(/^models\//, ''), 'getModel'));
     return sendJson(exchange, 200, describeModel(model));
   });
+  registerVeoDownloads(app, context);
 }
 
 async function handleModelMethod(context: SimulatorContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -77,6 +91,11 @@ async function handleModelMethod(context: SimulatorContext, request: FastifyRequ
   if (preamble.answered) return;
   const { fault } = preamble;
 
+  // Veo renders videos in the background: a long-running operation to poll (start-veo-operation.ts).
+  if (method === 'predictLongRunning') {
+    const started = startVeoOperation(context.videoJobs, modelName, exchange.body.value, geminiApiKey(request)!);
+    return started.ok ? sendJson(exchange, 200, started.answer, fault?.headers) : send(exchange, started.error);
+  }
   // Image models answer with a generated image (simulate-gemini-image.ts).
   const image = simulateGeminiImage(modelName, method, exchange.body.value);
   if (image) return image.ok ? sendJson(exchange, 200, image.answer, fault?.headers) : send(exchange, image.error);
@@ -149,8 +168,7 @@ function countTokens(exchange: Exchange, body: unknown, model: GeminiSimulatorMo
 
 /** @see https://ai.google.dev/gemini-api/docs/api-key */
 function checkApiKey(request: FastifyRequest): SimulatorError | undefined {
-  const header = request.headers['x-goog-api-key'];
-  const key = (typeof header === 'string' ? header : undefined) ?? (request.query as Record<string, string | undefined>).key;
+  const key = geminiApiKey(request);
   if (!key) return ERRORS.missingApiKey();
   if (!key.startsWith('AIza')) return ERRORS.invalidApiKey();
   return undefined;

@@ -13,6 +13,7 @@ export interface DatabaseSchema {
   responses: ResponsesTable;
   response_items: ResponseItemsTable;
   chatbots: ChatbotsTable;
+  video_jobs: VideoJobsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -131,6 +132,34 @@ export interface ChatbotsTable {
   fallbacks: string;
   created_at: string;
   updated_at: string;
+}
+
+export interface VideoJobsTable {
+  id: string;
+  organization_id: string;
+  api_key_id: string;
+  request_id: string;
+  model: string;
+  provider: string;
+  deployment: string | null;
+  upstream_id: string;
+  status: string;
+  progress: number;
+  prompt: string;
+  seconds: number;
+  size: string;
+  remixed_from: string | null;
+  /** JSON of `{code, message}`; null unless failed. */
+  error: string | null;
+  /** Unix milliseconds, like every time below. */
+  created_at: number;
+  completed_at: number | null;
+  expires_at: number | null;
+  settled_at: number | null;
+  /** Micro-credits billed; null until settled. */
+  cost: number | null;
+  owner: string;
+  heartbeat_at: number;
 }
 
 export interface SchemaMigrationsTable {

@@ -4,6 +4,8 @@ import type {
   AuthenticatedKey,
   Chatbot,
   ChatbotChanges,
+  VideoJob,
+  VideoJobChanges,
   ChatbotParameters,
   KeyLimits,
   LedgerEntry,
@@ -25,7 +27,7 @@ import type {
   UsageSummaryRow,
 } from '../store.ts';
 import { DEFAULT_REQUEST_LOGGING } from '../store.ts';
-import type { ApiKeysTable, ChatbotsTable, DatabaseSchema, LedgerEntriesTable, OrganizationsTable, ResponseItemsTable, ResponsesTable, UsageRecordsTable } from './database-schema.ts';
+import type { ApiKeysTable, ChatbotsTable, DatabaseSchema, LedgerEntriesTable, OrganizationsTable, ResponseItemsTable, ResponsesTable, UsageRecordsTable, VideoJobsTable } from './database-schema.ts';
 import { migrateToLatest } from './migrate-to-latest.ts';
 import type { StoreBackend } from './store-backend.ts';
 
@@ -145,21 +147,22 @@ export class KyselyStore implements Store {
   }
 
   async listApiKeysChangedSince(version: number): Promise<AuthenticatedKey[]> {
-    const rows = await this.database
+    const rows = await this.authenticatedKeys().where('k.version', '>', version).orderBy('k.version').execute();
+    return rows.map(toAuthenticatedKey);
+  }
+
+  async findAuthenticatedKey(id: string): Promise<AuthenticatedKey | undefined> {
+    const row = await this.authenticatedKeys().where('k.id', '=', id).executeTakeFirst();
+    return row ? toAuthenticatedKey(row) : undefined;
+  }
+
+  /** Keys with their organization's name, state, limits and logging. */
+  private authenticatedKeys() {
+    return this.database
       .selectFrom('api_keys as k')
       .innerJoin('organizations as o', 'o.id', 'k.organization_id')
       .selectAll('k')
-      .select(['o.name as organization_name', 'o.disabled_at as organization_disabled_at', 'o.limits as organization_limits', 'o.request_logging as organization_request_logging'])
-      .where('k.version', '>', version)
-      .orderBy('k.version')
-      .execute();
-    return rows.map((row) => ({
-      ...toApiKey(row),
-      organizationName: row.organization_name,
-      organizationDisabledAt: row.organization_disabled_at,
-      organizationLimits: JSON.parse(row.organization_limits) as OrganizationLimits,
-      organizationRequestLogging: readRequestLogging(row.organization_request_logging),
-    }));
+      .select(['o.name as organization_name', 'o.disabled_at as organization_disabled_at', 'o.limits as organization_limits', 'o.request_logging as organization_request_logging']);
   }
 
   async insertUsageRecords(records: UsageRecord[], debits: LedgerEntry[] = []): Promise<void> {
@@ -470,6 +473,66 @@ export class KyselyStore implements Store {
     return row ? toChatbot(row) : undefined;
   }
 
+  async createVideoJob(job: VideoJob): Promise<void> {
+    await this.database.insertInto('video_jobs').values(toVideoJobRow(job)).execute();
+  }
+
+  async findVideoJob(id: string): Promise<VideoJob | undefined> {
+    const row = await this.database.selectFrom('video_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toVideoJob(row) : undefined;
+  }
+
+  async listVideoJobs(organizationId: string, page: { after?: VideoJob; limit: number; order: 'asc' | 'desc' }): Promise<VideoJob[]> {
+    let query = this.database.selectFrom('video_jobs').selectAll().where('organization_id', '=', organizationId);
+    const after = page.after;
+    if (after) {
+      // Keyset on (created_at, id): a page starts right after the job named, in the order asked.
+      const beyond = page.order === 'asc' ? '>' : '<';
+      query = query.where((where) => where.or([where('created_at', beyond, after.createdAt), where.and([where('created_at', '=', after.createdAt), where('id', beyond, after.id)])]));
+    }
+    const rows = await query.orderBy('created_at', page.order).orderBy('id', page.order).limit(page.limit).execute();
+    return rows.map(toVideoJob);
+  }
+
+  async updateVideoJob(id: string, owner: string, changes: VideoJobChanges): Promise<boolean> {
+    const set: UpdateObject<DatabaseSchema, 'video_jobs'> = {};
+    if (changes.status !== undefined) set.status = changes.status;
+    if (changes.progress !== undefined) set.progress = changes.progress;
+    if (changes.error !== undefined) set.error = changes.error === null ? null : JSON.stringify(changes.error);
+    if (changes.completedAt !== undefined) set.completed_at = changes.completedAt;
+    if (changes.expiresAt !== undefined) set.expires_at = changes.expiresAt;
+    if (changes.cost !== undefined) set.cost = changes.cost;
+    if (changes.settle !== undefined) set.settled_at = changes.settle;
+    const result = await this.database.updateTable('video_jobs').set(set).where('id', '=', id).where('owner', '=', owner).where('settled_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async stampVideoJobs(owner: string, ids: string[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.database.updateTable('video_jobs').set({ heartbeat_at: now }).where('owner', '=', owner).where('id', 'in', ids).where('settled_at', 'is', null).execute();
+  }
+
+  async listStalledVideoJobs(heartbeatBefore: number): Promise<VideoJob[]> {
+    const rows = await this.database.selectFrom('video_jobs').selectAll().where('settled_at', 'is', null).where('heartbeat_at', '<', heartbeatBefore).limit(INSERT_CHUNK).execute();
+    return rows.map(toVideoJob);
+  }
+
+  async takeOverVideoJob(id: string, owner: string, staleHeartbeat: number, now: number): Promise<boolean> {
+    const result = await this.database
+      .updateTable('video_jobs')
+      .set({ owner, heartbeat_at: now })
+      .where('id', '=', id)
+      .where('settled_at', 'is', null)
+      .where('heartbeat_at', '=', staleHeartbeat)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async deleteVideoJob(id: string): Promise<boolean> {
+    const result = await this.database.deleteFrom('video_jobs').where('id', '=', id).where('settled_at', 'is not', null).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
   /** Changes a key and gives it the next key version, in one transaction. */
   private updateKey(id: string, columns: UpdateObject<DatabaseSchema, 'api_keys'>): Promise<ApiKeyRecord | undefined> {
     return this.database.transaction().execute(async (transaction) => {
@@ -652,6 +715,71 @@ function toResponseRecord(row: Selectable<ResponsesTable>): ResponseRecord {
     body: row.body,
     heartbeatAt: row.heartbeat_at,
     deployment: row.deployment,
+  };
+}
+
+function toAuthenticatedKey(row: Selectable<ApiKeysTable> & { organization_name: string; organization_disabled_at: string | null; organization_limits: string; organization_request_logging: string | null }): AuthenticatedKey {
+  return {
+    ...toApiKey(row),
+    organizationName: row.organization_name,
+    organizationDisabledAt: row.organization_disabled_at,
+    organizationLimits: JSON.parse(row.organization_limits) as OrganizationLimits,
+    organizationRequestLogging: readRequestLogging(row.organization_request_logging),
+  };
+}
+
+function toVideoJobRow(job: VideoJob): VideoJobsTable {
+  return {
+    id: job.id,
+    organization_id: job.organizationId,
+    api_key_id: job.apiKeyId,
+    request_id: job.requestId,
+    model: job.model,
+    provider: job.provider,
+    deployment: job.deployment,
+    upstream_id: job.upstreamId,
+    status: job.status,
+    progress: job.progress,
+    prompt: job.prompt,
+    seconds: job.seconds,
+    size: job.size,
+    remixed_from: job.remixedFrom,
+    error: job.error === null ? null : JSON.stringify(job.error),
+    created_at: job.createdAt,
+    completed_at: job.completedAt,
+    expires_at: job.expiresAt,
+    settled_at: job.settledAt,
+    cost: job.cost,
+    owner: job.owner,
+    heartbeat_at: job.heartbeatAt,
+  };
+}
+
+function toVideoJob(row: Selectable<VideoJobsTable>): VideoJob {
+  const number = (value: number | string | null) => (value === null ? null : Number(value));
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    apiKeyId: row.api_key_id,
+    requestId: row.request_id,
+    model: row.model,
+    provider: row.provider,
+    deployment: row.deployment,
+    upstreamId: row.upstream_id,
+    status: row.status as VideoJob['status'],
+    progress: Number(row.progress),
+    prompt: row.prompt,
+    seconds: Number(row.seconds),
+    size: row.size,
+    remixedFrom: row.remixed_from,
+    error: row.error === null ? null : (JSON.parse(row.error) as VideoJob['error']),
+    createdAt: Number(row.created_at),
+    completedAt: number(row.completed_at),
+    expiresAt: number(row.expires_at),
+    settledAt: number(row.settled_at),
+    cost: number(row.cost),
+    owner: row.owner,
+    heartbeatAt: Number(row.heartbeat_at),
   };
 }
 

@@ -11,6 +11,7 @@ import { addUsageDeployment } from './0009-add-usage-deployment.ts';
 import { addRequestLog } from './0010-add-request-log.ts';
 import { createChatbots } from './0011-create-chatbots.ts';
 import { addUsageUnits } from './0012-add-usage-units.ts';
+import { createVideoJobs } from './0013-create-video-jobs.ts';
 
 /**
  * One schema change, written with Kysely's schema builder so the same step serves SQLite and
@@ -24,4 +25,4 @@ export interface StoreMigration {
 }
 
 /** Applied in order by `migrateToLatest`; append only — never edit one that has shipped. */
-export const STORE_MIGRATIONS: StoreMigration[] = [createAccountsAndUsage, addUsageSurface, createResponses, addMetering, createKeyVersionSequence, addUsageFlag, addStoredResponseItems, addResponseDeployment, addUsageDeployment, addRequestLog, createChatbots, addUsageUnits];
+export const STORE_MIGRATIONS: StoreMigration[] = [createAccountsAndUsage, addUsageSurface, createResponses, addMetering, createKeyVersionSequence, addUsageFlag, addStoredResponseItems, addResponseDeployment, addUsageDeployment, addRequestLog, createChatbots, addUsageUnits, createVideoJobs];
