@@ -69,6 +69,8 @@ export interface ModelPricing {
   cachedInputPerMillion: number;
   /** Writing to the prompt cache (Anthropic); when absent, cache writes cost the input price. */
   cacheWritePerMillion?: number;
+  /** Input tokens that are images, where the provider prices them apart (gpt-image's edits); when absent, the input price. */
+  imageInputPerMillion?: number;
   outputPerMillion: number;
   /**
    * Long-context prices (Claude and Gemini above 200K prompt tokens, GPT-5.4 above 272K): a request

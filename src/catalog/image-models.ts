@@ -75,15 +75,15 @@ function imageModel(provider: string, id: string, contextWindow: number, maxOutp
  * them. By the token, from `@pydantic/genai-prices` 0.1.8: gpt-image-1 text input $5 (cached
  * $1.25), image output $40 per million; gpt-image-1-mini $2 (cached $0.20) and $8;
  * gemini-2.5-flash-image input $0.30, image output $30 per million (1,290 tokens an image). Input
- * image tokens of an edit are billed at the text input price: the catalog has one input price (OpenAI
- * lists $10 and $2.50 per million for them). By the image: dall-e-3 by size and quality (OpenAI's
+ * image tokens of an edit (`usage.input_tokens_details.image_tokens`) at OpenAI's image input
+ * price: $10 and $2.50 per million (its price list). By the image: dall-e-3 by size and quality (OpenAI's
  * price list: $0.04 standard 1024x1024, $0.08 standard 1792x1024 or 1024x1792 and hd 1024x1024,
  * $0.12 hd 1792x1024 or 1024x1792); grok-imagine-image $0.02 (xAI's price list; the current
  * model — grok-2-image-1212, $0.07, is retired).
  */
 export const IMAGE_MODELS: CatalogModel[] = [
-  imageModel('openai', 'gpt-image-1', 32_000, 6_240, { inputPerMillion: perMillion(5), cachedInputPerMillion: perMillion(1.25), outputPerMillion: perMillion(40) }),
-  imageModel('openai', 'gpt-image-1-mini', 32_000, 6_240, { inputPerMillion: perMillion(2), cachedInputPerMillion: perMillion(0.2), outputPerMillion: perMillion(8) }),
+  imageModel('openai', 'gpt-image-1', 32_000, 6_240, { inputPerMillion: perMillion(5), cachedInputPerMillion: perMillion(1.25), imageInputPerMillion: perMillion(10), outputPerMillion: perMillion(40) }),
+  imageModel('openai', 'gpt-image-1-mini', 32_000, 6_240, { inputPerMillion: perMillion(2), cachedInputPerMillion: perMillion(0.2), imageInputPerMillion: perMillion(2.5), outputPerMillion: perMillion(8) }),
   imageModel('openai', 'dall-e-3', 4_000, 0, {
     inputPerMillion: 0,
     cachedInputPerMillion: 0,

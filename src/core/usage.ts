@@ -11,6 +11,8 @@ export interface TokenUsage {
   cachedPromptTokens?: number;
   /** Input tokens written to the provider's prompt cache (part of promptTokens; Anthropic bills them higher). */
   cacheWriteTokens?: number;
+  /** Uncached input tokens that are images (part of promptTokens), at the model's image input price where it has one. */
+  imagePromptTokens?: number;
   /** All output tokens, reasoning included. */
   completionTokens: number;
   /** Reasoning tokens (part of completionTokens). */

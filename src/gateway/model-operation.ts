@@ -61,4 +61,10 @@ export interface OperationResult<Result> {
   usageEstimated?: boolean;
   /** The provider deployment that answered. */
   deployment?: string;
+  /**
+   * A body still streaming whose last event reports the usage (speech as events): the request
+   * settles once the body was relayed, with this usage — or, when the stream ended without it (cut
+   * off, the client gone), with `usage` flagged estimated.
+   */
+  finalUsage?: Promise<TokenUsage | undefined>;
 }

@@ -381,12 +381,17 @@ export class ModelRequestPipeline {
             const kept = await operation.keep(outcome.result, tracked.keep(), { ...context, body: call.body, principal: call.principal, deployment: outcome.deployment });
             return operation.encode(kept, { model, usage: undefined, cost: 0, body: call.body });
           }
-          const cost = tracked.finish(200, { usage: outcome.usage, usageEstimated: outcome.usageEstimated }); // settle
-          const answer = operation.encode(outcome.result, { model, usage: outcome.usage, cost, body: call.body }); // encode
+          const settle = () => tracked.finish(200, { usage: outcome.usage, usageEstimated: outcome.usageEstimated }); // settle
+          const answer = operation.encode(outcome.result, { model, usage: outcome.usage, cost: outcome.finalUsage ? 0 : settle(), body: call.body }); // encode
           if (!(answer.body instanceof Readable)) return answer;
           // A body the provider is still sending (speech audio) is relayed here, while the request's
           // deadline, its connection share and its place among the requests in flight still hold it.
           await relayBody(connection, answer, answer.body, call.logger);
+          if (outcome.finalUsage) {
+            // Usage in the stream's last event: settled once it was relayed, with it or the estimate.
+            const reported = await outcome.finalUsage;
+            tracked.finish(200, reported ? { usage: reported } : { usage: outcome.usage, usageEstimated: true });
+          }
           return undefined;
         } finally {
           release();

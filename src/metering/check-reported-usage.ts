@@ -30,6 +30,7 @@ export function checkReportedUsage(usage: TokenUsage, bound: UsageBound, model: 
       promptTokens,
       cachedPromptTokens: usage.cachedPromptTokens === undefined ? undefined : Math.min(usage.cachedPromptTokens, promptTokens),
       cacheWriteTokens: usage.cacheWriteTokens === undefined ? undefined : Math.min(usage.cacheWriteTokens, promptTokens),
+      imagePromptTokens: usage.imagePromptTokens === undefined ? undefined : Math.min(usage.imagePromptTokens, promptTokens),
       completionTokens,
       reasoningTokens: usage.reasoningTokens === undefined ? undefined : Math.min(usage.reasoningTokens, completionTokens),
       units: usage.units && { variant: usage.units.variant, count: Math.min(usage.units.count, mostUnits) },

@@ -6,7 +6,8 @@ const PRICE_UNIT = 1_000_000n;
 
 /**
  * What a request costs, in micro-credits (1 credit = 1 US dollar of provider list price =
- * 1,000,000 micro-credits): uncached input at the input price, cache reads at the cached price,
+ * 1,000,000 micro-credits): uncached input at the input price (image input at the image input
+ * price where the model has one), cache reads at the cached price,
  * cache writes at the cache-write price (the input price when the model has none), and all output
  * — reasoning included — at the output price. Integer arithmetic throughout (BigInt: tokens ×
  * micro-USD prices can pass 2^53), rounded up to a whole micro-credit once, for the whole request.
@@ -20,8 +21,10 @@ export function computeCost(usage: TokenUsage, modelPricing: ModelPricing): numb
   const cachedTokens = Math.min(usage.cachedPromptTokens ?? 0, promptTokens);
   const cacheWriteTokens = Math.min(usage.cacheWriteTokens ?? 0, promptTokens - cachedTokens);
   const uncachedTokens = promptTokens - cachedTokens - cacheWriteTokens;
+  const imageTokens = Math.min(usage.imagePromptTokens ?? 0, uncachedTokens);
   const total =
-    BigInt(uncachedTokens) * BigInt(pricing.inputPerMillion) +
+    BigInt(uncachedTokens - imageTokens) * BigInt(pricing.inputPerMillion) +
+    BigInt(imageTokens) * BigInt(modelPricing.imageInputPerMillion ?? pricing.inputPerMillion) +
     BigInt(cachedTokens) * BigInt(pricing.cachedInputPerMillion) +
     BigInt(cacheWriteTokens) * BigInt(pricing.cacheWritePerMillion ?? pricing.inputPerMillion) +
     BigInt(Math.max(0, usage.completionTokens)) * BigInt(pricing.outputPerMillion);

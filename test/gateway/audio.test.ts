@@ -140,6 +140,35 @@ describe('audio: /v1/audio/speech and /v1/audio/transcriptions', () => {
     assert.equal(record.cost, [...input].length * 15);
   });
 
+  test("speech as events (stream_format 'sse', gpt-4o-mini-tts): the provider's events relayed as they come, billed after the last with the usage it reports", async () => {
+    const openai = stack.client();
+    const input = 'Events carry the audio, and the last one the usage.';
+    const response = await openai.audio.speech.create({ model: 'gpt-4o-mini-tts', input, voice: 'alloy', response_format: 'pcm', stream_format: 'sse' });
+    assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const text = await response.text();
+    const events = text.split('\n\n').filter((block) => block.startsWith('data: ')).map((block) => JSON.parse(block.slice(6)) as { type: string; audio?: string; usage?: { input_tokens: number; output_tokens: number } });
+    const deltas = events.filter((event) => event.type === 'speech.audio.delta');
+    assert.ok(deltas.length > 0, 'audio deltas');
+    assert.ok(Buffer.concat(deltas.map((event) => Buffer.from(event.audio!, 'base64'))).length > 1_000, 'PCM audio in them');
+    const done = events.at(-1)!;
+    assert.equal(done.type, 'speech.audio.done');
+    const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
+    assert.equal(record.surface, 'openai-speech');
+    assert.deepEqual([record.promptTokens, record.completionTokens, record.usageFlag], [done.usage!.input_tokens, done.usage!.output_tokens, null], 'the reported usage, not an estimate');
+    const pricing = stack.gateway.switchyard.catalog.find('gpt-4o-mini-tts')!.pricing;
+    assert.equal(record.cost, computeCost({ promptTokens: done.usage!.input_tokens, completionTokens: done.usage!.output_tokens }, pricing));
+    const refused = await openai.audio.speech.create({ model: 'tts-1', input, voice: 'alloy', stream_format: 'sse' }).then(() => undefined, (error: APIError) => error);
+    assert.equal(refused?.status, 400, "tts-1 streams no events: OpenAI's 400, relayed");
+
+    // A stream cut off before its last event is billed the estimate, flagged.
+    stack.simulators.addFault({ provider: 'openai', model: 'gpt-4o-mini-tts', afterChunks: 2, breakMode: 'disconnect' });
+    const cut = await fetch(`${stack.gateway.url}/v1/audio/speech`, { method: 'POST', headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini-tts', input: input.repeat(6), voice: 'alloy', stream_format: 'sse' }) });
+    await cut.text().catch(() => '');
+    const cutRecord = await stack.usageRecordOf(cut.headers.get('x-request-id')!);
+    assert.equal(cutRecord.usageFlag, 'usage_estimated');
+    assert.ok(cutRecord.cost > 0);
+  });
+
   test('a provider that breaks off midway ends the relayed audio (the client sees a cut, never a hang) and the gateway serves on', async () => {
     stack.simulators.addFault({ provider: 'openai', model: 'tts-1', afterChunks: 2 });
     const response = await fetch(`${stack.gateway.url}/v1/audio/speech`, {
@@ -208,6 +237,29 @@ describe('audio: /v1/audio/speech and /v1/audio/transcriptions', () => {
     assert.match(text.data as unknown as string, /quick brown fox/);
     assert.equal((await stack.usageRecordOf(text.response.headers.get('x-request-id')!)).usageFlag, 'usage_estimated');
     await assert.rejects(openai.audio.transcriptions.create({ model: 'gpt-4o-transcribe', file, response_format: 'srt' }), (error: APIError) => error.status === 400 && /not compatible/.test(error.message));
+  });
+
+  test('transcriptions streamed (stream=true, gpt-4o-mini-transcribe): the events relayed as they come, billed after the last with its usage; whisper-1 answers whole', async () => {
+    const openai = stack.client();
+    const wav = makeWav(3);
+    const { data: stream, response } = await openai.audio.transcriptions.create({ model: 'gpt-4o-mini-transcribe', file: await toFile(wav, 'speech.wav', { type: 'audio/wav' }), stream: true }).withResponse();
+    assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+    let text = '';
+    let done: { text: string; usage?: { input_tokens: number; output_tokens: number } } | undefined;
+    for await (const event of stream) {
+      if (event.type === 'transcript.text.delta') text += event.delta;
+      if (event.type === 'transcript.text.done') done = event as typeof done;
+    }
+    assert.ok(done, 'the last event');
+    assert.equal(text, done.text, 'the deltas make the transcript');
+    const record = await stack.usageRecordOf(response.headers.get('x-request-id')!);
+    assert.deepEqual([record.surface, record.promptTokens, record.completionTokens, record.usageFlag], ['openai-transcriptions', done.usage!.input_tokens, done.usage!.output_tokens, null]);
+    const pricing = stack.gateway.switchyard.catalog.find('gpt-4o-mini-transcribe')!.pricing;
+    assert.equal(record.cost, computeCost({ promptTokens: done.usage!.input_tokens, completionTokens: done.usage!.output_tokens }, pricing));
+
+    const whole = await openai.audio.transcriptions.create({ model: 'whisper-1', file: await toFile(wav, 'speech.wav', { type: 'audio/wav' }), stream: true }).withResponse();
+    const wholeRecord = await stack.usageRecordOf(whole.response.headers.get('x-request-id')!);
+    assert.equal(wholeRecord.units?.count, 3, 'whisper-1 ignores stream and is billed by the second');
   });
 
   test("a transcription is reserved by its upload's duration: while a long recording is in flight, the organization's small balance admits nothing more", async () => {
@@ -301,9 +353,9 @@ describe('audio: /v1/audio/speech and /v1/audio/transcriptions', () => {
     assert.equal(voice.status, 400);
     assert.match(voice.body.error.message, /alloy/, "the provider's list of voices");
     assert.equal((await postJson('/v1/audio/speech', { model: 'no-such-voice-model', input: 'x', voice: 'alloy' })).status, 404);
-    const sse = await postJson('/v1/audio/speech', { model: 'gpt-4o-mini-tts', input: 'x', voice: 'alloy', stream_format: 'sse' });
-    assert.equal(sse.status, 400);
-    assert.match(sse.body.error.message, /stream_format/);
+    const sseOnGemini = await postJson('/v1/audio/speech', { model: 'gemini-2.5-flash-preview-tts', input: 'x', voice: 'Kore', response_format: 'wav', stream_format: 'sse' });
+    assert.equal(sseOnGemini.status, 400);
+    assert.match(sseOnGemini.body.error.message, /stream_format/);
     const chatOnSpeech = await postJson('/v1/audio/speech', { model: 'gpt-5-mini', input: 'x', voice: 'alloy' });
     assert.equal(chatOnSpeech.status, 400);
     assert.equal(chatOnSpeech.body.error.code, 'unsupported_model_kind');
@@ -315,9 +367,6 @@ describe('audio: /v1/audio/speech and /v1/audio/transcriptions', () => {
     assert.equal((await postForm({ model: 'whisper-1' })).status, 422, 'no file');
     assert.equal((await postForm({}, wav)).status, 422, 'no model');
     assert.equal((await postForm({ model: 'whisper-1', response_format: 'mp4' }, wav)).status, 422);
-    const streamed = await postForm({ model: 'whisper-1', stream: 'true' }, wav);
-    assert.equal(streamed.status, 400);
-    assert.match(streamed.body.error.message, /stream/);
     const chatOnTranscriptions = await postForm({ model: 'gpt-5-mini' }, wav);
     assert.equal(chatOnTranscriptions.status, 400);
     assert.equal(chatOnTranscriptions.body.error.code, 'unsupported_model_kind');

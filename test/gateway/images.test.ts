@@ -182,7 +182,10 @@ describe('images: POST /v1/images/generations and /v1/images/edits', () => {
     assert.deepEqual(await decode(await bytesOf(data.data![0]!)), { codec: 'png', width: 1024, height: 1024 });
     const usage = data.usage!;
     assert.ok(usage.input_tokens_details.image_tokens > 0, 'input images counted');
-    const cost = computeCost({ promptTokens: usage.input_tokens, completionTokens: usage.output_tokens }, stack.gateway.switchyard.catalog.find('gpt-image-1')!.pricing);
+    const cost = computeCost({ promptTokens: usage.input_tokens, imagePromptTokens: usage.input_tokens_details.image_tokens, completionTokens: usage.output_tokens }, stack.gateway.switchyard.catalog.find('gpt-image-1')!.pricing);
+    // Image input at $10 per million, text at $5 (OpenAI's prices), output at $40.
+    const { image_tokens: imageTokens, text_tokens: textTokens } = usage.input_tokens_details;
+    assert.equal(cost, imageTokens * 10 + textTokens * 5 + usage.output_tokens * 40, 'each at its price (micro-USD per token = USD per million)');
     await assertBilled(response, cost, 'gpt-image-1', 'openai');
     const upstream = stack.simulators.requests.filter((request) => request.provider === 'openai').at(-1)!;
     assert.match(upstream.path, /\/images\/edits$/);

@@ -85,19 +85,23 @@ function checkImageRequest(body: ImagesGenerateRequest, model: CatalogModel, ope
 function boundImageRequest(body: ImagesGenerateRequest, files: readonly ImageFile[], model: CatalogModel): TokenUsage {
   const facts = factsOf(model);
   const n = Math.min(body.n ?? 1, facts.maxImages);
-  const promptTokens = Buffer.byteLength(body.prompt ?? '') + files.length * INPUT_IMAGE_TOKENS;
+  const imagePromptTokens = files.length * INPUT_IMAGE_TOKENS;
+  const promptTokens = Buffer.byteLength(body.prompt ?? '') + imagePromptTokens;
   if (facts.billing === 'image') return { promptTokens, completionTokens: 0, units: { variant: variantOf(body, facts), count: n } };
-  return { promptTokens, completionTokens: n * mostOutputTokens(body, facts, model) };
+  return { promptTokens, imagePromptTokens, completionTokens: n * mostOutputTokens(body, facts, model) };
 }
 
 /** The usage billed: the provider's token counts, or the images made at their variant's price. */
 function usageOf(result: ImageResult, body: ImagesGenerateRequest, files: readonly ImageFile[], model: CatalogModel): { usage: TokenUsage; usageEstimated?: boolean } {
   const facts = factsOf(model);
   if (facts.billing === 'image') return { usage: { promptTokens: 0, completionTokens: 0, units: { variant: variantOf(body, facts), count: result.images.length } } };
-  if (result.usage) return { usage: { promptTokens: result.usage.input_tokens, completionTokens: result.usage.output_tokens } };
+  if (result.usage) {
+    const imagePromptTokens = result.usage.input_tokens_details?.image_tokens;
+    return { usage: { promptTokens: result.usage.input_tokens, ...(imagePromptTokens !== undefined && { imagePromptTokens }), completionTokens: result.usage.output_tokens } };
+  }
   // A provider that reports no tokens is billed its images at the most they may cost.
   const bound = boundImageRequest(body, files, model);
-  return { usage: { promptTokens: bound.promptTokens, completionTokens: result.images.length * mostOutputTokens(body, facts, model) }, usageEstimated: true };
+  return { usage: { promptTokens: bound.promptTokens, imagePromptTokens: bound.imagePromptTokens, completionTokens: result.images.length * mostOutputTokens(body, facts, model) }, usageEstimated: true };
 }
 
 /** OpenAI's `ImagesResponse`, with the gateway's cost: in `usage` when the model bills tokens, beside `data` when it bills images. */

@@ -30,6 +30,7 @@ export async function callGeminiSpeech(adapter: ProviderAdapter, body: SpeechReq
   if (format !== 'wav' && format !== 'pcm') throw GATEWAY_ERRORS.unsupportedCapability(model.id, `response_format '${format}' (its audio is 24 kHz PCM: ask for wav or pcm)`, 'response_format');
   if (body.speed !== undefined && body.speed !== 1) throw GATEWAY_ERRORS.unsupportedCapability(model.id, 'speed', 'speed');
   if (typeof body.voice !== 'string') throw GATEWAY_ERRORS.unsupportedCapability(model.id, 'custom voices', 'voice');
+  if (body.stream_format === 'sse') throw GATEWAY_ERRORS.unsupportedCapability(model.id, "stream_format 'sse' (its audio comes whole: ask for 'audio')", 'stream_format');
   const text = body.instructions ? `${body.instructions}: ${body.input}` : body.input;
   const request = { contents: [{ parts: [{ text }] }], generationConfig: { responseModalities: ['AUDIO'], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: body.voice } } } } };
   const response = await adapter.forward!({ method: 'POST', path: `/v1beta/models/${model.upstreamId}:generateContent`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(request), signal, onAttempt, timeouts: model.timeouts });

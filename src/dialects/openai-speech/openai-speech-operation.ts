@@ -4,6 +4,8 @@ import type { CatalogModel } from '../../catalog/catalog-model.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import type { TokenUsage } from '../../core/usage.ts';
 import type { ModelOperation } from '../../gateway/model-operation.ts';
+import { parseJson } from '../../core/parse-json.ts';
+import { watchSseEvents } from '../../streaming/watch-sse-events.ts';
 import { encodeOpenAIError } from '../openai-chat/encode-openai-error.ts';
 import { callGeminiSpeech } from './call-gemini-speech.ts';
 import type { SpeechFormat, SpeechRequest } from './speech-request-schema.ts';
@@ -32,17 +34,15 @@ export interface SpeechAnswer {
  * destroys the body, which ends the provider's request). Billed before the first byte: tts-1 and
  * tts-1-hd by the input's characters (exact: what the provider bills), gpt-4o-mini-tts by the
  * input's tokens and the audio tokens estimated from the input's length and `speed` (flagged on
- * the usage record). `stream_format: "sse"` — whose final event carries gpt-4o-mini-tts's usage —
- * is refused until the gateway can settle a request after its stream ends. Gemini's speech models
+ * the usage record). With `stream_format: "sse"` (gpt-4o-mini-tts) the provider's events are
+ * relayed as they come and the request is settled after the last, with the usage
+ * `speech.audio.done` reports (the estimate, flagged, if the stream ends without it). Gemini's speech models
  * are asked through `generateContent` (call-gemini-speech.ts): wav or pcm, billed by their tokens.
  */
 export const openAISpeechOperation: ModelOperation<SpeechRequest, SpeechAnswer> = {
   id: 'openai-speech',
   kind: 'speech',
   describe: (body) => ({ model: body.model }),
-  check(body, model) {
-    if (body.stream_format === 'sse') throw GATEWAY_ERRORS.unsupportedCapability(model.id, "stream_format 'sse' through the gateway (ask for 'audio')", 'stream_format');
-  },
   bound(body, model) {
     if (model.pricing.perUnit) return { promptTokens: 0, completionTokens: 0, units: { variant: 'default', count: characters(body.input) } };
     // Text tokens: at most the input's bytes (and a separator); audio: the estimate billed (OpenAI), or the model's output limit (Gemini reports its count).
@@ -69,11 +69,33 @@ export const openAISpeechOperation: ModelOperation<SpeechRequest, SpeechAnswer> 
       await response.body.dump();
       throw GATEWAY_ERRORS.upstreamInvalidAnswer(model.provider, 'the answer is JSON, not audio');
     }
+    if (body.stream_format === 'sse') {
+      if (!/^text\/event-stream/i.test(contentType)) {
+        await response.body.dump();
+        throw GATEWAY_ERRORS.upstreamInvalidAnswer(model.provider, 'the answer to stream_format "sse" is not an event stream');
+      }
+      // The events are relayed as the provider writes them; the last one's usage is what is billed.
+      let settleUsage: (usage: TokenUsage | undefined) => void = () => undefined;
+      const finalUsage = new Promise<TokenUsage | undefined>((resolve) => (settleUsage = resolve));
+      const events = watchSseEvents(response.body, (event) => {
+        if (event.data.includes('"speech.audio.done"')) settleUsage(readSpeechUsage(event.data));
+      });
+      events.on('close', () => settleUsage(undefined));
+      return { result: { body: events, contentType }, ...usageOf(body, model), finalUsage, deployment: response.deployment };
+    }
     return { result: { body: response.body, contentType }, ...usageOf(body, model), deployment: response.deployment };
   },
   encode: (answer) => ({ status: 200, contentType: answer.contentType, body: answer.body }),
   encodeError: encodeOpenAIError,
 };
+
+/** `speech.audio.done`'s usage (input and output tokens), each count checked; undefined when it has none to read. */
+function readSpeechUsage(data: string): TokenUsage | undefined {
+  const parsed = parseJson<{ type?: unknown; usage?: { input_tokens?: unknown; output_tokens?: unknown } }>(data);
+  if (!parsed.ok || parsed.value?.type !== 'speech.audio.done') return undefined;
+  const { input_tokens: input, output_tokens: output } = parsed.value.usage ?? {};
+  return Number.isSafeInteger(input) && Number.isSafeInteger(output) && (input as number) >= 0 && (output as number) >= 0 ? { promptTokens: input as number, completionTokens: output as number } : undefined;
+}
 
 function usageOf(body: SpeechRequest, model: CatalogModel): { usage: TokenUsage; usageEstimated: boolean } {
   if (model.pricing.perUnit) return { usage: { promptTokens: 0, completionTokens: 0, units: { variant: 'default', count: characters(body.input) } }, usageEstimated: false };

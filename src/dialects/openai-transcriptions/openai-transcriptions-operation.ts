@@ -1,9 +1,11 @@
+import type { Readable } from 'node:stream';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
 import type { TokenUsage } from '../../core/usage.ts';
 import type { ModelOperation } from '../../gateway/model-operation.ts';
 import { readUpstreamText } from '../../providers/upstream-client.ts';
+import { watchSseEvents } from '../../streaming/watch-sse-events.ts';
 import { encodeOpenAIError } from '../openai-chat/encode-openai-error.ts';
 import { throwOpenAIFailure } from '../openai-speech/throw-openai-failure.ts';
 import { encodeMultipartForm } from '../../providers/encode-multipart-form.ts';
@@ -19,7 +21,8 @@ const BOUND_AUDIO_TOKENS_PER_SECOND = 20;
 const ESTIMATED_AUDIO_TOKENS_PER_MINUTE = 1_000;
 
 export interface TranscriptionAnswer {
-  text: string;
+  /** The answer whole, or its events as the provider sends them (`stream=true`). */
+  text: string | Readable;
   contentType: string;
 }
 
@@ -31,16 +34,14 @@ export interface TranscriptionAnswer {
  * MP3 header, else bounded by its size (read-audio-duration.ts). Billed: whisper-1 by the second,
  * from the provider's `duration` or `usage.seconds`, else the duration the gateway read (flagged
  * estimated); the gpt-4o models by the `usage` tokens they report, input tokens (audio and the
- * prompt's text) at the catalog's one input price, else estimated. `stream=true` is refused until
- * the gateway can settle a request after its stream ends.
+ * prompt's text) at the catalog's one input price, else estimated. With `stream=true` (the gpt-4o
+ * models; whisper-1 ignores it and answers whole) the events are relayed as they come and the
+ * request is settled after the last, with the usage `transcript.text.done` reports.
  */
 export const openAITranscriptionsOperation: ModelOperation<TranscriptionRequest, TranscriptionAnswer> = {
   id: 'openai-transcriptions',
   kind: 'transcription',
   describe: (body) => ({ model: body.model }),
-  check(body, model) {
-    if (body.stream) throw GATEWAY_ERRORS.unsupportedCapability(model.id, 'streamed transcriptions through the gateway (stream=true)', 'stream');
-  },
   bound(body, model) {
     const { seconds } = readAudioDuration(body.file.data);
     // At least a second: what a provider bills for the shortest clip.
@@ -53,6 +54,20 @@ export const openAITranscriptionsOperation: ModelOperation<TranscriptionRequest,
     const form = encodeMultipartForm(fields, [{ field: 'file', ...body.file }]);
     const response = await adapter.forward({ method: 'POST', path: '/audio/transcriptions', headers: { 'content-type': form.contentType, accept: 'application/json' }, body: form.body, signal, onAttempt, timeouts: model.timeouts });
     if (response.status >= 400) return throwOpenAIFailure(adapter, model.provider, response, signal);
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (body.stream && /^text\/event-stream/i.test(contentType)) {
+      // Relayed as the provider writes the events; billed after the last, `transcript.text.done`, with its usage.
+      let settleUsage: (usage: TokenUsage | undefined) => void = () => undefined;
+      const finalUsage = new Promise<TokenUsage | undefined>((resolve) => (settleUsage = resolve));
+      const events = watchSseEvents(response.body, (event) => {
+        if (!event.data.includes('"transcript.text.done"')) return;
+        const done = parseJson<TranscriptionJson & { type?: unknown }>(event.data);
+        settleUsage(done.ok && done.value?.type === 'transcript.text.done' ? reportedTokens(done.value) : undefined);
+      });
+      events.on('close', () => settleUsage(undefined));
+      // Should the stream end without its usage, the estimate for the upload's length (flagged) is billed.
+      return { result: { text: events, contentType }, ...tokenUsage(body, undefined, ''), finalUsage, deployment: response.deployment };
+    }
     const text = await readUpstreamText(model.provider, response, signal);
     const json = body.responseFormat === 'json' || body.responseFormat === 'verbose_json';
     const answer = json ? readJsonAnswer(model.provider, text) : undefined;
@@ -85,15 +100,21 @@ function secondsUsage(body: TranscriptionRequest, answer: TranscriptionJson | un
 
 /** The gpt-4o models: the reported tokens, else the upload's duration at the published rate and the transcript's o200k tokens. */
 function tokenUsage(body: TranscriptionRequest, answer: TranscriptionJson | undefined, plainText: string | undefined): { usage: TokenUsage; usageEstimated: boolean } {
-  const input = countOf(answer?.usage?.input_tokens);
-  const output = countOf(answer?.usage?.output_tokens);
-  if (input !== undefined && output !== undefined) return { usage: { promptTokens: input, completionTokens: output }, usageEstimated: false };
+  const reported = answer && reportedTokens(answer);
+  if (reported) return { usage: reported, usageEstimated: false };
   const { seconds } = readAudioDuration(body.file.data);
   const transcript = typeof answer?.text === 'string' ? answer.text : (plainText ?? '');
   return {
     usage: { promptTokens: Math.ceil((seconds * ESTIMATED_AUDIO_TOKENS_PER_MINUTE) / 60) + countTokens(body.prompt), completionTokens: countTokens(transcript) },
     usageEstimated: true,
   };
+}
+
+/** The tokens a gpt-4o transcription reports (its JSON answer's or its last event's `usage`), each count checked. */
+function reportedTokens(answer: TranscriptionJson): TokenUsage | undefined {
+  const input = countOf(answer.usage?.input_tokens);
+  const output = countOf(answer.usage?.output_tokens);
+  return input !== undefined && output !== undefined && Number.isSafeInteger(input) && Number.isSafeInteger(output) ? { promptTokens: input, completionTokens: output } : undefined;
 }
 
 function countOf(value: unknown): number | undefined {

@@ -154,6 +154,17 @@ async function handleTranscription(context: SimulatorContext, request: FastifyRe
   }
   const granularities = parts.filter((part) => part.name === 'timestamp_granularities[]').map((part) => part.data.toString('utf8'));
   const answer = renderTranscription({ model, format, duration, prompt: fields.prompt ?? '', words: granularities.includes('word') });
+  // `stream=true` on a gpt-4o model: the transcript as `transcript.text.delta` events, then `transcript.text.done` with the usage (whisper-1 ignores it, as OpenAI says).
+  if (fields.stream === 'true' && tokenModel) {
+    const whole = renderTranscription({ model, format: 'json', duration, prompt: fields.prompt ?? '', words: false });
+    const { text, usage } = JSON.parse(whole.body) as { text: string; usage: unknown };
+    const deltas = text.split(/(?<= )/).map((delta) => ({ type: 'transcript.text.delta', delta }));
+    exchange.record.status = 200;
+    exchange.record.streamed = true;
+    exchange.response.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', ...preamble.fault?.headers });
+    await writeChunks(exchange, [...deltas, { type: 'transcript.text.done', text, usage }].map((event) => `data: ${JSON.stringify(event)}\n\n`), preamble.fault);
+    return;
+  }
   exchange.record.status = 200;
   exchange.response.writeHead(200, { ...headers, 'content-type': answer.contentType, ...preamble.fault?.headers });
   exchange.response.end(answer.body);

@@ -16,6 +16,15 @@ describe('computeCost', () => {
     assert.equal(computeCost({ promptTokens: 1_000, cacheWriteTokens: 1_000, completionTokens: 0 }, pricing), 3_000);
   });
 
+  test('image input tokens at the image input price where the model has one (gpt-image edits), else the input price; never more of them than uncached input', () => {
+    const gptImage = { inputPerMillion: 5_000_000, cachedInputPerMillion: 1_250_000, imageInputPerMillion: 10_000_000, outputPerMillion: 40_000_000 };
+    // 100 text × 5 + 300 images × 10 + 1,000 out × 40
+    assert.equal(computeCost({ promptTokens: 400, imagePromptTokens: 300, completionTokens: 1_000 }, gptImage), 43_500);
+    const { imageInputPerMillion: _none, ...textOnly } = gptImage;
+    assert.equal(computeCost({ promptTokens: 400, imagePromptTokens: 300, completionTokens: 0 }, textOnly), 2_000);
+    assert.equal(computeCost({ promptTokens: 100, cachedPromptTokens: 50, imagePromptTokens: 1_000, completionTokens: 0 }, gptImage), 563); // 50 cached × 1.25 + 50 images × 10 = 562.5, rounded up
+  });
+
   test('reasoning tokens are output: completionTokens already counts them', () => {
     assert.equal(computeCost({ promptTokens: 0, completionTokens: 1_000, reasoningTokens: 900 }, SONNET), 15_000);
   });
