@@ -19,6 +19,8 @@ export interface ImageFacts {
   urls: boolean;
   /** `/v1/images/edits` serves it (the gpt-image models). */
   edits: boolean;
+  /** It streams partial images (`stream: true`, passed through): the gpt-image models. */
+  streams?: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ const GPT_IMAGE: ImageFacts = {
   outputTokens: GPT_IMAGE_OUTPUT_TOKENS,
   urls: false,
   edits: true,
+  streams: true,
 };
 
 /** Facts by upstream model id (a YAML alias of one is the same model). */

@@ -202,6 +202,33 @@ describe('images: POST /v1/images/generations and /v1/images/edits', () => {
     assert.ok(((await json.json()) as { error: { code: string } }).error.code);
   });
 
+  test('partial images streamed (stream: true, gpt-image-1; generate and edit): the provider\'s events relayed as they come, billed after the last with its usage', async () => {
+    const openai = stack.client();
+    const stream = await openai.images.generate({ model: 'gpt-image-1', prompt: 'A lighthouse at dawn', size: '1024x1024', quality: 'low', stream: true, partial_images: 2 });
+    const types: string[] = [];
+    let completed: { b64_json: string; usage: { input_tokens: number; output_tokens: number; input_tokens_details: { image_tokens: number } } } | undefined;
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === 'image_generation.completed') completed = event as unknown as typeof completed;
+    }
+    assert.deepEqual(types, ['image_generation.partial_image', 'image_generation.partial_image', 'image_generation.completed']);
+    assert.deepEqual(await decode(Buffer.from(completed!.b64_json, 'base64')), { codec: 'png', width: 1024, height: 1024 });
+    const pricing = stack.gateway.switchyard.catalog.find('gpt-image-1')!.pricing;
+    const upstream = stack.simulators.requests.filter((request) => request.path.endsWith('/images/generations')).at(-1)!;
+    assert.equal((upstream.body as { stream: boolean }).stream, true, 'asked of the provider as a stream');
+    const records = await stack.gateway.switchyard.usage.flush().then(() => stack.gateway.switchyard.store.listUsageRecords({ limit: 100_000 }));
+    const record = records.find((candidate) => candidate.surface === 'openai-images' && candidate.completionTokens === completed!.usage.output_tokens);
+    assert.ok(record, 'a usage record with the reported tokens');
+    assert.equal(record.usageFlag, null);
+    assert.equal(record.cost, computeCost({ promptTokens: completed!.usage.input_tokens, imagePromptTokens: completed!.usage.input_tokens_details.image_tokens, completionTokens: completed!.usage.output_tokens }, pricing));
+
+    const png = encodeSolidPng(256, 256, [10, 20, 30]);
+    const edits = await openai.images.edit({ model: 'gpt-image-1', prompt: 'Night', image: await toFile(png, 'in.png', { type: 'image/png' }), stream: true, partial_images: 1 });
+    const editTypes: string[] = [];
+    for await (const event of edits) editTypes.push(event.type);
+    assert.deepEqual(editTypes, ['image_edit.partial_image', 'image_edit.completed']);
+  });
+
   test('edit uploads are bounded: too many files, a file too large, a broken form are 4xx in the envelope, and nothing reaches the provider', async () => {
     const upstreamBefore = stack.simulators.requests.length;
     const send = async (form: FormData | { body: Buffer; contentType: string }) => {
@@ -261,8 +288,8 @@ describe('images: POST /v1/images/generations and /v1/images/edits', () => {
       assert.ok(answer.status === 400 || answer.status === 422, `${JSON.stringify(body)}: ${answer.status}`);
       assert.ok(answer.body.error.code, 'in the envelope');
     }
-    const streamed = await post({ model: 'gpt-image-1', prompt: 'x', stream: true, partial_images: 1 });
-    assert.equal(streamed.status, 400);
+    const streamed = await post({ model: 'dall-e-3', prompt: 'x', stream: true });
+    assert.equal(streamed.status, 400, 'dall-e-3 streams nothing');
     assert.equal(streamed.body.error.param, 'stream');
     // gpt-image models take no response_format: OpenAI's refusal, relayed.
     const format = await post({ model: 'gpt-image-1', prompt: 'x', response_format: 'b64_json' });

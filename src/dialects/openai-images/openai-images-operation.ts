@@ -3,11 +3,19 @@ import { imageFactsOf, type ImageFacts } from '../../catalog/image-models.ts';
 import { creditsAsNumber } from '../../core/credits-as-number.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import type { TokenUsage } from '../../core/usage.ts';
-import type { ModelOperation } from '../../gateway/model-operation.ts';
-import type { ImageFile, ImageResult } from '../../providers/image-call.ts';
+import type { Readable } from 'node:stream';
+import { parseJson } from '../../core/parse-json.ts';
+import type { ModelOperation, OperationContext, OperationResult } from '../../gateway/model-operation.ts';
+import { encodeMultipartForm } from '../../providers/encode-multipart-form.ts';
+import type { ImageFile, ImageResult, ImagesUsage } from '../../providers/image-call.ts';
+import type { ProviderAdapter } from '../../providers/provider-adapter.ts';
+import { watchSseEvents } from '../../streaming/watch-sse-events.ts';
+import { throwOpenAIFailure } from '../openai-speech/throw-openai-failure.ts';
 import { encodeOpenAIError } from '../openai-chat/encode-openai-error.ts';
 import type { ImagesEditRequest, ImagesGenerateRequest } from './images-request-schema.ts';
 
+/** Output tokens each partial image of a stream costs (OpenAI's image generation guide). */
+const PARTIAL_IMAGE_TOKENS = 100;
 /** OpenAI's default image model, when a request names none (shut down: an unknown model here). */
 const DEFAULT_MODEL = 'dall-e-2';
 /**
@@ -24,36 +32,93 @@ const INPUT_IMAGE_TOKENS = 8_000;
  * beside `data`. A request is bounded by its prompt's bytes and, per image, the dearest output the
  * model may make for the size and quality asked (or the dearest variant's price).
  */
-export const openAIImagesOperation: ModelOperation<ImagesGenerateRequest, ImageResult> = {
+export const openAIImagesOperation: ModelOperation<ImagesGenerateRequest, ImageResult | StreamedImages> = {
   id: 'openai-images',
   kind: 'image',
   describe: (body) => ({ model: body.model ?? DEFAULT_MODEL }),
   check: (body, model) => checkImageRequest(body, model, 'generate'),
   bound: (body, model) => boundImageRequest(body, [], model),
   async call(adapter, body, context) {
+    if (body.stream === true) return streamImages(adapter, body, [], context);
     if (!adapter.generateImages) throw GATEWAY_ERRORS.unsupportedCapability(context.model.id, 'image generation', 'model');
     const result = await adapter.generateImages({ ...context, operation: 'generate', fields: withoutModel(body) });
     return { result, ...usageOf(result, body, [], context.model), deployment: result.deployment };
   },
-  encode: (result, { usage, cost }) => encodeImagesResponse(result, usage, cost),
+  encode: (result, { usage, cost }) => ('events' in result ? { status: 200, contentType: result.contentType, body: result.events } : encodeImagesResponse(result, usage, cost)),
   encodeError: encodeOpenAIError,
 };
 
 /** `POST /v1/images/edits`: the same, with the uploaded images (and mask) sent on as a multipart form. */
-export const openAIImageEditsOperation: ModelOperation<ImagesEditRequest, ImageResult> = {
+export const openAIImageEditsOperation: ModelOperation<ImagesEditRequest, ImageResult | StreamedImages> = {
   id: 'openai-images',
   kind: 'image',
   describe: (body) => ({ model: body.fields.model ?? DEFAULT_MODEL }),
   check: (body, model) => checkImageRequest(body.fields, model, 'edit'),
   bound: (body, model) => boundImageRequest(body.fields, body.files, model),
   async call(adapter, body, context) {
+    if (body.fields.stream === true) return streamImages(adapter, body.fields, body.files, context);
     if (!adapter.generateImages) throw GATEWAY_ERRORS.unsupportedCapability(context.model.id, 'image edits', 'model');
     const result = await adapter.generateImages({ ...context, operation: 'edit', fields: withoutModel(body.fields), files: body.files });
     return { result, ...usageOf(result, body.fields, body.files, context.model), deployment: result.deployment };
   },
-  encode: (result, { usage, cost }) => encodeImagesResponse(result, usage, cost),
+  encode: (result, { usage, cost }) => ('events' in result ? { status: 200, contentType: result.contentType, body: result.events } : encodeImagesResponse(result, usage, cost)),
   encodeError: encodeOpenAIError,
 };
+
+/** Images as the provider streams them (`stream: true`): its events, relayed as they come. */
+export interface StreamedImages {
+  events: Readable;
+  contentType: string;
+}
+
+/**
+ * `stream: true` on a model that streams (gpt-image): the request forwarded as OpenAI takes it
+ * (JSON, or the edit's form), its `partial_image` and `completed` events relayed as they come,
+ * and the request billed after the last with the usage the `completed` events report (summed over
+ * the images; the estimate, flagged, when the stream ends without them).
+ * @see https://platform.openai.com/docs/guides/image-generation#streaming
+ */
+async function streamImages(adapter: ProviderAdapter, body: ImagesGenerateRequest, files: readonly ImageFile[], { model, signal, onAttempt }: OperationContext): Promise<OperationResult<StreamedImages>> {
+  if (!adapter.forward) throw GATEWAY_ERRORS.unsupportedCapability(model.id, 'streamed images', 'stream');
+  const fields = { ...withoutModel(body), model: model.upstreamId };
+  const request =
+    files.length === 0
+      ? { path: '/images/generations', contentType: 'application/json', body: JSON.stringify(fields) as string | Uint8Array }
+      : (() => {
+          const form = encodeMultipartForm(Object.entries(fields).map(([name, value]) => ({ name, value: typeof value === 'string' ? value : JSON.stringify(value) })), files);
+          return { path: '/images/edits', contentType: form.contentType, body: form.body as string | Uint8Array };
+        })();
+  const response = await adapter.forward({ method: 'POST', path: request.path, headers: { 'content-type': request.contentType, accept: 'text/event-stream' }, body: request.body, signal, onAttempt, timeouts: model.timeouts });
+  if (response.status >= 400) return throwOpenAIFailure(adapter, model.provider, response, signal);
+  const contentType = String(response.headers['content-type'] ?? '');
+  if (!/^text\/event-stream/i.test(contentType)) {
+    await response.body.dump();
+    throw GATEWAY_ERRORS.upstreamInvalidAnswer(model.provider, 'the answer to stream: true is not an event stream');
+  }
+  const reported: TokenUsage[] = [];
+  const events = watchSseEvents(response.body, (event) => {
+    if (!event.data.includes('.completed"')) return;
+    const completed = parseJson<{ type?: unknown; usage?: ImagesUsage }>(event.data);
+    const usage = completed.ok && typeof completed.value?.type === 'string' && completed.value.type.endsWith('.completed') ? completed.value.usage : undefined;
+    const count = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined);
+    const input = count(usage?.input_tokens);
+    const output = count(usage?.output_tokens);
+    const image = count(usage?.input_tokens_details?.image_tokens);
+    if (input !== undefined && output !== undefined) reported.push({ promptTokens: input, completionTokens: output, ...(image !== undefined && { imagePromptTokens: image }) });
+  });
+  const finalUsage = new Promise<TokenUsage | undefined>((resolve) =>
+    events.on('close', () =>
+      resolve(
+        reported.length === 0
+          ? undefined
+          : reported.reduce((sum, usage) => ({ promptTokens: sum.promptTokens + usage.promptTokens, imagePromptTokens: (sum.imagePromptTokens ?? 0) + (usage.imagePromptTokens ?? 0), completionTokens: sum.completionTokens + usage.completionTokens })),
+      ),
+    ),
+  );
+  // The estimate, should the stream end without its usage: the request's bound.
+  const bound = boundImageRequest(body, files, model);
+  return { result: { events, contentType }, usage: bound, usageEstimated: true, finalUsage, deployment: response.deployment };
+}
 
 /** The request's fields for the provider: the adapter names the model upstream. */
 function withoutModel(body: ImagesGenerateRequest): Record<string, unknown> {
@@ -64,8 +129,8 @@ function withoutModel(body: ImagesGenerateRequest): Record<string, unknown> {
 function checkImageRequest(body: ImagesGenerateRequest, model: CatalogModel, operation: 'generate' | 'edit'): void {
   const facts = factsOf(model);
   if (operation === 'edit' && !facts.edits) throw GATEWAY_ERRORS.unsupportedCapability(model.id, 'image edits (use /v1/images/generations)', 'model');
-  // The gateway answers images whole: a stream of partial images is not relayed.
-  if (body.stream === true) throw GATEWAY_ERRORS.unsupportedCapability(model.id, 'streamed images through the gateway (stream)', 'stream');
+  // Partial images are streamed by the models that stream (gpt-image), passed through; the others answer whole.
+  if (body.stream === true && !facts.streams) throw GATEWAY_ERRORS.unsupportedCapability(model.id, 'streamed images (stream)', 'stream');
   const n = body.n ?? 1;
   if (n > facts.maxImages) throw GATEWAY_ERRORS.invalidValue('n', `Model '${model.id}' makes at most ${facts.maxImages} image${facts.maxImages === 1 ? '' : 's'} per request; got n=${n}.`);
   if (facts.sizes && body.size !== undefined && !facts.sizes.includes(body.size)) {
@@ -88,7 +153,9 @@ function boundImageRequest(body: ImagesGenerateRequest, files: readonly ImageFil
   const imagePromptTokens = files.length * INPUT_IMAGE_TOKENS;
   const promptTokens = Buffer.byteLength(body.prompt ?? '') + imagePromptTokens;
   if (facts.billing === 'image') return { promptTokens, completionTokens: 0, units: { variant: variantOf(body, facts), count: n } };
-  return { promptTokens, imagePromptTokens, completionTokens: n * mostOutputTokens(body, facts, model) };
+  // Each partial image a stream asks for costs output tokens of its own (OpenAI: 100).
+  const partials = body.stream === true && typeof body.partial_images === 'number' ? body.partial_images * PARTIAL_IMAGE_TOKENS : 0;
+  return { promptTokens, imagePromptTokens, completionTokens: n * (mostOutputTokens(body, facts, model) + partials) };
 }
 
 /** The usage billed: the provider's token counts, or the images made at their variant's price. */

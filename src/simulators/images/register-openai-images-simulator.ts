@@ -31,6 +31,7 @@ interface ImageRequest {
   style?: unknown;
   output_format?: unknown;
   stream?: unknown;
+  partial_images?: unknown;
 }
 
 interface ImagesProvider {
@@ -112,7 +113,7 @@ async function readForm(request: FastifyRequest): Promise<EditForm> {
     const fields: Record<string, unknown> = {};
     const images: Buffer[] = [];
     for (const [name, value] of form.entries()) {
-      if (typeof value === 'string') fields[name] = name === 'n' ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
+      if (typeof value === 'string') fields[name] = name === 'n' || name === 'partial_images' ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
       else if (name === 'image' || name === 'image[]') images.push(Buffer.from(await value.arrayBuffer()));
     }
     return { fields, images };
@@ -158,7 +159,11 @@ async function handleImages(
     for (const field of ['size', 'quality', 'style'] as const) if (body[field] !== undefined) return send(provider.invalid(`Argument not supported: ${field}`));
   }
   if (model.family === 'gpt-image' && body.response_format !== undefined) return send(provider.invalid("Unknown parameter: 'response_format'.", 'response_format', 'unknown_parameter'));
-  if (body.stream === true) return send(provider.invalid('The simulator does not stream images.', 'stream', 'unsupported_value'));
+  if (body.stream === true && model.family !== 'gpt-image') return send(provider.invalid(`Streaming is not supported for model '${model.id}'.`, 'stream', 'unsupported_value'));
+  const partialImages = body.partial_images ?? 0;
+  if (body.partial_images !== undefined && (typeof partialImages !== 'number' || !Number.isInteger(partialImages) || partialImages < 0 || partialImages > 3)) {
+    return send(provider.invalid(`Invalid 'partial_images': integer out of range. Expected a value between 0 and 3, but got ${String(partialImages)} instead.`, 'partial_images', 'integer_out_of_range'));
+  }
   const size = body.size ?? model.sizes[0];
   if (model.family !== 'grok' && (typeof size !== 'string' || !model.sizes.includes(size))) {
     return send(provider.invalid(`Invalid value: '${String(size)}'. Supported values are: ${listValues(model.sizes)}.`, 'size', 'invalid_value'));
@@ -191,6 +196,35 @@ async function handleImages(
   const textTokens = estimateTokens(body.prompt);
   const imageTokens = (edit?.images ?? []).reduce((total, image) => total + inputImageTokens(image), 0);
   const outputTokens = GPT_IMAGE_OUTPUT_TOKENS[actualQuality!]![actualSize!]! * n;
+  if (body.stream === true) {
+    // Each image's partial images, then the image itself with the request's usage (each partial image costs 100 output tokens more).
+    const prefix = edit ? 'image_edit' : 'image_generation';
+    const shape = { created_at: created, size: actualSize, quality: actualQuality, background: 'opaque', output_format: 'png' };
+    const events: string[] = [];
+    for (let index = 0; index < n; index += 1) {
+      for (let partial = 0; partial < (partialImages as number); partial += 1) {
+        events.push(`event: ${prefix}.partial_image\ndata: ${JSON.stringify({ type: `${prefix}.partial_image`, b64_json: bytes.toString('base64'), ...shape, partial_image_index: partial })}\n\n`);
+      }
+      const output = outputTokens / n + (partialImages as number) * 100;
+      const input = index === 0 ? textTokens + imageTokens : 0;
+      const usage = { input_tokens: input, input_tokens_details: { image_tokens: index === 0 ? imageTokens : 0, text_tokens: index === 0 ? textTokens : 0 }, output_tokens: output, total_tokens: input + output };
+      events.push(`event: ${prefix}.completed\ndata: ${JSON.stringify({ type: `${prefix}.completed`, b64_json: bytes.toString('base64'), ...shape, usage })}\n\n`);
+    }
+    exchange.record.status = 200;
+    exchange.record.streamed = true;
+    exchange.response.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8' });
+    for (const [index, event] of events.entries()) {
+      if (exchange.clientClosed.aborted) return;
+      if (preamble.fault?.afterChunks !== undefined && index >= preamble.fault.afterChunks) {
+        exchange.markBroken();
+        exchange.response.destroy();
+        return;
+      }
+      exchange.response.write(event);
+    }
+    exchange.response.end();
+    return;
+  }
   sendJson(
     exchange,
     200,
