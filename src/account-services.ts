@@ -17,6 +17,10 @@ import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { UsageJournal } from './usage/usage-journal.ts';
 import { UsageRecorder } from './usage/usage-recorder.ts';
+import type { UsageWriter } from './usage/usage-writer.ts';
+import { PrimaryAdmissionCounters } from './metering/primary-admission-counters.ts';
+import { primaryLink } from './core/primary-link.ts';
+import { PrimaryUsageWriter } from './usage/primary-usage-writer.ts';
 
 /**
  * The half of the service layer that organizations, keys and credits need: store, catalog, key
@@ -32,7 +36,7 @@ export interface AccountServices {
   accounts: AccountService;
   /** Chatbots: organizations' named presets (model, system prompt, parameters, fallbacks), cached for the chatbot route. */
   chatbots: ChatbotService;
-  usage: UsageRecorder;
+  usage: UsageWriter;
   /** Credits: top-ups, adjustments and balances (integer micro-credits; 1 credit = 1 USD of provider list price). */
   credits: CreditService;
   /** Balances, reservations and concurrency slots: in memory, or shared through Redis. */
@@ -47,7 +51,12 @@ export interface AccountServices {
   close(): Promise<void>;
 }
 
-export async function openAccountServices(config: SwitchyardConfig, logger: Logger): Promise<AccountServices> {
+export async function openAccountServices(
+  config: SwitchyardConfig,
+  logger: Logger,
+  /** `clusterWorker`: this process is a worker of `serve --workers N` (server/cluster/). */
+  options: { clusterWorker?: boolean } = {},
+): Promise<AccountServices> {
   // The catalog is checked first: a bad models entry fails before any file is created.
   const catalog = new ModelCatalog(defaultModels().models, config.models);
   const store: Store = openStore(config);
@@ -68,11 +77,17 @@ export async function openAccountServices(config: SwitchyardConfig, logger: Logg
   const redisHealth = redis ? new RedisHealth(redis, logger) : undefined;
   const keyChanges = redis ? new KeyChangeChannel(redis, config.redisPrefix, logger) : undefined;
   const keyCache = new KeyCache(store, keyChanges);
+  // A worker of `serve --workers N` without Redis hands its usage and admissions to the primary, their one owner.
+  const primary = options.clusterWorker && !redis ? primaryLink() : undefined;
   // Usage the store could not take waits on local disk (the data folder), across crashes too.
-  const usage = new UsageRecorder(store, logger, new UsageJournal(join(config.dataDir, 'usage-journal')));
-  const counters: AdmissionCounters = redis
-    ? new RedisAdmissionCounters(redis, config.redisPrefix, store, usage, redisHealth!)
-    : new MemoryAdmissionCounters(store, usage, logger);
+  const journal = new UsageJournal(join(config.dataDir, 'usage-journal'));
+  const recorder = primary ? undefined : new UsageRecorder(store, logger, journal);
+  const usage: UsageWriter = primary ? new PrimaryUsageWriter(primary, journal) : recorder!;
+  const counters: AdmissionCounters = primary
+    ? new PrimaryAdmissionCounters(primary)
+    : redis
+      ? new RedisAdmissionCounters(redis, config.redisPrefix, store, recorder!, redisHealth!)
+      : new MemoryAdmissionCounters(store, recorder!, logger);
   const credits = new CreditService(store, counters);
   // Top-ups go through the credit service, so the balances requests are admitted against see them at once.
   const accounts = new AccountService(store, { keyCache, catalog, credits });

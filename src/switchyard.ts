@@ -57,11 +57,11 @@ export const REDACTED_LOG_PATHS = [
   '*.adminToken',
 ];
 
-export async function createSwitchyard(config: SwitchyardConfig, options: { logger?: Logger } = {}): Promise<Switchyard> {
+export async function createSwitchyard(config: SwitchyardConfig, options: { logger?: Logger; clusterWorker?: boolean } = {}): Promise<Switchyard> {
   // Buffered, asynchronous log writes: a log line must not cost a request a system call.
   const destination = options.logger ? undefined : pino.destination({ dest: 1, sync: false });
   const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS }, destination);
-  const accountServices = await openAccountServices(config, logger);
+  const accountServices = await openAccountServices(config, logger, { clusterWorker: options.clusterWorker });
   const { catalog, store, usage, counters, redis, redisHealth } = accountServices;
   const upstreamClient = new UpstreamClient({ ...config.timeouts, maxResponseBytes: config.maxUpstreamResponseBytes, connectionsPerOrigin: config.connectionsPerProvider });
   let pipeline: ModelRequestPipeline | undefined;
@@ -86,7 +86,7 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const breakerChannel = redis ? new BreakerChannel(redis, config.redisPrefix, logger) : undefined;
   const storedResponses = new StoredResponses(store, logger, config.responseRetentionDays * 24 * 60 * 60 * 1000, failedResponseBody);
   const requestLogRetention = new RequestLogRetention(store, logger, config.requestLogRetentionDays || undefined);
-  const admission = new AdmissionService(counters, new RateWindows({ redis, redisHealth, prefix: config.redisPrefix, logger }), { metering: config.metering, logger });
+  const admission = new AdmissionService(counters, new RateWindows({ redis, redisHealth, prefix: config.redisPrefix, logger, clusterWorker: options.clusterWorker }), { metering: config.metering, logger });
   pipeline = new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, metrics, tracer, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs, providerTotalTimeoutMs: (provider) => config.providers[provider]?.totalTimeoutMs, providerShares: new ProviderShares({ connectionsPerProvider: config.connectionsPerProvider, share: config.organizationShareOfProvider }), retryBudgets: new RetryBudgets(config.retryBudget) });
   const videoJobs = new VideoJobs(
     store,

@@ -19,7 +19,8 @@ program
   .command('serve')
   .description('start the gateway (HOST, PORT, SWITCHYARD_DATA_DIR and provider keys from the environment)')
   .addOption(configOption)
-  .action(async (options: { config?: string }) => (await import('./run-serve.ts')).runServe(options));
+  .option('-w, --workers <count>', 'worker processes serving on one port: a number, or auto for one per core (default: SWITCHYARD_WORKERS, else 1)')
+  .action(async (options: { config?: string; workers?: string }) => (await import('./run-serve.ts')).runServe(options));
 
 program
   .command('simulate')

@@ -1,14 +1,42 @@
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { loadConfig } from '../config/load-config.ts';
+import { ConfigError } from '../core/config-error.ts';
+import { REDACTED_LOG_PATHS } from '../switchyard.ts';
 import { PROVIDER_DESCRIPTORS } from '../providers/provider-descriptors.ts';
 import { servedDeployments } from '../providers/provider-registry.ts';
 import { startGateway, type RunningGateway } from '../server/start-gateway.ts';
 
-export async function runServe(options: { config?: string }): Promise<void> {
+/**
+ * `serve`: one process, or with `--workers N` (SWITCHYARD_WORKERS) a primary and N workers on one
+ * port (server/serve-cluster.ts); each worker runs this same function and serves like a single
+ * instance, its shared state in Redis or the primary.
+ */
+export async function runServe(options: { config?: string; workers?: string }): Promise<void> {
   const config = loadConfig({ environment: process.env, configFile: options.config, providers: PROVIDER_DESCRIPTORS });
-  const gateway = await startGateway(config);
+  const clusterWorker = cluster.isWorker && process.env.SWITCHYARD_CLUSTER_WORKER === '1';
+  const workers = clusterWorker ? 1 : readWorkers(options.workers ?? process.env.SWITCHYARD_WORKERS);
+  if (workers > 1) {
+    const pino = (await import('pino')).default;
+    const logger = pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS });
+    await (await import('../server/serve-cluster.ts')).serveCluster(config, workers, logger);
+    return;
+  }
+  const gateway = await startGateway(config, { clusterWorker });
   describeAdminApi(gateway);
   describeProviders(gateway);
   closeOnSignals(gateway);
+  // A worker whose primary is gone (killed) finishes its requests, flushes what it can and ends.
+  if (clusterWorker) process.once('disconnect', () => void gateway.close().finally(() => process.exit(0)));
+}
+
+/** `--workers N`: a whole number from 1 up; `auto` is the machine's cores. */
+function readWorkers(value: string | undefined): number {
+  if (value === undefined || value === '') return 1;
+  if (value === 'auto') return availableParallelism();
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError('--workers (SWITCHYARD_WORKERS)', `must be a whole number from 1 to 256, or auto; got ${value}`);
+  return workers;
 }
 
 /** Says at start whether the admin API is on; it is off, with a warning, until SWITCHYARD_ADMIN_TOKEN is set. The token is never logged. */

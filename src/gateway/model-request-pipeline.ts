@@ -13,7 +13,7 @@ import { isTransientStatus } from '../providers/is-transient-status.ts';
 import { boundRequestCost } from '../metering/bound-request-cost.ts';
 import type { AuthenticatedKey } from '../store/store.ts';
 import { readUpstreamText } from '../providers/upstream-client.ts';
-import type { UsageRecorder } from '../usage/usage-recorder.ts';
+import type { UsageWriter } from '../usage/usage-writer.ts';
 import { answerTranslatedChat } from './answer-translated-chat.ts';
 import { BodyCapture } from './capture-bodies.ts';
 import type { ChatService } from './chat-service.ts';
@@ -146,7 +146,7 @@ export class ModelRequestPipeline {
       catalog: ModelCatalog;
       adapters: Map<string, ProviderAdapter>;
       admission: AdmissionService;
-      usage: UsageRecorder;
+      usage: UsageWriter;
       maxRetries: number;
       /** A request's total deadline, retries and streaming included. */
       totalTimeoutMs: number;

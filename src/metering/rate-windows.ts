@@ -16,6 +16,8 @@ function rateLimiters(): typeof import('rate-limiter-flexible') {
 }
 
 const WINDOW_SECONDS = 60;
+/** How long a worker's window check waits for the primary of `serve --workers N`. */
+const CLUSTER_TIMEOUT_MS = 2_000;
 
 /** A key or an organization, with its per-minute limits (absent: none). */
 export interface RateSubject {
@@ -59,7 +61,7 @@ interface WindowReading {
 export class RateWindows {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
 
-  constructor(private readonly options: { redis?: Redis; redisHealth?: RedisHealth; prefix: string; logger: Logger }) {}
+  constructor(private readonly options: { redis?: Redis; redisHealth?: RedisHealth; prefix: string; logger: Logger; clusterWorker?: boolean }) {}
 
   async check(subjects: RateSubject[]): Promise<RateCheck> {
     const readings: Promise<WindowReading | undefined>[] = [];
@@ -123,10 +125,13 @@ export class RateWindows {
     let limiter = this.limiters.get(name);
     if (!limiter) {
       const { redis, prefix } = this.options;
-      const { RateLimiterMemory, RateLimiterRedis } = rateLimiters();
-      limiter = local
-        ? new RateLimiterMemory({ keyPrefix: `${unit}:${points}`, points, duration: WINDOW_SECONDS })
-        : new RateLimiterRedis({ storeClient: redis!, keyPrefix: `${prefix}rate-${unit}`, points, duration: WINDOW_SECONDS });
+      const { RateLimiterCluster, RateLimiterMemory, RateLimiterRedis } = rateLimiters();
+      // The workers of `serve --workers N` without Redis count in the primary's memory (its RateLimiterClusterMaster).
+      limiter = !redis && this.options.clusterWorker
+        ? new RateLimiterCluster({ keyPrefix: `${unit}:${points}`, points, duration: WINDOW_SECONDS, timeoutMs: CLUSTER_TIMEOUT_MS })
+        : local
+          ? new RateLimiterMemory({ keyPrefix: `${unit}:${points}`, points, duration: WINDOW_SECONDS })
+          : new RateLimiterRedis({ storeClient: redis!, keyPrefix: `${prefix}rate-${unit}`, points, duration: WINDOW_SECONDS });
       this.limiters.set(name, limiter);
     }
     return limiter;

@@ -3,7 +3,7 @@ import type { SurfaceId } from '../core/surface-id.ts';
 import type { TokenUsage } from '../core/usage.ts';
 import type { AuthenticatedKey, LedgerEntry, UsageRecord } from '../store/store.ts';
 import { buildUsageRecord } from '../usage/build-usage-record.ts';
-import type { UsageRecorder } from '../usage/usage-recorder.ts';
+import type { UsageWriter } from '../usage/usage-writer.ts';
 import type { AdmissionService, Admission } from './admission-service.ts';
 import { boundRequestUsage } from './bound-request-cost.ts';
 import { checkReportedUsage } from './check-reported-usage.ts';
@@ -90,7 +90,7 @@ export interface RequestBodies {
  * pipeline reports it to the client while headers can still be set).
  */
 export function trackRequest(
-  services: { admission: AdmissionService; usage: UsageRecorder; metrics?: GatewayMetrics },
+  services: { admission: AdmissionService; usage: UsageWriter; metrics?: GatewayMetrics },
   facts: RequestFacts,
   onSettled?: (cost: number, tracked: TrackedRequest) => void,
 ): TrackedRequest {

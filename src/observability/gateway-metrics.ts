@@ -1,4 +1,6 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import cluster from 'node:cluster';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { primaryLink } from '../core/primary-link.ts';
 
 /** One settled request as the metrics see it: the usage record's fields, and its organization's name. */
 export interface ObservedRequest {
@@ -68,11 +70,27 @@ export class GatewayMetrics {
       help: 'Whether a dependency answers (store, redis): 1 up, 0 down',
       labelNames: ['dependency'],
       registers,
+      // Across the workers of `serve --workers N`: down when any worker finds it down.
+      aggregator: 'min',
       async collect() {
         for (const [dependency, up] of Object.entries(await options.dependencies())) this.set({ dependency }, up ? 1 : 0);
       },
     });
     collectDefaultMetrics({ register: this.registry });
+    if (cluster.isWorker) {
+      // A worker of `serve --workers N` answers the primary's requests for its metrics (listening from now on).
+      new AggregatorRegistry();
+      AggregatorRegistry.setRegistries([this.registry]);
+    }
+  }
+
+  /**
+   * The metrics in Prometheus' text format: this process's, or in a worker of `serve --workers N`
+   * every worker's, summed by the primary (prom-client's AggregatorRegistry asks each worker for its registry).
+   */
+  async text(): Promise<string> {
+    if (!cluster.isWorker) return this.registry.metrics();
+    return primaryLink().ask<string>('metrics');
   }
 
   private readonly knownModel: (id: string) => boolean;

@@ -18,7 +18,7 @@ export interface RunningGateway {
 }
 
 /** Wires the service layer, starts its background work and listens: what `serve`, `demo` and the tests run. */
-export async function startGateway(config: SwitchyardConfig, options: { logger?: Logger } = {}): Promise<RunningGateway> {
+export async function startGateway(config: SwitchyardConfig, options: { logger?: Logger; clusterWorker?: boolean } = {}): Promise<RunningGateway> {
   const switchyard = await createSwitchyard(config, options);
   await switchyard.start();
   const app = buildServer(switchyard);

@@ -19,7 +19,7 @@ import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema, type PostgresTestSchema 
  * Two `switchyard serve` processes on one PostgreSQL schema and one Redis (own key prefix), under
  * ~2,000 concurrent requests from two keys of one organization whose credit runs out midway:
  * non-stream, stream, client-aborted streams and provider faults. Not part of `npm test`
- * (`npm run test:multi-instance`).
+ * (`npm run test:multi-instance`; `npm run test:multi-instance:workers` runs each `serve` with two workers).
  */
 
 const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
@@ -108,6 +108,8 @@ describe('two gateway instances sharing PostgreSQL and Redis', () => {
       SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN,
       PORT: '0',
       LOG_LEVEL: 'info',
+      // SWITCHYARD_TEST_WORKERS=2: each `serve` is a primary with that many workers (npm run test:multi-instance:workers).
+      ...(process.env.SWITCHYARD_TEST_WORKERS && { SWITCHYARD_WORKERS: process.env.SWITCHYARD_TEST_WORKERS }),
       OPENAI_API_KEY: 'sk-scenario-provider-key',
       OPENAI_BASE_URL: simulators.baseUrls.openai,
     };

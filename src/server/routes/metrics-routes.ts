@@ -14,8 +14,8 @@ export function registerMetricsRoutes(app: FastifyInstance, switchyard: Switchya
   const check = tokenCheck(switchyard);
   app.get('/metrics', { config: { public: true } }, async (request, reply) => {
     check(request.headers.authorization);
-    const { registry } = switchyard.metrics;
-    return reply.header('content-type', registry.contentType).send(await registry.metrics());
+    const { metrics } = switchyard;
+    return reply.header('content-type', metrics.registry.contentType).send(await metrics.text());
   });
 }
 
@@ -30,8 +30,9 @@ export async function startMetricsServer(switchyard: Switchyard, host: string, p
       }
       try {
         check(request.headers.authorization);
-        const { registry } = switchyard.metrics;
-        response.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
+        const { metrics } = switchyard;
+        const text = await metrics.text();
+        response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
       } catch (error) {
         const refusal = error instanceof GatewayError ? error : GATEWAY_ERRORS.internal();
         response.writeHead(refusal.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: refusal.message, type: refusal.type, code: refusal.code } }));

@@ -1,0 +1,130 @@
+import cluster, { type Worker } from 'node:cluster';
+import { setTimeout as pause } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { AggregatorRegistry } from 'prom-client';
+import { openAccountServices, type AccountServices } from '../account-services.ts';
+import type { SwitchyardConfig } from '../config/load-config.ts';
+import { isClusterMessage, type ClusterMessage } from '../core/primary-link.ts';
+import type { AdmissionTicket } from '../metering/admission-counters.ts';
+import type { LedgerEntry, UsageRecord } from '../store/store.ts';
+
+/** A worker that ends on its own is started again after this long. */
+const RESTART_DELAY_MS = 1_000;
+/** How long the primary waits past the workers' own shutdown deadline before it stops waiting for them. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/**
+ * The primary of `serve --workers N`: N worker processes (node:cluster) serve on one port, and
+ * the primary serves none itself. It starts the workers again when one ends on its own, sums their
+ * metrics for whichever worker `GET /metrics` reaches (prom-client's AggregatorRegistry), and on
+ * SIGTERM or SIGINT stops them (each finishes its requests and flushes its usage) before it ends.
+ *
+ * With Redis, every worker is an instance like any other: limits, balances and reservations are
+ * shared there. Without it, the primary is the one owner of what must be counted in one place:
+ * it opens the store and holds the balances, reservations and slots (MemoryAdmissionCounters),
+ * the request and token windows (rate-limiter-flexible's RateLimiterClusterMaster) and the usage
+ * recorder that writes every worker's records and debits — so the bounds are a single instance's.
+ * A worker that dies has its admissions released (nothing it had not settled is billed: the same
+ * loss as a single instance's crash).
+ */
+export async function serveCluster(config: SwitchyardConfig, workers: number, logger: Logger): Promise<void> {
+  cluster.setupPrimary({ serialization: 'advanced' });
+  let owner: AccountServices | undefined;
+  if (!config.redisUrl) {
+    owner = await openAccountServices(config, logger);
+    await owner.start();
+    const { RateLimiterClusterMaster } = await import('rate-limiter-flexible');
+    new RateLimiterClusterMaster();
+  }
+  const aggregator = new AggregatorRegistry();
+  /** Each worker's admissions not yet settled: released if the worker ends. */
+  const admitted = new Map<number, Map<string, AdmissionTicket>>();
+  let stopping = false;
+
+  const start = () => {
+    const worker = cluster.fork({ SWITCHYARD_CLUSTER_WORKER: '1' });
+    admitted.set(worker.id, new Map());
+    return worker;
+  };
+
+  cluster.on('message', (worker: Worker, message: unknown) => {
+    if (!isClusterMessage(message)) return;
+    void answer(worker, message).catch((error: unknown) => {
+      logger.error({ err: error, kind: message.kind, worker: worker.id }, 'could not answer a worker');
+      if (message.id !== undefined && worker.isConnected()) worker.send({ channel: 'switchyard', kind: message.kind, id: message.id, error: error instanceof Error ? error.message : String(error) } satisfies ClusterMessage);
+    });
+  });
+
+  async function answer(worker: Worker, message: ClusterMessage): Promise<void> {
+    const reply = (payload: unknown) => {
+      if (message.id !== undefined && worker.isConnected()) worker.send({ channel: 'switchyard', kind: message.kind, id: message.id, payload } satisfies ClusterMessage);
+    };
+    if (message.kind === 'metrics') return reply(await aggregator.clusterMetrics());
+    if (!owner) throw new Error(`${message.kind} needs the primary to own the counters (no REDIS_URL)`);
+    const tickets = admitted.get(worker.id);
+    switch (message.kind) {
+      case 'counters.admit': {
+        const ticket = message.payload as AdmissionTicket;
+        const refusal = await owner.counters.admit(ticket);
+        if (refusal === undefined) tickets?.set(ticket.requestId, ticket);
+        return reply(refusal ?? null);
+      }
+      case 'counters.settle': {
+        const { ticket, cost } = message.payload as { ticket: AdmissionTicket; cost: number };
+        tickets?.delete(ticket.requestId);
+        return owner.counters.settle(ticket, cost);
+      }
+      case 'counters.charge': {
+        const { organizationId, apiKeyId, month, cost } = message.payload as { organizationId: string; apiKeyId: string; month: string; cost: number };
+        return owner.counters.charge(organizationId, apiKeyId, month, cost);
+      }
+      case 'counters.credit': {
+        const { organizationId, amount } = message.payload as { organizationId: string; amount: number };
+        await owner.counters.credit(organizationId, amount);
+        return reply(null);
+      }
+      case 'counters.balance':
+        return reply(await owner.counters.balance(message.payload as string));
+      case 'usage.record': {
+        const { record, debit } = message.payload as { record: UsageRecord; debit?: LedgerEntry };
+        return owner.usage.record(record, debit);
+      }
+      case 'usage.flush':
+        await owner.usage.flush();
+        return reply(null);
+      default:
+        throw new Error(`unknown message ${message.kind}`);
+    }
+  }
+
+  cluster.on('exit', (worker, code, signal) => {
+    // Its admissions not settled are released: it will settle nothing more.
+    for (const ticket of admitted.get(worker.id)?.values() ?? []) void owner?.counters.settle(ticket, 0);
+    admitted.delete(worker.id);
+    if (stopping) return;
+    logger.error({ worker: worker.id, code, signal }, 'a worker ended; starting another');
+    void pause(RESTART_DELAY_MS).then(() => {
+      if (!stopping) start();
+    });
+  });
+
+  for (let index = 0; index < workers; index += 1) start();
+  logger.info({ workers, sharedState: owner ? 'primary process' : 'redis' }, 'serving with workers');
+
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping the workers');
+    const exits = Object.values(cluster.workers ?? {}).map((worker) => new Promise<void>((resolve) => {
+      if (!worker || worker.isDead()) return resolve();
+      worker.once('exit', () => resolve());
+      worker.process.kill('SIGTERM');
+    }));
+    await Promise.race([Promise.all(exits), pause(config.shutdownTimeoutMs + SHUTDOWN_GRACE_MS)]);
+    // The workers have handed over their last usage: it is written now.
+    await owner?.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}

@@ -1,0 +1,33 @@
+import type { LedgerEntry, UsageRecord } from '../store/store.ts';
+import type { UsageJournal } from './usage-journal.ts';
+import type { UsageWriter } from './usage-writer.ts';
+import type { PrimaryLink } from '../core/primary-link.ts';
+
+/**
+ * A worker's usage, handed to the primary of `serve --workers N` (no Redis): the primary's one
+ * recorder writes every worker's records and debits in batches, and its counters see each debit
+ * before and after the write exactly once. A record is one IPC message, off the request path.
+ * Once the primary is gone (killed), what the worker still settles goes to the usage journal, which
+ * the next run writes to the store.
+ */
+export class PrimaryUsageWriter implements UsageWriter {
+  constructor(
+    private readonly primary: PrimaryLink,
+    private readonly journal: UsageJournal,
+  ) {}
+
+  start(): void {}
+
+  record(record: UsageRecord, debit?: LedgerEntry): void {
+    if (this.primary.connected) this.primary.tell('usage.record', { record, debit });
+    else this.journal.append([debit ? { record, debit } : { record }]);
+  }
+
+  async flush(): Promise<void> {
+    if (this.primary.connected) await this.primary.ask('usage.flush');
+  }
+
+  async close(): Promise<void> {
+    await this.flush().catch(() => undefined);
+  }
+}

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { BUILTIN_MODELS } from '../../src/catalog/builtin-models.ts';
+import { boundRequestCost } from '../../src/metering/bound-request-cost.ts';
+import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
+import { openStore } from '../../src/store/open-store.ts';
+
+/**
+ * `switchyard serve --workers 2` without Redis, as an operator runs it on one machine: two worker
+ * processes on one port, the primary the one owner of balances, reservations, rate windows and
+ * the usage writer. Under concurrent load from one organization whose credit runs out midway, both
+ * workers serve, the credit is spent exactly once (records, debits and balance agree) and is
+ * overdrawn by less than one request's reservation, as with one process; `/metrics` counts every
+ * worker's requests; a worker killed is replaced; SIGTERM ends it all with nothing lost.
+ */
+
+const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = join(REPOSITORY, 'bin', 'switchyard.js');
+const MODEL = 'gpt-5-mini';
+const TOTAL = 300;
+const CONCURRENCY = 24;
+const run = promisify(execFile);
+
+function body(index: number, stream: boolean) {
+  return { model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: `Request ${index}: say something short.` }], ...(stream && { stream: true, stream_options: { include_usage: true } }) };
+}
+
+describe('serve --workers 2 without Redis: one port, one owner of the counters', () => {
+  let simulators: Simulators;
+  let dataDir: string;
+  let environment: Record<string, string>;
+  let serve: ChildProcess | undefined;
+  const lines: string[] = [];
+
+  const cli = async (...args: string[]) => (await run(process.execPath, [CLI, ...args], { cwd: REPOSITORY, env: { ...process.env, ...environment } })).stdout;
+
+  before(async () => {
+    simulators = await startSimulators({ port: 0 });
+    dataDir = mkdtempSync(join(tmpdir(), 'switchyard-workers-'));
+    environment = { SWITCHYARD_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', OPENAI_API_KEY: 'sk-workers-provider-key', OPENAI_BASE_URL: simulators.baseUrls.openai };
+  });
+  after(async () => {
+    if (serve && serve.exitCode === null) serve.kill('SIGKILL');
+    await simulators.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('both workers serve, credit is spent once and overdrawn by less than a reservation, metrics add up, a killed worker is replaced, SIGTERM loses nothing', { timeout: 120_000 }, async (t) => {
+    await cli('orgs', 'create', 'acme');
+    const key = (await cli('keys', 'create', '--org', 'acme', '--name', 'load')).trim().split('\n').at(-1)!.trim();
+    await cli('credits', 'add', '--org', 'acme', '--amount', '0.004');
+    serve = spawn(process.execPath, [CLI, 'serve', '--workers', '2'], { cwd: REPOSITORY, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = once(serve, 'exit');
+    let stderr = '';
+    serve.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const urls: string[] = [];
+    const bothListening = new Promise<void>((resolve, reject) => {
+      createInterface({ input: serve!.stdout! }).on('line', (line) => {
+        lines.push(line);
+        if (line.includes('switchyard is listening')) urls.push(String(JSON.parse(line).url));
+        if (urls.length === 2) resolve();
+      });
+      void exited.then(() => reject(new Error(`serve exited: ${stderr}`)));
+    });
+    await bothListening;
+    assert.equal(urls[0], urls[1], 'the workers share one port');
+    const url = urls[0]!;
+
+    // Calibration (credit added before the start: the primary loads it then), then a top-up that runs out about midway.
+    const costs: number[] = [];
+    for (let index = 0; index < 4; index += 1) {
+      const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body(index, false)) });
+      assert.equal(response.status, 200);
+      costs.push(Math.round(((await response.json()) as { usage: { cost: number } }).usage.cost * 1_000_000));
+    }
+    const average = costs.reduce((sum, cost) => sum + cost, 0) / costs.length;
+    await cli('credits', 'add', '--org', 'acme', '--amount', ((average * TOTAL * 0.5) / 1_000_000).toFixed(6));
+    await new Promise((resolve) => setTimeout(resolve, 5_500)); // the primary reads a top-up made by another process within 5 s
+    const reservation = boundRequestCost(body(TOTAL, true), BUILTIN_MODELS.find((model) => model.id === MODEL)!);
+
+    const statuses = new Map<number, number>();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < TOTAL) {
+          const index = next++;
+          const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body(index, index % 3 === 0)) });
+          await response.arrayBuffer();
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        }
+      }),
+    );
+    t.diagnostic(`statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    assert.ok((statuses.get(200) ?? 0) > TOTAL * 0.2, 'requests served');
+    assert.ok((statuses.get(402) ?? 0) > 0, 'the credit ran out');
+    assert.deepEqual([...statuses.keys()].filter((status) => status !== 200 && status !== 402), [], 'nothing but 200 and 402');
+
+    const servedBy = new Set(lines.filter((line) => line.includes('"model request"')).map((line) => JSON.parse(line).pid as number));
+    assert.equal(servedBy.size, 2, 'both workers served');
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const counted = [...metrics.matchAll(/^switchyard_requests_total\{[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+    assert.equal(counted, TOTAL + costs.length, '/metrics counts every worker');
+
+    // A worker killed outright is replaced, and the gateway serves on.
+    const pids = [...servedBy];
+    process.kill(pids[0]!, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const after = await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal(after.status, 200);
+    assert.ok(lines.some((line) => line.includes('a worker ended; starting another')));
+
+    serve.kill('SIGTERM');
+    const [code] = await exited;
+    assert.equal(code, 0, `a clean exit: ${stderr}`);
+
+    const store = openStore({ dataDir });
+    try {
+      const records = await store.listUsageRecords({ limit: 100_000 });
+      const ledger = await store.listLedgerEntries({ limit: 100_000 });
+      const served = records.filter((record) => record.status === 200);
+      assert.equal(served.length, (statuses.get(200) ?? 0) + costs.length, 'a usage record for every request served');
+      const debits = ledger.filter((entry) => entry.kind === 'debit');
+      assert.equal(debits.length, served.filter((record) => record.cost > 0).length, 'one debit per billed request');
+      assert.equal(-debits.reduce((sum, entry) => sum + entry.amount, 0), served.reduce((sum, record) => sum + record.cost, 0), 'debits and records agree');
+      const balance = (await store.listBalances()).values().next().value ?? 0;
+      t.diagnostic(`balance ${balance} µ; one reservation ≤ ${reservation} µ`);
+      assert.ok(balance > -reservation, `overdrawn by less than one reservation (${balance})`);
+    } finally {
+      await store.close();
+    }
+  });
+});
