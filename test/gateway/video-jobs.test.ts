@@ -9,6 +9,7 @@ import { VideoJobs, type VideoJobServices, type VideoJobState } from '../../src/
 import type { KeptRequest } from '../../src/metering/track-request.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store, VideoJob } from '../../src/store/store.ts';
+import { makeVideoJob } from '../support/make-video-job.ts';
 
 /**
  * The video jobs' keeper over a real store: a job is followed to its end and billed once, by the
@@ -35,32 +36,7 @@ function keptRequest() {
 }
 
 function jobOf(id: string, owner: string, overrides: Partial<VideoJob> = {}): VideoJob {
-  const now = Date.now();
-  return {
-    id,
-    organizationId: 'org_a',
-    apiKeyId: 'key_a',
-    requestId: `req_${id}`,
-    model: 'sora-2',
-    provider: 'openai',
-    deployment: null,
-    upstreamId: `up_${id}`,
-    status: 'queued',
-    progress: 0,
-    prompt: 'A lighthouse',
-    seconds: 8,
-    size: '1280x720',
-    remixedFrom: null,
-    error: null,
-    createdAt: now,
-    completedAt: null,
-    expiresAt: null,
-    settledAt: null,
-    cost: null,
-    owner,
-    heartbeatAt: now,
-    ...overrides,
-  };
+  return makeVideoJob(id, { owner, ...overrides });
 }
 
 describe('video jobs: followed to their end, billed once', () => {

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/open-store.ts';
 import { DEFAULT_REQUEST_LOGGING, type ApiKeyRecord, type Chatbot, type LedgerEntry, type Organization, type ResponseRecord, type Store, type UsageRecord, type VideoJob } from '../../src/store/store.ts';
 import { DEFAULT_TEST_DATABASE_URL, postgresTestSchema } from '../support/postgres-test-schema.ts';
+import { makeVideoJob } from '../support/make-video-job.ts';
 import { skipUnless } from '../support/required-services.ts';
 
 /**
@@ -620,31 +621,8 @@ for (const target of TARGETS) {
     });
 
     describe('video jobs', () => {
-      const job = (id: string, organizationId: string, createdAt: number, overrides: Partial<VideoJob> = {}): VideoJob => ({
-        id,
-        organizationId,
-        apiKeyId: 'key_a',
-        requestId: `req_${id}`,
-        model: 'sora-2',
-        provider: 'openai',
-        deployment: 'primary',
-        upstreamId: `video_up_${id}`,
-        status: 'queued',
-        progress: 0,
-        prompt: 'A lighthouse',
-        seconds: 8,
-        size: '1280x720',
-        remixedFrom: null,
-        error: null,
-        createdAt,
-        completedAt: null,
-        expiresAt: null,
-        settledAt: null,
-        cost: null,
-        owner: 'instance_a',
-        heartbeatAt: createdAt,
-        ...overrides,
-      });
+      const job = (id: string, organizationId: string, createdAt: number, overrides: Partial<VideoJob> = {}): VideoJob =>
+        makeVideoJob(id, { organizationId, createdAt, deployment: 'primary', upstreamId: `video_up_${id}`, ...overrides });
 
       it('creates, finds and pages an organization\'s jobs by creation time either way, after a cursor', async () => {
         await store.createVideoJob(job('video_1', 'org_a', 1_000));
