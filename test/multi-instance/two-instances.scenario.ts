@@ -213,10 +213,21 @@ describe('two gateway instances sharing PostgreSQL and Redis', () => {
     assert.ok(a.child.exitCode === null && b.child.exitCode === null, 'both instances survived the load');
     t.diagnostic(`transport errors: ${transportErrors.length}; ${transportErrors.slice(0, 5).join(' | ')}`);
 
-    // The balance Redis holds, as instance B reports it, before anything else happens.
-    const creditsResponse = await fetch(`${b.url}/v1/credits`, { headers: { authorization: `Bearer ${keys.main}` } });
-    assert.equal(creditsResponse.status, 200);
-    const liveBalance = ((await creditsResponse.json()) as { balance_micros: number }).balance_micros;
+    // The balance Redis holds, as instance B reports it, before anything else happens — once the last
+    // settlements are in (a stream the client aborted settles when its instance sees the close; with
+    // workers, four processes share two cores): two reads half a second apart agree.
+    const readLiveBalance = async () => {
+      const creditsResponse = await fetch(`${b.url}/v1/credits`, { headers: { authorization: `Bearer ${keys.main}` } });
+      assert.equal(creditsResponse.status, 200);
+      return ((await creditsResponse.json()) as { balance_micros: number }).balance_micros;
+    };
+    let liveBalance = await readLiveBalance();
+    for (let reads = 0; reads < 10; reads += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const again = await readLiveBalance();
+      if (again === liveBalance) break;
+      liveBalance = again;
+    }
 
     // Revocation through A, seen by B within a second.
     const revokeResponse = await fetch(`${a.url}/admin/v1/keys/${mainKeyId}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
