@@ -30,7 +30,7 @@ export interface StartedSwitchyard {
  * caller's shell must not change what is measured. `workers` is passed as `serve --workers`
  * (run.ts checks serve takes it).
  */
-export async function startSwitchyard(options: { dataDir: string; upstreamBaseUrl: string; slowBaseUrl: string; cores: readonly number[]; workers?: number }): Promise<StartedSwitchyard> {
+export async function startSwitchyard(options: { dataDir: string; upstreamBaseUrl: string; slowBaseUrl: string; cores: readonly number[]; workers?: number; nodeArguments?: readonly string[] }): Promise<StartedSwitchyard> {
   const config = join(options.dataDir, 'switchyard.yaml');
   writeFileSync(
     config,
@@ -67,7 +67,7 @@ models:
   const key = cli('keys', 'create', '--org', 'bench', '--name', 'bench', ...NO_THROTTLE).trim().split('\n').at(-1)!.trim();
 
   const workers = options.workers;
-  const [command, args] = pinToCores(options.cores, process.execPath, ['bin/switchyard.js', 'serve', '--config', config, ...(workers === undefined ? [] : ['--workers', String(workers)])]);
+  const [command, args] = pinToCores(options.cores, process.execPath, [...(options.nodeArguments ?? []), 'bin/switchyard.js', 'serve', '--config', config, ...(workers === undefined ? [] : ['--workers', String(workers)])]);
   const started: StartedProcess = await startProcess(command, args, { env: environment, ignoreStdout: true });
   const url = `http://127.0.0.1:${port}`;
   await Promise.race([waitForHttp(`${url}/healthz`, 60_000), started.exited]);
