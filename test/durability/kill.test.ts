@@ -72,7 +72,9 @@ describe('durability: what `switchyard serve` loses when it is killed', () => {
   async function prepare(): Promise<{ environment: Record<string, string>; apiKey: string; dataDir: string }> {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-durability-'));
     folders.push(dataDir);
-    const environment = { SWITCHYARD_DATA_DIR: dataDir, PORT: '0', OPENAI_API_KEY: 'sk-durability-provider-key', OPENAI_BASE_URL: simulators.baseUrls.openai, LOG_LEVEL: 'info' };
+    const environment: Record<string, string> = { SWITCHYARD_DATA_DIR: dataDir, PORT: '0', OPENAI_API_KEY: 'sk-durability-provider-key', OPENAI_BASE_URL: simulators.baseUrls.openai, LOG_LEVEL: 'info' };
+    // SWITCHYARD_TEST_WORKERS=2: `serve` is a primary with that many workers (npm run test:durability:workers).
+    if (process.env.SWITCHYARD_TEST_WORKERS) environment.SWITCHYARD_WORKERS = process.env.SWITCHYARD_TEST_WORKERS;
     const switchyard = await createSwitchyard(loadConfig({ environment, providers: PROVIDER_DESCRIPTORS }), { logger: pino({ level: 'silent' }) });
     try {
       const organization = await switchyard.accounts.createOrganization('durable');
