@@ -90,7 +90,18 @@ function outputText(chunk: ChatCompletionChunk): string {
 /** Writes with backpressure; false when the client is gone. Empty text writes nothing. */
 export async function write(response: ServerResponse, data: string | Uint8Array): Promise<boolean> {
   if (response.destroyed || response.writableEnded) return false;
-  if (data.length === 0 || response.write(data)) return true;
+  if (data.length === 0) return true;
+  // The events one provider read brings are written together: corked until the work queued now is
+  // done, then one system call (a write per event cost a tenth of a stream's time).
+  if (response.writableCorked === 0) {
+    response.cork();
+    process.nextTick(uncork, response);
+  }
+  if (response.write(data)) return true;
   const [event] = await Promise.race([once(response, 'drain').then(() => ['drain']), once(response, 'close').then(() => ['close'])]);
   return event === 'drain' && !response.destroyed;
+}
+
+function uncork(response: ServerResponse): void {
+  response.uncork();
 }

@@ -23,6 +23,9 @@ import { readRetryAfter } from '../read-retry-after.ts';
 import { isTransientErrorType } from '../is-transient-status.ts';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** How long a stream's body may go on after its [DONE] before it is cut off. */
+const AFTER_DONE_MS = 1_000;
+
 /** An images answer carries its images in base64: up to 10 of them, each a few MB at OpenAI's sizes. */
 const MAX_IMAGES_ANSWER_BYTES = 64 * 1024 * 1024;
 
@@ -216,9 +219,17 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const provider = this.descriptor.id;
     let finished = false;
     const splitters = new Map<number, ThinkTagSplitter>();
+    // After [DONE] the body is read to its end, which follows at once: leaving the loop early would
+    // make Node destroy the body with an AbortError (its stack captured on every stream); a provider
+    // that sends more and never ends is cut off after a moment.
+    let doneTimer: NodeJS.Timeout | undefined;
     try {
       for await (const event of readSseEvents(response.body, { maxEventBytes: response.maxBytes })) {
-        if (event.data === '[DONE]') return;
+        if (doneTimer) continue;
+        if (event.data === '[DONE]') {
+          doneTimer = setTimeout(() => response.body.destroy(), AFTER_DONE_MS);
+          continue;
+        }
         const parsed = parseJson<ChatCompletionChunk & { error?: unknown }>(event.data);
         if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) {
           throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'a stream chunk is not valid JSON');
@@ -237,11 +248,14 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
         yield changed ? { chunk } : { chunk, raw: event.data };
       }
     } catch (error) {
+      if (doneTimer && !signal.aborted) return; // the answer was whole at [DONE]: what broke after it does not matter
       if (error instanceof GatewayError || signal.aborted) throw error;
       throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, String((error as { code?: string }).code ?? (error as Error).message));
     } finally {
+      clearTimeout(doneTimer);
       if (!response.body.destroyed) response.body.destroy();
     }
+    if (doneTimer) return;
     // Some providers end without [DONE]; an answer that reached its finish_reason is complete all the same.
     if (!finished) throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the stream closed before the answer finished');
   }
