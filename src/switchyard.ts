@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { REDACTED_LOG_PATHS } from './core/redacted-log-paths.ts';
 import { openAccountServices, type AccountServices } from './account-services.ts';
 import type { SwitchyardConfig } from './config/load-config.ts';
 import { BreakerChannel } from './gateway/breaker-channel.ts';
@@ -46,16 +47,6 @@ export interface Switchyard extends AccountServices {
 
 /** How long readiness and the metrics wait for the store. */
 const STORE_PING_TIMEOUT_MS = 1_000;
-
-/** Log redaction: no secret (user key, provider key) is ever written to a log line. */
-export const REDACTED_LOG_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'headers.authorization',
-  'headers["x-api-key"]',
-  '*.apiKey',
-  '*.adminToken',
-];
 
 export async function createSwitchyard(config: SwitchyardConfig, options: { logger?: Logger; clusterWorker?: boolean } = {}): Promise<Switchyard> {
   // Buffered, asynchronous log writes: a log line must not cost a request a system call.

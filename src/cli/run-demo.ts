@@ -3,7 +3,7 @@ import { ConfigError } from '../core/config-error.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { PROVIDER_DESCRIPTORS } from '../providers/provider-descriptors.ts';
 import { startGateway } from '../server/start-gateway.ts';
-import { REDACTED_LOG_PATHS } from '../switchyard.ts';
+import { REDACTED_LOG_PATHS } from '../core/redacted-log-paths.ts';
 import { startSimulators } from '../simulators/start-simulators.ts';
 import { closeOnSignals, describeProviders } from './run-serve.ts';
 

@@ -2,10 +2,10 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { loadConfig } from '../config/load-config.ts';
 import { ConfigError } from '../core/config-error.ts';
-import { REDACTED_LOG_PATHS } from '../switchyard.ts';
+import { REDACTED_LOG_PATHS } from '../core/redacted-log-paths.ts';
 import { PROVIDER_DESCRIPTORS } from '../providers/provider-descriptors.ts';
 import { servedDeployments } from '../providers/provider-registry.ts';
-import { startGateway, type RunningGateway } from '../server/start-gateway.ts';
+import type { RunningGateway } from '../server/start-gateway.ts';
 
 /**
  * `serve`: one process, or with `--workers N` (SWITCHYARD_WORKERS) a primary and N workers on one
@@ -22,6 +22,8 @@ export async function runServe(options: { config?: string; workers?: string }): 
     await (await import('../server/serve-cluster.ts')).serveCluster(config, workers, logger);
     return;
   }
+  // Loaded here, not at the top: the primary of --workers serves nothing and needs none of it.
+  const { startGateway } = await import('../server/start-gateway.ts');
   const gateway = await startGateway(config, { clusterWorker });
   describeAdminApi(gateway);
   describeProviders(gateway);
