@@ -235,7 +235,8 @@ describe('two gateway instances sharing PostgreSQL and Redis', () => {
     const revokedAt = performance.now();
     let refusedAfterMs: number | undefined;
     while (performance.now() - revokedAt < 1_000) {
-      const response = await fetch(`${b.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${keys.main}`, 'content-type': 'application/json' }, body: JSON.stringify(body(-1, false)) });
+      // A read that needs the key and bills nothing: a model request let through before B saw the revocation would move the balance after it was read.
+      const response = await fetch(`${b.url}/v1/credits`, { headers: { authorization: `Bearer ${keys.main}` } });
       await response.arrayBuffer();
       if (response.status === 401) {
         refusedAfterMs = performance.now() - revokedAt;
