@@ -36,6 +36,22 @@ export function readChatUsage(usage: ChatUsage | null | undefined): TokenUsage |
   };
 }
 
+/**
+ * Usage in the `input_tokens`/`output_tokens` shape of OpenAI's audio and images APIs (image input
+ * in `input_tokens_details.image_tokens`), every count a whole number; undefined without both.
+ */
+export function readInputOutputUsage(usage: unknown): TokenUsage | undefined {
+  if (typeof usage !== 'object' || usage === null) return undefined;
+  const { input_tokens: input, output_tokens: output, input_tokens_details: details } = usage as { input_tokens?: unknown; output_tokens?: unknown; input_tokens_details?: { image_tokens?: unknown } };
+  if (!isWholeCount(input) || !isWholeCount(output)) return undefined;
+  const image = details?.image_tokens;
+  return { promptTokens: input, completionTokens: output, ...(isWholeCount(image) && { imagePromptTokens: image }) };
+}
+
+function isWholeCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
 function asCount(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.trunc(value) : undefined;
 }

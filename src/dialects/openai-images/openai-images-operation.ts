@@ -4,12 +4,12 @@ import { creditsAsNumber } from '../../core/credits-as-number.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import type { TokenUsage } from '../../core/usage.ts';
 import type { Readable } from 'node:stream';
-import { parseJson } from '../../core/parse-json.ts';
 import type { ModelOperation, OperationContext, OperationResult } from '../../gateway/model-operation.ts';
 import { encodeMultipartForm } from '../../providers/encode-multipart-form.ts';
-import type { ImageFile, ImageResult, ImagesUsage } from '../../providers/image-call.ts';
+import type { ImageFile, ImageResult } from '../../providers/image-call.ts';
 import type { ProviderAdapter } from '../../providers/provider-adapter.ts';
-import { watchSseEvents } from '../../streaming/watch-sse-events.ts';
+import { usageOfEvent } from '../../streaming/usage-of-event.ts';
+import { watchStreamUsage } from '../../gateway/watch-stream-usage.ts';
 import { throwOpenAIFailure } from '../openai-speech/throw-openai-failure.ts';
 import { encodeOpenAIError } from '../openai-chat/encode-openai-error.ts';
 import type { ImagesEditRequest, ImagesGenerateRequest } from './images-request-schema.ts';
@@ -90,31 +90,8 @@ async function streamImages(adapter: ProviderAdapter, body: ImagesGenerateReques
         })();
   const response = await adapter.forward({ method: 'POST', path: request.path, headers: { 'content-type': request.contentType, accept: 'text/event-stream' }, body: request.body, signal, onAttempt, timeouts: model.timeouts });
   if (response.status >= 400) return throwOpenAIFailure(adapter, model.provider, response, signal);
-  const contentType = String(response.headers['content-type'] ?? '');
-  if (!/^text\/event-stream/i.test(contentType)) {
-    await response.body.dump();
-    throw GATEWAY_ERRORS.upstreamInvalidAnswer(model.provider, 'the answer to stream: true is not an event stream');
-  }
-  const reported: TokenUsage[] = [];
-  const events = watchSseEvents(response.body, (event) => {
-    if (!event.data.includes('.completed"')) return;
-    const completed = parseJson<{ type?: unknown; usage?: ImagesUsage }>(event.data);
-    const usage = completed.ok && typeof completed.value?.type === 'string' && completed.value.type.endsWith('.completed') ? completed.value.usage : undefined;
-    const count = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined);
-    const input = count(usage?.input_tokens);
-    const output = count(usage?.output_tokens);
-    const image = count(usage?.input_tokens_details?.image_tokens);
-    if (input !== undefined && output !== undefined) reported.push({ promptTokens: input, completionTokens: output, ...(image !== undefined && { imagePromptTokens: image }) });
-  });
-  const finalUsage = new Promise<TokenUsage | undefined>((resolve) =>
-    events.on('close', () =>
-      resolve(
-        reported.length === 0
-          ? undefined
-          : reported.reduce((sum, usage) => ({ promptTokens: sum.promptTokens + usage.promptTokens, imagePromptTokens: (sum.imagePromptTokens ?? 0) + (usage.imagePromptTokens ?? 0), completionTokens: sum.completionTokens + usage.completionTokens })),
-      ),
-    ),
-  );
+  // Each image's `completed` event reports its usage; the request is billed their sum.
+  const { events, contentType, finalUsage } = await watchStreamUsage(model.provider, response, (event) => usageOfEvent(event.data, files.length === 0 ? 'image_generation.completed' : 'image_edit.completed'));
   // The estimate, should the stream end without its usage: the request's bound.
   const bound = boundImageRequest(body, files, model);
   return { result: { events, contentType }, usage: bound, usageEstimated: true, finalUsage, deployment: response.deployment };

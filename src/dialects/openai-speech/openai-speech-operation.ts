@@ -4,8 +4,8 @@ import type { CatalogModel } from '../../catalog/catalog-model.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import type { TokenUsage } from '../../core/usage.ts';
 import type { ModelOperation } from '../../gateway/model-operation.ts';
-import { parseJson } from '../../core/parse-json.ts';
-import { watchSseEvents } from '../../streaming/watch-sse-events.ts';
+import { usageOfEvent } from '../../streaming/usage-of-event.ts';
+import { watchStreamUsage } from '../../gateway/watch-stream-usage.ts';
 import { encodeOpenAIError } from '../openai-chat/encode-openai-error.ts';
 import { callGeminiSpeech } from './call-gemini-speech.ts';
 import type { SpeechFormat, SpeechRequest } from './speech-request-schema.ts';
@@ -70,17 +70,8 @@ export const openAISpeechOperation: ModelOperation<SpeechRequest, SpeechAnswer> 
       throw GATEWAY_ERRORS.upstreamInvalidAnswer(model.provider, 'the answer is JSON, not audio');
     }
     if (body.stream_format === 'sse') {
-      if (!/^text\/event-stream/i.test(contentType)) {
-        await response.body.dump();
-        throw GATEWAY_ERRORS.upstreamInvalidAnswer(model.provider, 'the answer to stream_format "sse" is not an event stream');
-      }
-      // The events are relayed as the provider writes them; the last one's usage is what is billed.
-      let settleUsage: (usage: TokenUsage | undefined) => void = () => undefined;
-      const finalUsage = new Promise<TokenUsage | undefined>((resolve) => (settleUsage = resolve));
-      const events = watchSseEvents(response.body, (event) => {
-        if (event.data.includes('"speech.audio.done"')) settleUsage(readSpeechUsage(event.data));
-      });
-      events.on('close', () => settleUsage(undefined));
+      // The events are relayed as the provider writes them; the usage of the last, `speech.audio.done`, is what is billed.
+      const { events, finalUsage } = await watchStreamUsage(model.provider, response, (event) => usageOfEvent(event.data, 'speech.audio.done'));
       return { result: { body: events, contentType }, ...usageOf(body, model), finalUsage, deployment: response.deployment };
     }
     return { result: { body: response.body, contentType }, ...usageOf(body, model), deployment: response.deployment };
@@ -88,14 +79,6 @@ export const openAISpeechOperation: ModelOperation<SpeechRequest, SpeechAnswer> 
   encode: (answer) => ({ status: 200, contentType: answer.contentType, body: answer.body }),
   encodeError: encodeOpenAIError,
 };
-
-/** `speech.audio.done`'s usage (input and output tokens), each count checked; undefined when it has none to read. */
-function readSpeechUsage(data: string): TokenUsage | undefined {
-  const parsed = parseJson<{ type?: unknown; usage?: { input_tokens?: unknown; output_tokens?: unknown } }>(data);
-  if (!parsed.ok || parsed.value?.type !== 'speech.audio.done') return undefined;
-  const { input_tokens: input, output_tokens: output } = parsed.value.usage ?? {};
-  return Number.isSafeInteger(input) && Number.isSafeInteger(output) && (input as number) >= 0 && (output as number) >= 0 ? { promptTokens: input as number, completionTokens: output as number } : undefined;
-}
 
 function usageOf(body: SpeechRequest, model: CatalogModel): { usage: TokenUsage; usageEstimated: boolean } {
   if (model.pricing.perUnit) return { usage: { promptTokens: 0, completionTokens: 0, units: { variant: 'default', count: characters(body.input) } }, usageEstimated: false };

@@ -2,10 +2,11 @@ import type { Readable } from 'node:stream';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
-import type { TokenUsage } from '../../core/usage.ts';
+import { readInputOutputUsage, type TokenUsage } from '../../core/usage.ts';
 import type { ModelOperation } from '../../gateway/model-operation.ts';
 import { readUpstreamText } from '../../providers/upstream-client.ts';
-import { watchSseEvents } from '../../streaming/watch-sse-events.ts';
+import { usageOfEvent } from '../../streaming/usage-of-event.ts';
+import { watchStreamUsage } from '../../gateway/watch-stream-usage.ts';
 import { encodeOpenAIError } from '../openai-chat/encode-openai-error.ts';
 import { throwOpenAIFailure } from '../openai-speech/throw-openai-failure.ts';
 import { encodeMultipartForm } from '../../providers/encode-multipart-form.ts';
@@ -57,14 +58,7 @@ export const openAITranscriptionsOperation: ModelOperation<TranscriptionRequest,
     const contentType = String(response.headers['content-type'] ?? '');
     if (body.stream && /^text\/event-stream/i.test(contentType)) {
       // Relayed as the provider writes the events; billed after the last, `transcript.text.done`, with its usage.
-      let settleUsage: (usage: TokenUsage | undefined) => void = () => undefined;
-      const finalUsage = new Promise<TokenUsage | undefined>((resolve) => (settleUsage = resolve));
-      const events = watchSseEvents(response.body, (event) => {
-        if (!event.data.includes('"transcript.text.done"')) return;
-        const done = parseJson<TranscriptionJson & { type?: unknown }>(event.data);
-        settleUsage(done.ok && done.value?.type === 'transcript.text.done' ? reportedTokens(done.value) : undefined);
-      });
-      events.on('close', () => settleUsage(undefined));
+      const { events, finalUsage } = await watchStreamUsage(model.provider, response, (event) => usageOfEvent(event.data, 'transcript.text.done'));
       // Should the stream end without its usage, the estimate for the upload's length (flagged) is billed.
       return { result: { text: events, contentType }, ...tokenUsage(body, undefined, ''), finalUsage, deployment: response.deployment };
     }
@@ -100,7 +94,7 @@ function secondsUsage(body: TranscriptionRequest, answer: TranscriptionJson | un
 
 /** The gpt-4o models: the reported tokens, else the upload's duration at the published rate and the transcript's o200k tokens. */
 function tokenUsage(body: TranscriptionRequest, answer: TranscriptionJson | undefined, plainText: string | undefined): { usage: TokenUsage; usageEstimated: boolean } {
-  const reported = answer && reportedTokens(answer);
+  const reported = readInputOutputUsage(answer?.usage);
   if (reported) return { usage: reported, usageEstimated: false };
   const { seconds } = readAudioDuration(body.file.data);
   const transcript = typeof answer?.text === 'string' ? answer.text : (plainText ?? '');
@@ -108,13 +102,6 @@ function tokenUsage(body: TranscriptionRequest, answer: TranscriptionJson | unde
     usage: { promptTokens: Math.ceil((seconds * ESTIMATED_AUDIO_TOKENS_PER_MINUTE) / 60) + countTokens(body.prompt), completionTokens: countTokens(transcript) },
     usageEstimated: true,
   };
-}
-
-/** The tokens a gpt-4o transcription reports (its JSON answer's or its last event's `usage`), each count checked. */
-function reportedTokens(answer: TranscriptionJson): TokenUsage | undefined {
-  const input = countOf(answer.usage?.input_tokens);
-  const output = countOf(answer.usage?.output_tokens);
-  return input !== undefined && output !== undefined && Number.isSafeInteger(input) && Number.isSafeInteger(output) ? { promptTokens: input, completionTokens: output } : undefined;
 }
 
 function countOf(value: unknown): number | undefined {

@@ -3,8 +3,8 @@ import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import type { VideoJobState } from '../../gateway/video-jobs.ts';
 import { encodeMultipartForm } from '../../providers/encode-multipart-form.ts';
 import type { ProviderAdapter } from '../../providers/provider-adapter.ts';
-import type { VideoJob } from '../../store/store.ts';
 import { throwOpenAIFailure } from '../openai-speech/throw-openai-failure.ts';
+import { pinToJobDeployment } from './pin-to-job-deployment.ts';
 import { readJsonAnswer } from './read-json-answer.ts';
 import type { VideoProviderApi } from './video-provider-api.ts';
 
@@ -41,7 +41,7 @@ export const openAIVideosApi: VideoProviderApi = {
   },
 
   async poll(adapter, job, model, signal) {
-    const response = await forwarder(adapter, model)({ method: 'GET', path: `/videos/${encodeURIComponent(job.upstreamId)}`, headers: {}, signal, ...pinned(job) });
+    const response = await forwarder(adapter, model)({ method: 'GET', path: `/videos/${encodeURIComponent(job.upstreamId)}`, headers: {}, signal, ...pinToJobDeployment(job) });
     // The provider no longer knows the job (expired, deleted there): it ended without a video.
     if (response.status === 404) {
       await response.body.dump();
@@ -52,7 +52,7 @@ export const openAIVideosApi: VideoProviderApi = {
   },
 
   async content(adapter, job, variant, signal) {
-    const response = await adapter.forward!({ method: 'GET', path: `/videos/${encodeURIComponent(job.upstreamId)}/content?variant=${variant}`, headers: { accept: 'application/binary' }, signal, ...pinned(job) });
+    const response = await adapter.forward!({ method: 'GET', path: `/videos/${encodeURIComponent(job.upstreamId)}/content?variant=${variant}`, headers: { accept: 'application/binary' }, signal, ...pinToJobDeployment(job) });
     if (response.status >= 400) return throwOpenAIFailure(adapter, job.provider, response, signal);
     const contentType = String(response.headers['content-type'] ?? (variant === 'video' ? 'video/mp4' : variant === 'thumbnail' ? 'image/webp' : 'image/jpeg'));
     const contentLength = response.headers['content-length'];
@@ -60,7 +60,7 @@ export const openAIVideosApi: VideoProviderApi = {
   },
 
   async remove(adapter, job, signal) {
-    const response = await adapter.forward!({ method: 'DELETE', path: `/videos/${encodeURIComponent(job.upstreamId)}`, headers: {}, signal, ...pinned(job) });
+    const response = await adapter.forward!({ method: 'DELETE', path: `/videos/${encodeURIComponent(job.upstreamId)}`, headers: {}, signal, ...pinToJobDeployment(job) });
     if (response.status === 404) await response.body.dump();
     else if (response.status >= 400) await throwOpenAIFailure(adapter, job.provider, response, signal);
     else await response.body.dump();
@@ -70,10 +70,6 @@ export const openAIVideosApi: VideoProviderApi = {
 function forwarder(adapter: ProviderAdapter, model: CatalogModel) {
   if (!adapter.forward) throw GATEWAY_ERRORS.unsupportedCapability(model.id, 'video generation', 'model');
   return adapter.forward.bind(adapter);
-}
-
-function pinned(job: VideoJob): { deployment?: string } {
-  return job.deployment ? { deployment: job.deployment } : {};
 }
 
 /** A video object's state, every number checked: a malformed one is the provider's failure. */

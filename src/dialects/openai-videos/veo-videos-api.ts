@@ -5,6 +5,7 @@ import { throwGeminiFailure } from '../../providers/google/throw-gemini-failure.
 import type { ProviderAdapter } from '../../providers/provider-adapter.ts';
 import { toGatewayTransportError } from '../../providers/upstream-client.ts';
 import type { VideoJob } from '../../store/store.ts';
+import { pinToJobDeployment } from './pin-to-job-deployment.ts';
 import { readJsonAnswer } from './read-json-answer.ts';
 import type { VideoProviderApi } from './video-provider-api.ts';
 
@@ -70,7 +71,7 @@ export const veoVideosApi: VideoProviderApi = {
     // The file's URI is Google's (its API host): asked with the deployment's key, at its base URL.
     const path = /\/v1beta\/files\/[^/?#]+(?:\?[^#]*)?$/.exec(uri)?.[0];
     if (!path) throw GATEWAY_ERRORS.upstreamInvalidAnswer(job.provider, 'the video file has an unexpected URI');
-    let response = await adapter.forward!({ method: 'GET', path, headers: {}, signal, ...pinned(job) });
+    let response = await adapter.forward!({ method: 'GET', path, headers: {}, signal, ...pinToJobDeployment(job) });
     for (let redirects = 0; response.status >= 300 && response.status < 400; redirects += 1) {
       const location = response.headers.location;
       await response.body.dump();
@@ -92,7 +93,7 @@ export const veoVideosApi: VideoProviderApi = {
 };
 
 async function readOperation(adapter: ProviderAdapter, job: VideoJob, signal: AbortSignal): Promise<Operation | undefined> {
-  const response = await adapter.forward!({ method: 'GET', path: `/v1beta/${job.upstreamId}`, headers: {}, signal, ...pinned(job) });
+  const response = await adapter.forward!({ method: 'GET', path: `/v1beta/${job.upstreamId}`, headers: {}, signal, ...pinToJobDeployment(job) });
   if (response.status === 404) {
     await response.body.dump();
     return undefined;
@@ -112,8 +113,4 @@ function stateOf(operation: Operation): VideoJobState {
   // Finished without a video: Google's safety filters took it out (`raiMediaFilteredReasons` says why).
   const reasons = Array.isArray(result?.raiMediaFilteredReasons) ? result.raiMediaFilteredReasons.filter((reason): reason is string => typeof reason === 'string') : [];
   return { status: 'failed', progress: 0, error: { code: 'moderation_blocked', message: reasons.join(' ') || 'The provider made no video for this prompt.' } };
-}
-
-function pinned(job: VideoJob): { deployment?: string } {
-  return job.deployment ? { deployment: job.deployment } : {};
 }
