@@ -18,7 +18,7 @@ const profileDir = process.env.PROFILE_DIR ?? '/tmp/switchyard-profile';
 const folder = mkdtempSync(join(tmpdir(), 'switchyard-profile-'));
 const upstream = await startCannedUpstream('nginx', folder, [1]);
 const { startSwitchyard } = await import('./start-switchyard.ts');
-const gateway = await startSwitchyard({ dataDir: folder, upstreamBaseUrl: upstream.baseUrl, slowBaseUrl: upstream.slowBaseUrl, cores: [0], nodeArguments: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+const gateway = await startSwitchyard({ dataDir: folder, upstreamBaseUrl: upstream.baseUrl, slowBaseUrl: upstream.slowBaseUrl, cores: [0], workers: 1, nodeArguments: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
 const body = JSON.stringify({ model: BENCH_MODEL, messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 64, ...(kind === 'stream' && { stream: true, stream_options: { include_usage: true } }) });
 const headers = { authorization: `Bearer ${gateway.key}`, 'content-type': 'application/json', ...(kind === 'stream' && { accept: 'text/event-stream' }) };
 const result = await runWrk({ wrk: 'wrk', url: `${gateway.url}/v1/chat/completions`, body, headers, connections: 64, threads: 1, seconds, cores: [1], folder });

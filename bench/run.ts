@@ -282,7 +282,9 @@ async function main(): Promise<void> {
   const pinning = CAN_PIN && cores >= 2;
   const loadCores = pinning ? [cores - 1] : [];
   const floorCores = pinning ? [0] : [];
-  const workers = options.workers !== undefined && options.targets.includes('switchyard') && serveTakesWorkers() ? options.workers : undefined;
+  // One process unless --workers says otherwise: serve's own default is one worker per core, which is not the one-core row.
+  const takesWorkers = options.targets.includes('switchyard') && serveTakesWorkers();
+  const workers = takesWorkers ? (options.workers ?? 1) : undefined;
   if (options.workers !== undefined && workers === undefined && options.targets.includes('switchyard')) notes.push(`serve has no --workers yet: --workers ${options.workers} was left out, one process measured.`);
   // N workers get cores 0…N-1; on a 2-core machine --workers 2 shares the load's core.
   const gatewayCores = pinning ? Array.from({ length: Math.max(1, Math.min(workers ?? 1, cores)) }, (_, core) => core) : [];
@@ -316,7 +318,7 @@ async function main(): Promise<void> {
         mkdirSync(dataDir);
         const switchyard = await startSwitchyard({ dataDir, upstreamBaseUrl: upstream.baseUrl, slowBaseUrl: upstream.slowBaseUrl, cores: gatewayCores, workers });
         try {
-          const workersLabel = workers === undefined ? '' : `, --workers ${workers}`;
+          const workersLabel = workers === undefined || workers === 1 ? '' : `, --workers ${workers}`;
           const headers = { authorization: `Bearer ${switchyard.key}` };
           const target: Target = { id, label: `Switchyard (serve, SQLite${workersLabel})`, url: `${switchyard.url}/v1/chat/completions`, headers, slow: { url: `${switchyard.url}/v1/chat/completions`, model: SLOW_MODEL }, pid: switchyard.pid };
           rows.push({ target, figures: await measure(target, BENCH_MODEL, options, context) });

@@ -19,7 +19,7 @@ program
   .command('serve')
   .description('start the gateway (HOST, PORT, SWITCHYARD_DATA_DIR and provider keys from the environment)')
   .addOption(configOption)
-  .option('-w, --workers <count>', 'worker processes serving on one port: a number, or auto for one per core (default: SWITCHYARD_WORKERS, else 1)')
+  .option('-w, --workers <count>', 'worker processes serving on one port: a number, or auto for one per core (default: SWITCHYARD_WORKERS, else auto)')
   .action(async (options: { config?: string; workers?: string }) => (await import('./run-serve.ts')).runServe(options));
 
 program

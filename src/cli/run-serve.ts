@@ -32,10 +32,9 @@ export async function runServe(options: { config?: string; workers?: string }): 
   if (clusterWorker) process.once('disconnect', () => void gateway.close().finally(() => process.exit(0)));
 }
 
-/** `--workers N`: a whole number from 1 up; `auto` is the machine's cores. */
+/** `--workers N`: a whole number from 1 up; `auto`, and the default, is one per core of the machine. */
 function readWorkers(value: string | undefined): number {
-  if (value === undefined || value === '') return 1;
-  if (value === 'auto') return availableParallelism();
+  if (value === undefined || value === '' || value === 'auto') return availableParallelism();
   const workers = Number(value);
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError('--workers (SWITCHYARD_WORKERS)', `must be a whole number from 1 to 256, or auto; got ${value}`);
   return workers;

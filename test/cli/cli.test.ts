@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as pause } from 'node:timers/promises';
@@ -376,6 +376,14 @@ describe('switchyard serve', () => {
 
   it('never writes the provider key to its logs', () => {
     assert.ok(!JSON.stringify(serve.logs).includes(OPENAI_KEY));
+  });
+
+  it('runs one worker per core by default, each saying which providers are on', async () => {
+    const cores = availableParallelism();
+    const started = serve.logs.find((entry) => entry.msg === 'serving with workers');
+    if (cores === 1) assert.equal(started, undefined, 'one core: one process serves by itself');
+    else assert.equal(started?.workers, cores, serve.logs.map((entry) => String(entry.msg)).join('\n'));
+    await eventually('every worker started', async () => serve.logs.filter((entry) => entry.msg === 'provider OpenAI is on').length === cores);
   });
 
   it('answers /healthz', async () => {

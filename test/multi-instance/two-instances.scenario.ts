@@ -108,8 +108,8 @@ describe('two gateway instances sharing PostgreSQL and Redis', () => {
       SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN,
       PORT: '0',
       LOG_LEVEL: 'info',
-      // SWITCHYARD_TEST_WORKERS=2: each `serve` is a primary with that many workers (npm run test:multi-instance:workers).
-      ...(process.env.SWITCHYARD_TEST_WORKERS && { SWITCHYARD_WORKERS: process.env.SWITCHYARD_TEST_WORKERS }),
+      // One process each, or with SWITCHYARD_TEST_WORKERS=2 a primary with that many workers (npm run test:multi-instance:workers).
+      SWITCHYARD_WORKERS: process.env.SWITCHYARD_TEST_WORKERS ?? '1',
       OPENAI_API_KEY: 'sk-scenario-provider-key',
       OPENAI_BASE_URL: simulators.baseUrls.openai,
     };

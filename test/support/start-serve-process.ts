@@ -13,11 +13,15 @@ export interface ServeProcess {
   exited: Promise<unknown>;
 }
 
-/** `switchyard serve` in a process of its own (the compiled CLI, as users run it), resolved once it listens. */
+/**
+ * `switchyard serve` in a process of its own (the compiled CLI, as users run it), resolved once it listens.
+ * One process (SWITCHYARD_WORKERS=1) unless the environment asks for workers: the tests that kill it
+ * or read its log mean that process; the `…:workers` scenarios run the primary and its workers.
+ */
 export async function startServeProcess(environment: Record<string, string>): Promise<ServeProcess> {
   const child = spawn(process.execPath, [join(REPOSITORY, 'bin', 'switchyard.js'), 'serve'], {
     cwd: REPOSITORY,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...environment },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), SWITCHYARD_WORKERS: '1', ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit');
