@@ -167,6 +167,7 @@ export class KyselyStore implements Store {
 
   async insertUsageRecords(records: UsageRecord[], debits: LedgerEntry[] = []): Promise<void> {
     if (records.length === 0 && debits.length === 0) return;
+    if (this.backend.insertUsageRows) return this.backend.insertUsageRows(records.map(toUsageRow), debits.map(toLedgerRow));
     await this.database.transaction().execute(async (transaction) => {
       for (let start = 0; start < records.length; start += INSERT_CHUNK) {
         // DO NOTHING: a batch retried after a failed flush must not count a request twice.

@@ -1,5 +1,5 @@
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
-import type { DatabaseSchema } from './database-schema.ts';
+import type { DatabaseSchema, LedgerEntriesTable, UsageRecordsTable } from './database-schema.ts';
 
 /**
  * What differs between the databases the store runs on, and nothing else: the connection, how
@@ -22,6 +22,12 @@ export interface StoreBackend {
   nextKeyVersion(transaction: Transaction<DatabaseSchema>): Promise<number>;
   /** `YYYY-MM-DD` in UTC of the Unix-milliseconds `created_at` column. */
   readonly utcDayOfCreatedAt: RawBuilder<string>;
+  /**
+   * Writes a batch of usage rows and their ledger rows in one transaction, each row already written
+   * left alone, off the event loop (SQLite: a thread of its own). Absent: the store writes them
+   * through Kysely (PostgreSQL, whose driver is asynchronous already).
+   */
+  insertUsageRows?(usage: UsageRecordsTable[], ledger: LedgerEntriesTable[]): Promise<void>;
   /** Releases the connection (or pool); calling it again does nothing. */
   close(): Promise<void>;
 }
