@@ -413,7 +413,7 @@ describe('switchyard serve', () => {
 
     const revoked = await runCli(['keys', 'revoke', keyId], environment);
     assert.equal(revoked.code, 0, revoked.stderr);
-    await eventually('refusing the revoked key', async () => (await modelListStatus(serve.url, secret)) === 401, 3_000);
+    await eventually('refusing the revoked key', async () => (await modelListStatus(serve.url, secret)) === 401, 10_000);
   });
 
   it('stops on SIGTERM with exit code 0', async () => {
@@ -472,14 +472,14 @@ describe('switchyard serve with the CLI changing things while it runs', () => {
 
   it('orgs disable refuses the running server\'s next requests (403) within a second or two, and orgs enable lets them through again', async () => {
     assert.equal((await runCli(['orgs', 'disable', 'ops'], environment)).code, 0);
-    await eventually('refusing the disabled organization', async () => (await modelListStatus(serve.url, secret)) === 403, 3_000);
+    await eventually('refusing the disabled organization', async () => (await modelListStatus(serve.url, secret)) === 403, 10_000);
     assert.equal((await runCli(['orgs', 'enable', 'ops'], environment)).code, 0);
-    await eventually('serving the enabled organization', async () => (await modelListStatus(serve.url, secret)) === 200, 3_000);
+    await eventually('serving the enabled organization', async () => (await modelListStatus(serve.url, secret)) === 200, 10_000);
   });
 
   it("keys update narrows a key's models on the running server", async () => {
     assert.equal((await runCli(['keys', 'update', keyId, '--models', 'gpt-5'], environment)).code, 0);
-    await eventually('refusing a model the key may no longer call', async () => (await chatStatus(serve.url, secret, 'gpt-5-mini')) === 403, 3_000);
+    await eventually('refusing a model the key may no longer call', async () => (await chatStatus(serve.url, secret, 'gpt-5-mini')) === 403, 10_000);
   });
 });
 

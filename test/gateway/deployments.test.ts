@@ -147,12 +147,15 @@ providers:
         body: JSON.stringify({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hi' }] }),
       });
       await response.text();
+      const answeredAfter = Date.now() - startedAt;
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('x-switchyard-deployment'), 'live');
       assert.equal(attempts.length, 1, 'the stalling deployment was tried once');
+      // Its end reaches the stalling server on a tick of its own, which may come after the answer reached the client.
+      for (const by = Date.now() + 10_000; attempts[0]!.closedAt === undefined && Date.now() < by; ) await new Promise((resolve) => setTimeout(resolve, 10));
       const abandonedAfter = attempts[0]!.closedAt! - attempts[0]!.acceptedAt;
       assert.ok(abandonedAfter >= 900 && abandonedAfter < 5_000, `the stalled attempt was abandoned after ${abandonedAfter} ms`);
-      assert.ok(Date.now() - startedAt < 10_000, 'well before the gateway-wide timeouts');
+      assert.ok(answeredAfter < 10_000, 'well before the gateway-wide timeouts');
     });
   });
 

@@ -115,8 +115,13 @@ describe('Responses state across two instances on PostgreSQL', { skip: await ski
     assert.equal(done.status, 'completed', 'polled on the instance that did not run it');
 
     simulators.addFault({ provider: 'anthropic', firstByteDelayMs: 10_000 });
+    const sent = simulators.requests.length;
     const slow = await a.responses.create({ model: 'claude-sonnet-4-6', input: 'Take your time.', background: true });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Cancelled once the run on instance a is waiting on Claude, i.e. Claude has its request (a fixed pause could end before the run got there on a loaded machine).
+    for (const by = Date.now() + 10_000; !simulators.requests.slice(sent).some((request) => request.provider === 'anthropic'); ) {
+      assert.ok(Date.now() < by, 'the background run called Claude');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     assert.equal((await b.responses.cancel(slow.id)).status, 'cancelled');
     const upstream = await simulators.waitForRequest((request) => request.provider === 'anthropic' && request.aborted);
     assert.equal(upstream.aborted, true, 'the instance running it stopped the provider call within its heartbeat');

@@ -176,8 +176,13 @@ describe('Responses state for every model: store, previous_response_id, item_ref
 
     test('a cancel stops the provider call and leaves the response cancelled', async () => {
       stack.simulators.addFault({ provider: 'anthropic', firstByteDelayMs: 10_000 });
+      const sent = stack.simulators.requests.length;
       const accepted = await client.responses.create({ model: MODELS.anthropic, input: 'Take your time.', background: true });
-      await new Promise((resolve) => setTimeout(resolve, 300)); // the run is waiting on Claude
+      // The run is waiting on Claude once Claude has its request (a fixed pause could end before the run got there on a loaded machine).
+      for (const by = Date.now() + 10_000; !stack.simulators.requests.slice(sent).some((request) => request.provider === 'anthropic'); ) {
+        assert.ok(Date.now() < by, 'the background run called Claude');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       const cancelled = await client.responses.cancel(accepted.id);
       assert.equal(cancelled.status, 'cancelled');
       const upstream = await stack.simulators.waitForRequest((request) => request.provider === 'anthropic' && request.aborted);

@@ -38,7 +38,9 @@ describe('an access log line for every answer', () => {
   async function lineOf(response: Response): Promise<AccessLine> {
     await response.arrayBuffer();
     const requestId = response.headers.get('x-request-id');
-    for (let attempt = 0; attempt < 50; attempt += 1) {
+    // The line is written once the answer has gone out, which may be a moment after the client has it: waited for, generously
+    // (fifty 10 ms polls, about half a second, were too few on a loaded machine).
+    for (const by = Date.now() + 10_000; Date.now() < by; ) {
       const line = lines.find((candidate) => candidate.reqId === requestId);
       if (line) return line;
       await new Promise((resolve) => setTimeout(resolve, 10));

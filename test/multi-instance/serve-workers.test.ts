@@ -29,6 +29,13 @@ const TOTAL = 300;
 const CONCURRENCY = 24;
 const run = promisify(execFile);
 
+/** The organization's balance as the gateway admits against it (the primary's, through whichever worker answers), in micro-credits; free. */
+async function liveBalance(url: string, key: string): Promise<number> {
+  const response = await fetch(`${url}/v1/credits`, { headers: { authorization: `Bearer ${key}` } });
+  assert.equal(response.status, 200);
+  return ((await response.json()) as { balance_micros: number }).balance_micros;
+}
+
 function body(index: number, stream: boolean) {
   return { model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: `Request ${index}: say something short.` }], ...(stream && { stream: true, stream_options: { include_usage: true } }) };
 }
@@ -82,8 +89,17 @@ describe('serve --workers 2 without Redis: one port, one owner of the counters',
       costs.push(Math.round(((await response.json()) as { usage: { cost: number } }).usage.cost * 1_000_000));
     }
     const average = costs.reduce((sum, cost) => sum + cost, 0) / costs.length;
-    await cli('credits', 'add', '--org', 'acme', '--amount', ((average * TOTAL * 0.5) / 1_000_000).toFixed(6));
-    await new Promise((resolve) => setTimeout(resolve, 5_500)); // the primary reads a top-up made by another process within 5 s
+    const topUp = ((average * TOTAL * 0.5) / 1_000_000).toFixed(6);
+    const balanceBefore = await liveBalance(url, key);
+    await cli('credits', 'add', '--org', 'acme', '--amount', topUp);
+    // The primary reads a top-up made by another process at its next balance refresh (every 5 s): the load starts once it has
+    // (a fixed pause of 5.5 s left too little room for a late refresh on a loaded machine, and the load then met the old balance).
+    const toppedUpAt = performance.now();
+    while ((await liveBalance(url, key)) < balanceBefore + Math.round(Number(topUp) * 1_000_000)) {
+      assert.ok(performance.now() - toppedUpAt < 30_000, 'the primary read the top-up');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    t.diagnostic(`the primary read the top-up after ${Math.round(performance.now() - toppedUpAt)} ms`);
     const reservation = boundRequestCost(body(TOTAL, true), BUILTIN_MODELS.find((model) => model.id === MODEL)!);
 
     const statuses = new Map<number, number>();
@@ -112,7 +128,12 @@ describe('serve --workers 2 without Redis: one port, one owner of the counters',
     // A worker killed outright is replaced, and the gateway serves on.
     const pids = [...servedBy];
     process.kill(pids[0]!, 'SIGKILL');
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // The primary says so, and its replacement says it listens (a second after the end): waited for, not a fixed pause.
+    const killedAt = performance.now();
+    while (!lines.some((line) => line.includes('a worker ended; starting another')) || urls.length < 3) {
+      assert.ok(performance.now() - killedAt < 30_000, `the killed worker was replaced: ${lines.slice(-5).join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const after = await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
     assert.equal(after.status, 200);
     assert.ok(lines.some((line) => line.includes('a worker ended; starting another')));

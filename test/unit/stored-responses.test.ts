@@ -58,7 +58,8 @@ describe('StoredResponses: the batched writer', () => {
     responses.record(record('resp_lost'));
     const startedAt = Date.now();
     assert.equal(await responses.find('resp_lost', principal), undefined);
-    assert.ok(Date.now() - startedAt < 3_000, 'the read ends');
+    // The retries take about a second and a half; the bound only tells an end from a hang, with room for a loaded machine.
+    assert.ok(Date.now() - startedAt < 10_000, 'the read ends');
     await responses.close();
     assert.ok(logged.some((line) => line.includes('dropped after retries')), logged.join('\n'));
   });
