@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { REDACTED_LOG_PATHS } from './core/redacted-log-paths.ts';
+import { SECRET_SAFE_LOG_OPTIONS } from './core/secret-safe-log-options.ts';
 import { openAccountServices, type AccountServices } from './account-services.ts';
 import type { SwitchyardConfig } from './config/load-config.ts';
 import { BreakerChannel } from './gateway/breaker-channel.ts';
@@ -51,7 +51,7 @@ const STORE_PING_TIMEOUT_MS = 1_000;
 export async function createSwitchyard(config: SwitchyardConfig, options: { logger?: Logger; clusterWorker?: boolean } = {}): Promise<Switchyard> {
   // Buffered, asynchronous log writes: a log line must not cost a request a system call.
   const destination = options.logger ? undefined : pino.destination({ dest: 1, sync: false });
-  const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS }, destination);
+  const logger = options.logger ?? pino({ level: config.logLevel, ...SECRET_SAFE_LOG_OPTIONS }, destination);
   const accountServices = await openAccountServices(config, logger, { clusterWorker: options.clusterWorker });
   const { catalog, store, usage, counters, redis, redisHealth } = accountServices;
   const upstreamClient = new UpstreamClient({ ...config.timeouts, maxResponseBytes: config.maxUpstreamResponseBytes, connectionsPerOrigin: config.connectionsPerProvider });

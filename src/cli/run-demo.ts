@@ -3,7 +3,7 @@ import { ConfigError } from '../core/config-error.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { PROVIDER_DESCRIPTORS } from '../providers/provider-descriptors.ts';
 import { startGateway } from '../server/start-gateway.ts';
-import { REDACTED_LOG_PATHS } from '../core/redacted-log-paths.ts';
+import { SECRET_SAFE_LOG_OPTIONS } from '../core/secret-safe-log-options.ts';
 import { startSimulators } from '../simulators/start-simulators.ts';
 import { closeOnSignals, describeProviders } from './run-serve.ts';
 
@@ -35,7 +35,7 @@ export async function runDemo(options: { config?: string; port?: string; simulat
   const port = options.port === undefined ? {} : { PORT: String(parsePort(options.port, '--port')) };
   const config = loadConfig({ environment: { ...process.env, ...simulatedProviders, ...port }, configFile: options.config, providers: PROVIDER_DESCRIPTORS });
   // The banner is the demo's output (stdout); its logs go to stderr, where they do not bury it.
-  const gateway = await startGateway(config, { logger: pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS }, pino.destination({ dest: 2, sync: false })) });
+  const gateway = await startGateway(config, { logger: pino({ level: config.logLevel, ...SECRET_SAFE_LOG_OPTIONS }, pino.destination({ dest: 2, sync: false })) });
   describeProviders(gateway);
   closeOnSignals(gateway, () => simulators.close());
 

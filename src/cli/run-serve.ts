@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { loadConfig } from '../config/load-config.ts';
 import { ConfigError } from '../core/config-error.ts';
-import { REDACTED_LOG_PATHS } from '../core/redacted-log-paths.ts';
+import { SECRET_SAFE_LOG_OPTIONS } from '../core/secret-safe-log-options.ts';
 import { PROVIDER_DESCRIPTORS } from '../providers/provider-descriptors.ts';
 import { servedDeployments } from '../providers/provider-registry.ts';
 import type { RunningGateway } from '../server/start-gateway.ts';
@@ -18,7 +18,7 @@ export async function runServe(options: { config?: string; workers?: string }): 
   const workers = clusterWorker ? 1 : readWorkers(options.workers ?? process.env.SWITCHYARD_WORKERS);
   if (workers > 1) {
     const pino = (await import('pino')).default;
-    const logger = pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS });
+    const logger = pino({ level: config.logLevel, ...SECRET_SAFE_LOG_OPTIONS });
     await (await import('../server/serve-cluster.ts')).serveCluster(config, workers, logger);
     return;
   }

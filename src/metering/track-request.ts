@@ -56,9 +56,15 @@ export interface TrackedRequest {
 /** A request whose settlement outlives it: priced, finished or released later, once. */
 export type KeptRequest = Pick<TrackedRequest, 'price' | 'finish' | 'dispose'>;
 
-/** Where a request's one log line goes (the request's child logger, carrying its id). */
+/** Where a request's log lines go (the request's child logger, carrying its id). */
 export interface RequestLogger {
   info(details: object, message: string): void;
+  /**
+   * Takes the request's metering facts (cost, provider, organization…) into its one access line
+   * (server/log-every-answer.ts). Absent — or once that line is written (a video job settling
+   * later) — they are written as a 'model request' line of their own.
+   */
+  settled?(details: object): void;
 }
 
 export interface RequestFacts {
@@ -140,10 +146,9 @@ export function trackRequest(
       else if (cost > 0) services.admission.charge(principal, cost);
       onSettled?.(cost, tracked);
       settlement?.(record);
-      facts.logger.info(
-        { organization: principal.organizationName, surface, model: tracked.servedModel ?? model, ...(tracked.servedModel && { requestedModel: model }), provider: tracked.provider, status, streamed, latencyMs: record.latencyMs, cost, ...(usageFlag && { usageFlag }) },
-        'model request',
-      );
+      const details = { organization: principal.organizationName, surface, model: tracked.servedModel ?? model, ...(tracked.servedModel && { requestedModel: model }), provider: tracked.provider, status, streamed, latencyMs: record.latencyMs, cost, ...(usageFlag && { usageFlag }) };
+      if (facts.logger.settled) facts.logger.settled(details);
+      else facts.logger.info(details, 'model request');
       return cost;
     },
     dispose() {

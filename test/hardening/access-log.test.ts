@@ -15,17 +15,24 @@ interface AccessLine {
   route?: string;
   path?: string;
   durationMs: number;
+  organization?: string;
+  provider?: string;
+  cost?: number;
+  streamed?: boolean;
 }
 
 /** Every answer leaves an access line: once 401, 404, 422 and unknown routes left none, and other 4xx lines had no error code. */
 describe('an access log line for every answer', () => {
   let stack: Stack;
   const lines: AccessLine[] = [];
+  /** Every line of every message, to count a request's lines. */
+  const all: AccessLine[] = [];
   before(async () => {
     const sink = new Writable({
       write(chunk, _encoding, done) {
         for (const line of String(chunk).split('\n').filter(Boolean)) {
           const parsed = JSON.parse(line) as AccessLine;
+          all.push(parsed);
           if (parsed.msg === 'answered') lines.push(parsed);
         }
         done();
@@ -73,5 +80,9 @@ describe('an access log line for every answer', () => {
     const answered = await lineOf(await post('/v1/chat/completions', { model: 'gpt-5-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] }));
     assert.deepEqual([answered.status, answered.code, answered.surface, answered.model, answered.keyId, answered.route], [200, undefined, 'openai-chat', 'gpt-5-mini', keyId, '/v1/chat/completions']);
     assert.ok(answered.durationMs >= 0);
+    // The metering facts ride on the same line: one line per model request.
+    assert.deepEqual([answered.organization, answered.provider, answered.streamed, typeof answered.cost], ['acme', 'openai', true, 'number']);
+    assert.ok(answered.cost! > 0);
+    assert.deepEqual(all.filter((line) => line.reqId === answered.reqId).map((line) => line.msg), ['answered']);
   });
 });

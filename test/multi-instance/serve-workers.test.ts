@@ -119,7 +119,7 @@ describe('serve --workers 2 without Redis: one port, one owner of the counters',
     assert.ok((statuses.get(402) ?? 0) > 0, 'the credit ran out');
     assert.deepEqual([...statuses.keys()].filter((status) => status !== 200 && status !== 402), [], 'nothing but 200 and 402');
 
-    const servedBy = new Set(lines.filter((line) => line.includes('"model request"')).map((line) => JSON.parse(line).pid as number));
+    const servedBy = new Set(lines.filter((line) => line.includes('"msg":"answered"') && line.includes('"cost":')).map((line) => JSON.parse(line).pid as number));
     assert.equal(servedBy.size, 2, 'both workers served');
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const counted = [...metrics.matchAll(/^switchyard_requests_total\{[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);

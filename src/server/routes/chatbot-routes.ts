@@ -1,3 +1,4 @@
+import { requestLogger } from '../log-every-answer.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import { applyChatbotPreset } from '../../dialects/chatbot/apply-chatbot-preset.ts';
@@ -44,7 +45,7 @@ export function registerChatbotRoutes(app: FastifyInstance, switchyard: Switchya
     async (request, reply) => {
       const body = applyChatbotPreset(await chatbotOf(request), request.body);
       return serveThroughPipeline(request, reply, (connection) =>
-        pipeline.serve(chatbotSurface, { principal: request.principal!, body, headers: request.headers, requestId: request.id, logger: request.log }, connection),
+        pipeline.serve(chatbotSurface, { principal: request.principal!, body, headers: request.headers, requestId: request.id, logger: requestLogger(request) }, connection),
       );
     },
   );

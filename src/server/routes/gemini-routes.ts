@@ -1,3 +1,4 @@
+import { requestLogger } from '../log-every-answer.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import { compileTranslatedBodyCheck } from '../../dialects/check-translated-body.ts';
@@ -68,7 +69,7 @@ export function registerGeminiRoutes(app: FastifyInstance, switchyard: Switchyar
         const batch = method === 'batchEmbedContents';
         (batch ? checkBatchEmbedContents : checkEmbedContent)(request.body);
         const body = { ...(request.body as object), model } as GeminiEmbeddingsBody;
-        const call = { principal: request.principal!, body, headers: request.headers, requestId: request.id, logger: request.log };
+        const call = { principal: request.principal!, body, headers: request.headers, requestId: request.id, logger: requestLogger(request) };
         return serveThroughPipeline(request, reply, (connection) => pipeline.serveOperation(batch ? geminiBatchEmbedContentsOperation : geminiEmbedContentOperation, call, connection));
       }
       default:
@@ -111,7 +112,7 @@ export function isGeminiClient(request: FastifyRequest): boolean {
 function modelCall(request: FastifyRequest, model: string): ModelCall<GeminiCallBody> {
   const body = request.body as GeminiCallBody;
   body.model = model;
-  return { principal: request.principal!, body, headers: request.headers, requestId: request.id, logger: request.log };
+  return { principal: request.principal!, body, headers: request.headers, requestId: request.id, logger: requestLogger(request) };
 }
 
 function wildcardOf(request: FastifyRequest): string {

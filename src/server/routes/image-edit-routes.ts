@@ -1,3 +1,4 @@
+import { requestLogger } from '../log-every-answer.ts';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
@@ -46,7 +47,7 @@ export function registerImageEditRoutes(app: FastifyInstance, switchyard: Switch
       scope.post(path, { config }, async (request, reply) => {
         const body = await readEditForm(request, limits);
         return serveThroughPipeline(request, reply, (connection) =>
-          switchyard.pipeline.serveOperation(openAIImageEditsOperation, { principal: request.principal!, body, headers: request.headers, requestId: request.id, logger: request.log }, connection),
+          switchyard.pipeline.serveOperation(openAIImageEditsOperation, { principal: request.principal!, body, headers: request.headers, requestId: request.id, logger: requestLogger(request) }, connection),
         );
       });
     }

@@ -1,3 +1,4 @@
+import { requestLogger } from '../log-every-answer.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ModelOperation } from '../../gateway/model-operation.ts';
 import type { ModelCall, Surface } from '../../gateway/surface.ts';
@@ -37,7 +38,7 @@ export function registerSurfaceRoutes<Body>(
           const query = queryStart >= 0 ? request.url.slice(queryStart) : '';
           const { objectId } = request.params as { objectId: string };
           return serveThroughPipeline(request, reply, (connection) =>
-            pipeline.serveStored(surface, { principal: request.principal!, requestId: request.id, logger: request.log, objectId, operation: { ...operation, query } }, connection),
+            pipeline.serveStored(surface, { principal: request.principal!, requestId: request.id, logger: requestLogger(request), objectId, operation: { ...operation, query } }, connection),
           );
         },
       });
@@ -56,5 +57,5 @@ export function registerOperationRoutes<Body, Result>(app: FastifyInstance, swit
 }
 
 function modelCall<Body>(request: FastifyRequest): ModelCall<Body> {
-  return { principal: request.principal!, body: request.body as Body, headers: request.headers, requestId: request.id, logger: request.log };
+  return { principal: request.principal!, body: request.body as Body, headers: request.headers, requestId: request.id, logger: requestLogger(request) };
 }

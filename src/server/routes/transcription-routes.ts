@@ -1,3 +1,4 @@
+import { requestLogger } from '../log-every-answer.ts';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { openAITranscriptionsOperation } from '../../dialects/openai-transcriptions/openai-transcriptions-operation.ts';
@@ -27,7 +28,7 @@ export function registerTranscriptionRoutes(app: FastifyInstance, switchyard: Sw
       scope.post(path, { config, bodyLimit: MAX_AUDIO_FILE_BYTES + 1024 * 1024 }, async (request, reply) => {
         const body = decodeTranscriptionForm(await readMultipartForm(request, LIMITS));
         return serveThroughPipeline(request, reply, (connection) =>
-          switchyard.pipeline.serveOperation(operation, { principal: request.principal!, body, headers: request.headers, requestId: request.id, logger: request.log }, connection),
+          switchyard.pipeline.serveOperation(operation, { principal: request.principal!, body, headers: request.headers, requestId: request.id, logger: requestLogger(request) }, connection),
         );
       });
     }

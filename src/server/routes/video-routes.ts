@@ -1,3 +1,4 @@
+import { requestLogger } from '../log-every-answer.ts';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
@@ -29,7 +30,7 @@ export function registerVideoRoutes(app: FastifyInstance, switchyard: Switchyard
   const operation = createOpenAIVideosOperation(switchyard.videoJobs);
   const config = { encodeError: encodeOpenAIError, surface: operation.id };
   const create = (request: FastifyRequest, reply: FastifyReply, body: VideoCreateRequest) =>
-    serveThroughPipeline(request, reply, (connection) => switchyard.pipeline.serveOperation(operation, { principal: request.principal!, body, headers: request.headers, requestId: request.id, logger: request.log }, connection));
+    serveThroughPipeline(request, reply, (connection) => switchyard.pipeline.serveOperation(operation, { principal: request.principal!, body, headers: request.headers, requestId: request.id, logger: requestLogger(request) }, connection));
 
   void app.register(async (scope) => {
     await scope.register(multipart, { limits: FORM_LIMITS, throwFileSizeLimit: true });
