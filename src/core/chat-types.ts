@@ -110,10 +110,17 @@ export interface ChatCompletionChunk {
 
 /** One chunk of a streamed hub answer. */
 export interface ChatStreamEvent {
-  chunk: ChatCompletionChunk;
+  /** The chunk; on a `plainText` event, parsed from `raw` when first read. */
+  readonly chunk: ChatCompletionChunk;
   /**
    * The chunk's JSON exactly as the provider sent it. Present on the pass-through path, so the
    * relay forwards the provider's bytes unless it must change the chunk.
    */
   raw?: string;
+  /**
+   * Set when the provider's event is a plain text delta — one choice's content and nothing else
+   * the gateway reads (no usage, error, finish reason, tool call, reasoning or refusal): the text
+   * it carries, read from `raw`, so a relay of `raw` need not parse it (most events of a stream).
+   */
+  plainText?: string;
 }

@@ -40,15 +40,18 @@ export async function relayChatStream(options: {
   let next = options.first;
   try {
     while (!next.done) {
-      const usage = options.readUsage(next.value.chunk.usage);
+      const event = next.value;
+      // A plain text delta (chat-types.ts) is relayed without being parsed: it carries no usage, and its text is known.
+      const { plainText } = event;
+      const usage = plainText === undefined ? options.readUsage(event.chunk.usage) : undefined;
       if (usage) outcome.usage = usage;
-      if (outcome.timeToFirstTokenMs === undefined && carriesOutput(next.value.chunk)) outcome.timeToFirstTokenMs = performance.now() - options.startedAt;
-      if (!(await write(response, encoder.chunk(next.value, usage)))) {
+      if (outcome.timeToFirstTokenMs === undefined && (plainText === undefined ? carriesOutput(event.chunk) : plainText !== '')) outcome.timeToFirstTokenMs = performance.now() - options.startedAt;
+      if (!(await write(response, encoder.chunk(event, usage)))) {
         outcome.status = 'client_aborted';
         await events.return?.();
         return outcome;
       }
-      outcome.relayedOutput += outputText(next.value.chunk);
+      outcome.relayedOutput += plainText ?? outputText(event.chunk);
       next = await events.next();
     }
     await write(response, encoder.end(outcome.usage, outcome.usage ? options.price(outcome.usage) : undefined));

@@ -18,8 +18,10 @@ export function createOpenAIChatStreamEncoder(options: {
 }): ChatStreamEncoder {
   let lastUsageChunk: ChatCompletionChunk | undefined;
   return {
-    chunk({ chunk, raw }, usage) {
-      if (!usage) return formatSseEvent(raw ?? JSON.stringify(chunk));
+    chunk(event, usage) {
+      // The provider's bytes when it sent them (a plain delta is never parsed here).
+      if (!usage) return formatSseEvent(event.raw ?? JSON.stringify(event.chunk));
+      const { chunk } = event;
       lastUsageChunk = chunk;
       const { usage: _held, ...rest } = chunk;
       return Array.isArray(chunk.choices) && chunk.choices.length > 0 ? formatSseEvent(JSON.stringify(rest)) : '';

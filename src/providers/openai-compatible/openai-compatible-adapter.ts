@@ -219,6 +219,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const provider = this.descriptor.id;
     let finished = false;
     const splitters = new Map<number, ThinkTagSplitter>();
+    const plainEvents = this.profile.reasoningNamedReasoning !== true && !this.profile.reasoningInThinkTags;
     // After [DONE] the body is read to its end, which follows at once: leaving the loop early would
     // make Node destroy the body with an AbortError (its stack captured on every stream); a provider
     // that sends more and never ends is cut off after a moment.
@@ -228,6 +229,12 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
         if (doneTimer) continue;
         if (event.data === '[DONE]') {
           doneTimer = setTimeout(() => response.body.destroy(), AFTER_DONE_MS);
+          continue;
+        }
+        // A plain delta from a provider with no quirk to fix goes through as its bytes, parsed only if a reader asks.
+        const plainText = plainEvents ? readPlainText(event.data) : undefined;
+        if (plainText !== undefined) {
+          yield plainTextEvent(event.data, plainText, provider);
           continue;
         }
         const parsed = parseJson<ChatCompletionChunk & { error?: unknown }>(event.data);
@@ -259,6 +266,57 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     // Some providers end without [DONE]; an answer that reached its finish_reason is complete all the same.
     if (!finished) throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the stream closed before the answer finished');
   }
+}
+
+/**
+ * What makes a stream event worth parsing: usage (other than null), an error, a finish reason
+ * (other than null), a tool call, reasoning, a refusal (other than null). A false alarm only costs
+ * a parse; the pattern never misses one of them.
+ */
+const READ_WORTHY = /"usage"\s*:(?!\s*null\b)|"error"|"finish_reason"\s*:(?!\s*null\b)|"tool_calls"|"reasoning|"refusal"\s*:(?!\s*null\b)/;
+const CONTENT_KEY = '"content":';
+
+/**
+ * The text of a plain delta, read from its bytes without parsing it: an object with nothing
+ * worth parsing (READ_WORTHY) and at most one `content`, a string or null. Undefined for any other
+ * event, which is parsed.
+ */
+export function readPlainText(data: string): string | undefined {
+  if (data.charCodeAt(0) !== 0x7b /* { */ || data.charCodeAt(data.length - 1) !== 0x7d /* } */ || READ_WORTHY.test(data)) return undefined;
+  const key = data.indexOf(CONTENT_KEY);
+  if (key === -1) return data.includes('"content"') ? undefined : '';
+  if (data.indexOf('"content"', key + CONTENT_KEY.length) !== -1) return undefined;
+  let at = key + CONTENT_KEY.length;
+  while (data.charCodeAt(at) === 0x20) at += 1;
+  if (data.startsWith('null', at)) return '';
+  if (data.charCodeAt(at) !== 0x22 /* " */) return undefined;
+  // The closing quote: the first one not escaped (preceded by an even number of backslashes).
+  for (let end = data.indexOf('"', at + 1); end !== -1; end = data.indexOf('"', end + 1)) {
+    let backslashes = 0;
+    while (data.charCodeAt(end - 1 - backslashes) === 0x5c /* \ */) backslashes += 1;
+    if (backslashes % 2 === 1) continue;
+    const literal = data.slice(at, end + 1);
+    if (!literal.includes('\\')) return literal.slice(1, -1);
+    const parsed = parseJson<unknown>(literal);
+    return parsed.ok && typeof parsed.value === 'string' ? parsed.value : undefined;
+  }
+  return undefined;
+}
+
+/** A plain delta's event: its bytes and text, its chunk parsed when first read (a translating encoder). */
+function plainTextEvent(raw: string, plainText: string, provider: string): ChatStreamEvent {
+  let chunk: ChatCompletionChunk | undefined;
+  return {
+    raw,
+    plainText,
+    get chunk() {
+      if (chunk) return chunk;
+      const parsed = parseJson<ChatCompletionChunk>(raw);
+      if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'a stream chunk is not valid JSON');
+      chunk = parsed.value;
+      return chunk;
+    },
+  };
 }
 
 /** Whether a stream's error event names a problem of the request (its type or code), not of the provider. */
