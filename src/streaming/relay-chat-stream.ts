@@ -46,7 +46,9 @@ export async function relayChatStream(options: {
       const usage = plainText === undefined ? options.readUsage(event.chunk.usage) : undefined;
       if (usage) outcome.usage = usage;
       if (outcome.timeToFirstTokenMs === undefined && (plainText === undefined ? carriesOutput(event.chunk) : plainText !== '')) outcome.timeToFirstTokenMs = performance.now() - options.startedAt;
-      if (!(await write(response, encoder.chunk(event, usage)))) {
+      let written = write(response, encoder.chunk(event, usage));
+      if (typeof written !== 'boolean') written = await written;
+      if (!written) {
         outcome.status = 'client_aborted';
         await events.return?.();
         return outcome;
@@ -90,8 +92,11 @@ function outputText(chunk: ChatCompletionChunk): string {
   return text;
 }
 
-/** Writes with backpressure; false when the client is gone. Empty text writes nothing. */
-export async function write(response: ServerResponse, data: string | Uint8Array): Promise<boolean> {
+/**
+ * Writes with backpressure; false when the client is gone. Empty text writes nothing. Answers at
+ * once while the client keeps up (no promise per event), a promise only when it must wait for a drain.
+ */
+export function write(response: ServerResponse, data: string | Uint8Array): boolean | Promise<boolean> {
   if (response.destroyed || response.writableEnded) return false;
   if (data.length === 0) return true;
   // The events one provider read brings are written together: corked until the work queued now is
@@ -101,6 +106,10 @@ export async function write(response: ServerResponse, data: string | Uint8Array)
     process.nextTick(uncork, response);
   }
   if (response.write(data)) return true;
+  return drained(response);
+}
+
+async function drained(response: ServerResponse): Promise<boolean> {
   const [event] = await Promise.race([once(response, 'drain').then(() => ['drain']), once(response, 'close').then(() => ['close'])]);
   return event === 'drain' && !response.destroyed;
 }

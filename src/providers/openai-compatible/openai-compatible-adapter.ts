@@ -3,7 +3,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChatUsage } from
 import { readChatUsage, type TokenUsage } from '../../core/usage.ts';
 import { GATEWAY_ERRORS, GatewayError } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
-import { readSseEvents } from '../../streaming/read-sse-events.ts';
+import { readSseEventBatches } from '../../streaming/read-sse-events.ts';
 import { applyParameterRules } from '../apply-parameter-rules.ts';
 import { withPortableToolCallIds } from '../portable-tool-call-ids.ts';
 import { mapUpstreamError, scrubSecrets } from '../map-upstream-error.ts';
@@ -225,34 +225,37 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     // that sends more and never ends is cut off after a moment.
     let doneTimer: NodeJS.Timeout | undefined;
     try {
-      for await (const event of readSseEvents(response.body, { maxEventBytes: response.maxBytes })) {
-        if (doneTimer) continue;
-        if (event.data === '[DONE]') {
-          doneTimer = setTimeout(() => response.body.destroy(), AFTER_DONE_MS);
-          continue;
+      for await (const batch of readSseEventBatches(response.body, { maxEventBytes: response.maxBytes })) {
+        // The events one read of the body brought; after [DONE] the rest of the body is read and left unread.
+        for (const event of batch) {
+          if (doneTimer) break;
+          if (event.data === '[DONE]') {
+            doneTimer = setTimeout(() => response.body.destroy(), AFTER_DONE_MS);
+            continue;
+          }
+          // A plain delta from a provider with no quirk to fix goes through as its bytes, parsed only if a reader asks.
+          const plainText = plainEvents ? readPlainText(event.data) : undefined;
+          if (plainText !== undefined) {
+            yield new PlainTextEvent(event.data, plainText, provider);
+            continue;
+          }
+          const parsed = parseJson<ChatCompletionChunk & { error?: unknown }>(event.data);
+          if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) {
+            throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'a stream chunk is not valid JSON');
+          }
+          if (parsed.value.error !== undefined) {
+            const { message, param } = this.profile.readError(parsed.value);
+            // A refusal of the request sent as an event is that refusal (never retried, `fallbackOn` can read it); anything else, the provider failing.
+            if (refusesRequest(parsed.value)) throw mapUpstreamError({ provider, status: 400, message, param, rawBody: event.data, secrets: [this.settings.apiKey] });
+            throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, scrubSecrets(message ?? 'error event', [this.settings.apiKey]));
+          }
+          const chunk = parsed.value;
+          if (Array.isArray(chunk.choices) && chunk.choices.some((choice) => choice?.finish_reason)) finished = true;
+          // The provider's bytes go through untouched unless a quirk had to be fixed in this chunk.
+          const renamed = this.profile.reasoningNamedReasoning === true && (chunk.choices ?? []).map((choice) => (choice?.delta ? renameReasoning(choice.delta) : false)).includes(true);
+          const changed = this.normalizeUsage(chunk.usage) || renamed || (this.profile.reasoningInThinkTags && splitThinkTags(chunk, splitters));
+          yield changed ? { chunk } : { chunk, raw: event.data };
         }
-        // A plain delta from a provider with no quirk to fix goes through as its bytes, parsed only if a reader asks.
-        const plainText = plainEvents ? readPlainText(event.data) : undefined;
-        if (plainText !== undefined) {
-          yield plainTextEvent(event.data, plainText, provider);
-          continue;
-        }
-        const parsed = parseJson<ChatCompletionChunk & { error?: unknown }>(event.data);
-        if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) {
-          throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'a stream chunk is not valid JSON');
-        }
-        if (parsed.value.error !== undefined) {
-          const { message, param } = this.profile.readError(parsed.value);
-          // A refusal of the request sent as an event is that refusal (never retried, `fallbackOn` can read it); anything else, the provider failing.
-          if (refusesRequest(parsed.value)) throw mapUpstreamError({ provider, status: 400, message, param, rawBody: event.data, secrets: [this.settings.apiKey] });
-          throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, scrubSecrets(message ?? 'error event', [this.settings.apiKey]));
-        }
-        const chunk = parsed.value;
-        if (Array.isArray(chunk.choices) && chunk.choices.some((choice) => choice?.finish_reason)) finished = true;
-        // The provider's bytes go through untouched unless a quirk had to be fixed in this chunk.
-        const renamed = this.profile.reasoningNamedReasoning === true && (chunk.choices ?? []).map((choice) => (choice?.delta ? renameReasoning(choice.delta) : false)).includes(true);
-        const changed = this.normalizeUsage(chunk.usage) || renamed || (this.profile.reasoningInThinkTags && splitThinkTags(chunk, splitters));
-        yield changed ? { chunk } : { chunk, raw: event.data };
       }
     } catch (error) {
       if (doneTimer && !signal.aborted) return; // the answer was whole at [DONE]: what broke after it does not matter
@@ -304,19 +307,22 @@ export function readPlainText(data: string): string | undefined {
 }
 
 /** A plain delta's event: its bytes and text, its chunk parsed when first read (a translating encoder). */
-function plainTextEvent(raw: string, plainText: string, provider: string): ChatStreamEvent {
-  let chunk: ChatCompletionChunk | undefined;
-  return {
-    raw,
-    plainText,
-    get chunk() {
-      if (chunk) return chunk;
-      const parsed = parseJson<ChatCompletionChunk>(raw);
-      if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) throw GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'a stream chunk is not valid JSON');
-      chunk = parsed.value;
-      return chunk;
-    },
-  };
+class PlainTextEvent implements ChatStreamEvent {
+  private parsed: ChatCompletionChunk | undefined;
+
+  constructor(
+    readonly raw: string,
+    readonly plainText: string,
+    private readonly provider: string,
+  ) {}
+
+  get chunk(): ChatCompletionChunk {
+    if (this.parsed) return this.parsed;
+    const parsed = parseJson<ChatCompletionChunk>(this.raw);
+    if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) throw GATEWAY_ERRORS.upstreamStreamInterrupted(this.provider, 'a stream chunk is not valid JSON');
+    this.parsed = parsed.value;
+    return this.parsed;
+  }
 }
 
 /** Whether a stream's error event names a problem of the request (its type or code), not of the provider. */
