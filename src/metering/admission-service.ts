@@ -77,7 +77,7 @@ export class AdmissionService {
         }
         const counting = held ? this.counters.settle(ticket, cost) : this.counters.charge(ticket.organizationId, ticket.apiKeyId, ticket.month, cost);
         counting.catch((error: unknown) => this.options.logger.error({ err: error, requestId: ticket.requestId }, 'could not settle a request with the credit counters'));
-        void this.rateWindows.addTokens(subjects, tokens);
+        this.rateWindows.addTokens(subjects, tokens);
       },
     };
   }

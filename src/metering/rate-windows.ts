@@ -70,27 +70,32 @@ export class RateWindows {
       if (subject.tokensPerMinute !== undefined) readings.push(this.readTokens(subject, subject.tokensPerMinute));
     }
     if (readings.length === 0) return { headers: {} };
-    const settled = (await Promise.all(readings)).filter((reading): reading is WindowReading => reading !== undefined);
-    const headers: Record<string, string> = {};
-    for (const unit of ['requests', 'tokens'] as const) {
-      const tightest = settled.filter((reading) => reading.unit === unit).sort((left, right) => left.remaining - right.remaining)[0];
-      if (!tightest) continue;
-      headers[`x-ratelimit-limit-${unit}`] = String(tightest.limit);
-      headers[`x-ratelimit-remaining-${unit}`] = String(tightest.remaining);
-      headers[`x-ratelimit-reset-${unit}`] = formatResetDuration(tightest.resetMs);
+    // One pass over the readings (in parallel: Redis answers them together): the tightest of each unit, the first refusal.
+    let requests: WindowReading | undefined;
+    let tokens: WindowReading | undefined;
+    let refused: WindowReading | undefined;
+    for (const reading of await Promise.all(readings)) {
+      if (!reading) continue;
+      if (reading.unit === 'requests') {
+        if (!requests || reading.remaining < requests.remaining) requests = reading;
+      } else if (!tokens || reading.remaining < tokens.remaining) tokens = reading;
+      if (reading.refused) refused ??= reading;
     }
-    const refused = settled.find((reading) => reading.refused);
+    const headers: Record<string, string> = {};
+    if (requests) writeHeaders(headers, requests);
+    if (tokens) writeHeaders(headers, tokens);
     return refused ? { headers, refusal: { subject: refused.subject.kind, unit: refused.unit, limit: refused.limit, retryAfterMs: refused.resetMs } } : { headers };
   }
 
-  /** Adds a finished request's tokens to the token windows of its subjects. */
-  async addTokens(subjects: RateSubject[], tokens: number): Promise<void> {
+  /** Adds a finished request's tokens to the token windows of its subjects (not waited for: a failure is reported, never thrown). */
+  addTokens(subjects: RateSubject[], tokens: number): void {
     if (tokens <= 0) return;
-    await Promise.all(
-      subjects
-        .filter((subject) => subject.tokensPerMinute !== undefined)
-        .map((subject) => this.limiter('tokens', subject.tokensPerMinute!).penalty(windowKey(subject), tokens).catch((error: unknown) => this.failed(error))),
-    );
+    for (const subject of subjects) {
+      if (subject.tokensPerMinute === undefined) continue;
+      this.limiter('tokens', subject.tokensPerMinute)
+        .penalty(windowKey(subject), tokens)
+        .catch((error: unknown) => this.failed(error));
+    }
   }
 
   private async takeRequest(subject: RateSubject, limit: number): Promise<WindowReading | undefined> {
@@ -142,6 +147,13 @@ export class RateWindows {
     else this.options.logger.error({ err: error }, 'rate limit counters unavailable; request let through');
     return undefined;
   }
+}
+
+/** OpenAI's `x-ratelimit-*` headers of one unit, from its tightest window. */
+function writeHeaders(headers: Record<string, string>, reading: WindowReading): void {
+  headers[`x-ratelimit-limit-${reading.unit}`] = String(reading.limit);
+  headers[`x-ratelimit-remaining-${reading.unit}`] = String(reading.remaining);
+  headers[`x-ratelimit-reset-${reading.unit}`] = formatResetDuration(reading.resetMs);
 }
 
 function windowKey(subject: RateSubject): string {
