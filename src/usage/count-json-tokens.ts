@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens } from './count-tokens.ts';
 
 /**
  * Tokens of a request part the gateway passed through without translating it (so it has no hub

@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens } from './count-tokens.ts';
 import type { TokenUsage } from '../core/usage.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens } from './count-tokens.ts';
 import type { ChatRequest } from '../core/chat-types.ts';
 
 /** Tokens OpenAI's chat format adds around each message; other providers' formats add about as many. */

@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens } from '../../usage/count-tokens.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import type { ModelOperation } from '../../gateway/model-operation.ts';
 import { encodeGeminiError } from './encode-gemini-error.ts';

@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens } from '../../usage/count-tokens.ts';
 import type { CatalogModel } from '../../catalog/catalog-model.ts';
 import { creditsAsNumber } from '../../core/credits-as-number.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens } from '../../usage/count-tokens.ts';
 import { GATEWAY_ERRORS } from '../../core/gateway-error.ts';
 import { parseJson } from '../../core/parse-json.ts';
 import { readInputOutputUsage, type TokenUsage } from '../../core/usage.ts';
