@@ -20,6 +20,8 @@ interface TestDatabase {
   open(): Store;
   /** Deletes every row, so each test starts from an empty, migrated database. */
   empty(): Promise<void>;
+  /** One SQL statement run outside the store, as an operator's would be. */
+  run(statement: string): Promise<unknown>;
   drop(): Promise<void>;
 }
 
@@ -37,6 +39,11 @@ const TARGETS: { name: string; createDatabase(): TestDatabase }[] = [
           for (const table of TABLES) connection.exec(`DELETE FROM ${table}`);
           connection.close();
         },
+        async run(statement: string) {
+          const connection = new Database(join(dataDir, 'switchyard.db'));
+          connection.exec(statement);
+          connection.close();
+        },
         drop: async () => rmSync(dataDir, { recursive: true, force: true }),
       };
     },
@@ -48,6 +55,7 @@ const TARGETS: { name: string; createDatabase(): TestDatabase }[] = [
       return {
         open: () => openStore({ dataDir: '', databaseUrl: target.url, databaseSchema: target.schema }),
         empty: () => target.run(TABLES.map((table) => `DELETE FROM "${target.schema}".${table}`).join('; ')),
+        run: (statement: string) => target.run(statement.replaceAll('ledger_entries', `"${target.schema}".ledger_entries`)),
         drop: () => target.drop(),
       };
     },
@@ -400,6 +408,21 @@ for (const target of TARGETS) {
         assert.deepEqual(await store.listBalances(), new Map([['org_a', 1_000_000 - 100 - 300 - 2_000], ['org_b', 5_000_000_000_000]]));
       });
 
+      it('balances follow the ledger read after read: rows added by another instance, and rows deleted or changed by hand', async () => {
+        await store.appendLedgerEntries([topUp('led_a', 'org_a', 1_000), topUp('led_b', 'org_b', 50)]);
+        assert.deepEqual(await store.listBalances(), new Map([['org_a', 1_000], ['org_b', 50]]));
+        const other = await openMigrated();
+        await other.insertUsageRecords([usageRecord('req_1')], [debit('req_1', 300)]);
+        await other.appendLedgerEntries([topUp('led_c', 'org_b', 7)]);
+        assert.deepEqual(await store.listBalances(), new Map([['org_a', 700], ['org_b', 57]]));
+        // What an operator might do by hand, outside the gateway: the next read sums the ledger again.
+        await database.run(`DELETE FROM ledger_entries WHERE id = 'led_c'`);
+        await database.run(`UPDATE ledger_entries SET amount = 2000 WHERE id = 'led_a'`);
+        assert.deepEqual(await store.listBalances(), new Map([['org_a', 1_700], ['org_b', 50]]));
+        await store.appendLedgerEntries([topUp('led_d', 'org_a', 1)]);
+        assert.deepEqual(await store.listBalances(), new Map([['org_a', 1_701], ['org_b', 50]]));
+      });
+
       it('lists ledger entries newest first, by organization, up to a limit', async () => {
         await store.appendLedgerEntries([
           topUp('led_1', 'org_a', 10, '2025-02-01T00:00:00.000Z'),
@@ -710,7 +733,7 @@ describe('SQLite data folders of the earlier store', () => {
     const connection = new Database(join(dataDir, 'switchyard.db'), { readonly: true });
     const versions = (connection.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version);
     connection.close();
-    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
   });
 
   it('the Kysely migrations build the same SQLite schema as the earlier ones (and the later migrations apply alike to both)', async () => {

@@ -302,6 +302,7 @@ export class KyselyStore implements Store {
   }
 
   async listBalances(): Promise<Map<string, number>> {
+    if (this.backend.listBalances) return this.backend.listBalances();
     const rows = await this.database
       .selectFrom('ledger_entries')
       .select(['organization_id', sql<number>`sum(amount)`.as('balance')])

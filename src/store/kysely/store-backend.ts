@@ -28,6 +28,11 @@ export interface StoreBackend {
    * through Kysely (PostgreSQL, whose driver is asynchronous already).
    */
   insertUsageRows?(usage: UsageRecordsTable[], ledger: LedgerEntriesTable[]): Promise<void>;
+  /**
+   * Every organization's balance, the sums of its ledger entries, when the backend has a cheaper
+   * way than summing the whole ledger each time (SQLite: only the rows added since the last read).
+   */
+  listBalances?(): Promise<Map<string, number>>;
   /** Releases the connection (or pool); calling it again does nothing. */
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { addRequestLog } from './0010-add-request-log.ts';
 import { createChatbots } from './0011-create-chatbots.ts';
 import { addUsageUnits } from './0012-add-usage-units.ts';
 import { createVideoJobs } from './0013-create-video-jobs.ts';
+import { countLedgerRewrites } from './0014-count-ledger-rewrites.ts';
 
 /**
  * One schema change, written with Kysely's schema builder so the same step serves SQLite and
@@ -25,4 +26,4 @@ export interface StoreMigration {
 }
 
 /** Applied in order by `migrateToLatest`; append only — never edit one that has shipped. */
-export const STORE_MIGRATIONS: StoreMigration[] = [createAccountsAndUsage, addUsageSurface, createResponses, addMetering, createKeyVersionSequence, addUsageFlag, addStoredResponseItems, addResponseDeployment, addUsageDeployment, addRequestLog, createChatbots, addUsageUnits, createVideoJobs];
+export const STORE_MIGRATIONS: StoreMigration[] = [createAccountsAndUsage, addUsageSurface, createResponses, addMetering, createKeyVersionSequence, addUsageFlag, addStoredResponseItems, addResponseDeployment, addUsageDeployment, addRequestLog, createChatbots, addUsageUnits, createVideoJobs, countLedgerRewrites];
