@@ -21,7 +21,9 @@ const layers = spawnSync(process.execPath, [fileURLToPath(new URL('../node_modul
 if (layers.status !== 0) process.exit(layers.status ?? 1);
 
 const files = process.argv.length > 2 ? process.argv.slice(2) : findTests('test').sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', ...files], {
+// TAP as before, then the failing tests named at the very end (scripts/failure-summary-reporter.js).
+const reporters = ['--test-reporter=tap', '--test-reporter-destination=stdout', `--test-reporter=${fileURLToPath(new URL('failure-summary-reporter.js', import.meta.url))}`, '--test-reporter-destination=stdout'];
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', ...reporters, ...files], {
   stdio: 'inherit',
 });
 process.exit(result.status ?? 1);
