@@ -74,6 +74,8 @@ export async function openAccountServices(
   const redis = config.redisUrl
     ? new (await import('ioredis')).Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: config.redisTimeoutMs, connectTimeout: config.redisTimeoutMs })
     : undefined;
+  // A connection error is also the error of the commands it fails, which RedisHealth reports once per outage; ioredis would print each to stderr without a listener.
+  redis?.on('error', (error: unknown) => logger.debug({ err: error }, 'Redis connection error'));
   const redisHealth = redis ? new RedisHealth(redis, logger) : undefined;
   const keyChanges = redis ? new KeyChangeChannel(redis, config.redisPrefix, logger) : undefined;
   const keyCache = new KeyCache(store, keyChanges);

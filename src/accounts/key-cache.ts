@@ -33,7 +33,7 @@ export class KeyCache {
   ) {}
 
   async start(): Promise<void> {
-    await this.changes?.subscribe(() => void this.catchUp().catch(() => undefined));
+    this.changes?.subscribe(() => void this.catchUp().catch(() => undefined));
     await this.refresh();
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_INTERVAL_MS);
     this.timer.unref();

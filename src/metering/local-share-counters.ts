@@ -42,6 +42,12 @@ export class LocalShareCounters {
     share.spent += cost;
   }
 
+  /** A top-up during the outage: this instance's part of it (a share not loaded yet reads it from the ledger). */
+  async credit(organizationId: string, amount: number): Promise<void> {
+    const share = await this.organizations.get(organizationId)?.catch(() => undefined);
+    if (share) share.budget += Math.floor(amount / Math.max(1, this.instances()));
+  }
+
   /** The outage is over: the shared counters are rebuilt from the ledger, and these forgotten. */
   reset(): void {
     this.organizations.clear();

@@ -259,8 +259,22 @@ export class RedisAdmissionCounters implements AdmissionCounters {
     this.local.reset();
   }
 
+  /**
+   * A top-up (already in the ledger) reaches the shared balance. Never fails: a top-up that
+   * answered an error would be sent again, and credited twice. While Redis is down the ledger holds
+   * it and the shared balance is rebuilt from the ledger when Redis answers again; meanwhile this
+   * instance's share grows by its part.
+   */
   async credit(organizationId: string, amount: number): Promise<void> {
-    await this.commands.switchyardCredit(this.balanceKey(organizationId), this.activityKey, amount, organizationId, Date.now());
+    if (!this.health.down) {
+      try {
+        await this.commands.switchyardCredit(this.balanceKey(organizationId), this.activityKey, amount, organizationId, Date.now());
+        return;
+      } catch (error) {
+        this.health.failed(error);
+      }
+    }
+    await this.local.credit(organizationId, amount);
   }
 
   async balance(organizationId: string): Promise<number> {

@@ -98,3 +98,41 @@ describe('a Redis blackhole: requests go on, within the balance, and Redis is re
     assert.equal(Number(await direct.get(`${prefix}balance:${rich.id}`)) - (await ledgerBalance(rich.id)) <= 0, true, 'never above the ledger');
   });
 });
+
+describe('a Redis blackholed at start: the gateway starts, serves on local counters, and joins Redis when it answers', { skip: await skipUnless('redis') }, () => {
+  let proxy: FaultProxy;
+  let stack: Stack | undefined;
+  let direct: Redis;
+  const prefix = `faults-start-${randomBytes(4).toString('hex')}:`;
+
+  before(async () => {
+    proxy = await startFaultProxy(REDIS);
+    direct = new Redis({ ...REDIS, lazyConnect: true });
+    await direct.connect();
+  });
+  after(async () => {
+    await stack?.close();
+    await proxy.close();
+    const keys = await direct.keys(`${prefix}*`);
+    if (keys.length > 0) await direct.del(...keys);
+    await direct.quit();
+  });
+
+  test('starts within a few timeouts, answers, and subscribes to key changes once Redis answers', { timeout: 60_000 }, async () => {
+    proxy.setMode('blackhole');
+    const startedAt = performance.now();
+    stack = await startStack({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, SWITCHYARD_REDIS_PREFIX: prefix, SWITCHYARD_REDIS_TIMEOUT_MS: '300' });
+    assert.ok(performance.now() - startedAt < 10_000, `started in ${Math.round(performance.now() - startedAt)} ms`);
+    const answer = await stack.client('/v1').chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'hi' }] });
+    assert.ok(answer.choices[0].message.content);
+    assert.equal(stack.gateway.switchyard.redisHealth!.down, true, 'metering runs on local counters meanwhile');
+
+    proxy.setMode('pass');
+    const channel = `${prefix}key-changes`;
+    const subscribers = async () => Number(((await direct.pubsub('NUMSUB', channel)) as [string, number])[1]);
+    const by = performance.now() + 15_000;
+    while ((stack.gateway.switchyard.redisHealth!.down || (await subscribers()) === 0) && performance.now() < by) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(stack.gateway.switchyard.redisHealth!.down, false, 'Redis is used again');
+    assert.equal(await subscribers(), 1, 'the key change channel is subscribed');
+  });
+});

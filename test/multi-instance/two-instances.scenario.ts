@@ -110,6 +110,11 @@ describe('two gateway instances sharing PostgreSQL and Redis', () => {
       LOG_LEVEL: 'info',
       // One process each, or with SWITCHYARD_TEST_WORKERS=2 a primary with that many workers (npm run test:multi-instance:workers).
       SWITCHYARD_WORKERS: process.env.SWITCHYARD_TEST_WORKERS ?? '1',
+      // The shared path is what this scenario checks. Four processes and the load on two cores can
+      // starve an event loop past the 1 s default, and a command that timed out puts its instance
+      // alone on local counters (a partial outage, whose looser bound ARCHITECTURE.md states);
+      // test/hardening/redis-faults.test.ts and two-instance-faults.test.ts cover outages.
+      SWITCHYARD_REDIS_TIMEOUT_MS: '5000',
       OPENAI_API_KEY: 'sk-scenario-provider-key',
       OPENAI_BASE_URL: simulators.baseUrls.openai,
     };
@@ -215,18 +220,27 @@ describe('two gateway instances sharing PostgreSQL and Redis', () => {
 
     // The balance Redis holds, as instance B reports it, before anything else happens — once the last
     // settlements are in (a stream the client aborted settles when its instance sees the close; with
-    // workers, four processes share two cores): two reads half a second apart agree.
+    // workers, four processes share two cores) and, if a Redis command timed out under the load (an
+    // event loop starved past SWITCHYARD_REDIS_TIMEOUT_MS), once the instance that saw it is back on
+    // the shared counters and the balance was reconciled with the ledger, which waits for the
+    // organization to be quiet for 2 s (metering/redis-admission-counters.ts): a balance that held for 4 s.
     const readLiveBalance = async () => {
       const creditsResponse = await fetch(`${b.url}/v1/credits`, { headers: { authorization: `Bearer ${keys.main}` } });
       assert.equal(creditsResponse.status, 200);
       return ((await creditsResponse.json()) as { balance_micros: number }).balance_micros;
     };
+    const STABLE_MS = 4_000;
+    const readingEnds = performance.now() + 20_000;
     let liveBalance = await readLiveBalance();
-    for (let reads = 0; reads < 10; reads += 1) {
+    let stableSince = performance.now();
+    while (performance.now() - stableSince < STABLE_MS && performance.now() < readingEnds) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const again = await readLiveBalance();
-      if (again === liveBalance) break;
-      liveBalance = again;
+      if (again !== liveBalance) {
+        t.diagnostic(`the live balance moved after the load: ${liveBalance} -> ${again}`);
+        liveBalance = again;
+        stableSince = performance.now();
+      }
     }
 
     // Revocation through A, seen by B within a second.
