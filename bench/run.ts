@@ -20,6 +20,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { setTimeout as pause } from 'node:timers/promises';
 import { bundleFloorProxy } from './bundle-floor-proxy.ts';
 import { BENCH_USAGE, readBenchOptions, type BenchOptions, type TargetId } from './bench-options.ts';
 import { STREAM_EVENTS } from './canned-answers.ts';
@@ -97,6 +98,9 @@ async function probe(target: Target, model: string): Promise<void> {
   }
 }
 
+/** How long a target rests after start (and its probe) before its idle memory is read: longer than the 6 s of idleness after which serve gives memory back. */
+const IDLE_SETTLE_MS = 10_000;
+
 /** Samples a process tree's memory every 250 ms until stopped; returns the peak in MB. */
 function sampleRss(pid: number | undefined): () => number | undefined {
   if (pid === undefined) return () => undefined;
@@ -128,6 +132,8 @@ function firstLine(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<stri
 
 async function measure(target: Target, model: string, options: BenchOptions, context: { wrk: string; folder: string; loadCores: readonly number[] }): Promise<Figures> {
   await probe(target, model);
+  // At rest, not in the wake of start-up: a process that allocated much (loading its modules) keeps V8's grown young generation until a collection (serve gives it back once idle: server/trim-idle-memory.ts).
+  await pause(IDLE_SETTLE_MS);
   const idleRss = target.pid === undefined ? undefined : readProcessTreeRss(target.pid);
   const wrk = (stream: boolean, seconds: number, rate?: number) =>
     runWrk({ wrk: context.wrk, url: target.url, body: requestBody(model, stream), headers: requestHeaders(target, stream), connections: options.connections, threads: options.threads, seconds, rate, cores: context.loadCores, folder: context.folder });
@@ -253,7 +259,7 @@ function report(options: BenchOptions, rows: { target: Target; figures: Figures 
     ...(memory.length === 0
       ? []
       : [
-          `Memory (resident, MB, the process and its children): idle after start, peak under the closed loop, then ${count(options.slowStreams)} slow streams held open (nginx limit_rate ${SLOW_STREAM_BYTES_PER_SECOND} B/s, about 45 s each) for ${options.slowHoldSeconds} s.`,
+          `Memory (resident, MB, the process and its children): idle (${IDLE_SETTLE_MS / 1000} s after start, no traffic), peak under the closed loop, then ${count(options.slowStreams)} slow streams held open (nginx limit_rate ${SLOW_STREAM_BYTES_PER_SECOND} B/s, about 45 s each) for ${options.slowHoldSeconds} s.`,
           '',
           formatMarkdownTable(['target', 'idle', 'peak under load', 'before slow streams', `with ${count(options.slowStreams)} slow streams`, 'added by them'], memory),
         ]),

@@ -5,6 +5,7 @@ import { GATEWAY_ERRORS } from '../core/gateway-error.ts';
 import { createSwitchyard, type Switchyard } from '../switchyard.ts';
 import { buildServer } from './build-server.ts';
 import { startMetricsServer } from './routes/metrics-routes.ts';
+import { trimIdleMemory } from '../core/trim-idle-memory.ts';
 
 export interface RunningGateway {
   app: FastifyInstance;
@@ -28,6 +29,7 @@ export async function startGateway(config: SwitchyardConfig, options: { logger?:
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const metricsServer = config.metricsPort === undefined ? undefined : await startMetricsServer(switchyard, config.host, config.metricsPort);
   const metricsAddress = metricsServer?.address();
+  const stopTrimming = trimIdleMemory();
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -36,6 +38,7 @@ export async function startGateway(config: SwitchyardConfig, options: { logger?:
     ...(metricsAddress && typeof metricsAddress === 'object' && { metricsUrl: `http://${host}:${metricsAddress.port}/metrics` }),
     close() {
       closing ??= (async () => {
+        stopTrimming();
         // Fastify closes the connections idle when closing starts; one whose request was still in
         // flight would stay open until its keep-alive timeout (72 s) and hold the shutdown (and the
         // final usage flush) that long. So connections are closed as soon as they fall idle.

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { trimIdleMemory } from '../../core/trim-idle-memory.ts';
 import type { TableRows, UsageBatchAnswer, UsageBatchMessage } from './sqlite-usage-thread.ts';
 
 /**
@@ -14,6 +15,9 @@ connection.pragma('journal_mode = WAL');
 connection.pragma('synchronous = NORMAL');
 connection.pragma('busy_timeout = 5000');
 connection.pragma('foreign_keys = ON');
+
+// Its isolate grows a young generation of its own under load: given back once idle, as the gateway's.
+const stopTrimming = trimIdleMemory();
 
 const prepared = new Map<string, Database.Statement>();
 /** The insert of one row of these columns, prepared once. */
@@ -40,6 +44,7 @@ const writeBatch = connection.transaction((usage: TableRows, ledger: TableRows) 
 
 port.on('message', (message: UsageBatchMessage | 'close') => {
   if (message === 'close') {
+    stopTrimming();
     connection.close();
     port.close();
     return;
