@@ -36,7 +36,8 @@ export class KeyChangeChannel {
   subscribe(onChange: () => void): void {
     const subscriber = this.redis.duplicate();
     this.subscriber = subscriber;
-    subscriber.on('error', (error: unknown) => this.logger.warn({ err: error }, 'key change channel: Redis subscriber error'));
+    // Reported once above when it keeps the subscription from being made; each reconnect's error is a debug line.
+    subscriber.on('error', (error: unknown) => this.logger.debug({ err: error }, 'key change channel: Redis subscriber error'));
     subscriber.on('message', (channel: string) => {
       if (channel === this.name) onChange();
     });

@@ -7,6 +7,7 @@ import type { SwitchyardConfig } from '../config/load-config.ts';
 import { isClusterMessage, type ClusterMessage } from '../core/primary-link.ts';
 import type { AdmissionTicket } from '../metering/admission-counters.ts';
 import type { LedgerEntry, UsageRecord } from '../store/store.ts';
+import { trimIdleMemory } from '../core/trim-idle-memory.ts';
 
 /** A worker that ends on its own is started again after this long. */
 const RESTART_DELAY_MS = 1_000;
@@ -109,11 +110,14 @@ export async function serveCluster(config: SwitchyardConfig, workers: number, lo
   });
 
   for (let index = 0; index < workers; index += 1) start();
+  // Like each worker, the primary gives back the young generation start-up grew, once idle.
+  const stopTrimming = trimIdleMemory();
   logger.info({ workers, sharedState: owner ? 'primary process' : 'redis' }, 'serving with workers');
 
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopTrimming();
     logger.info({ signal }, 'stopping the workers');
     const exits = Object.values(cluster.workers ?? {}).map((worker) => new Promise<void>((resolve) => {
       if (!worker || worker.isDead()) return resolve();
