@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-
-const SUBSCRIBE_RETRY_MS = 1_000;
+import { subscribeWithRetry, type RedisSubscription } from '../core/redis-subscription.ts';
 
 /**
  * Tells every instance sharing a Redis that keys or organizations changed (a key revoked, an
@@ -9,9 +8,7 @@ const SUBSCRIBE_RETRY_MS = 1_000;
  * next one-second poll. The message carries nothing: each instance reads the change from the store.
  */
 export class KeyChangeChannel {
-  private subscriber: Redis | undefined;
-  private retry: NodeJS.Timeout | undefined;
-  private closed = false;
+  private subscription: RedisSubscription | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -29,41 +26,14 @@ export class KeyChangeChannel {
 
   /**
    * Calls `onChange` for every change announced by any instance (this one included), once
-   * subscribed. Not waited for: with Redis down or slow at start the instance starts all the same
-   * (its key cache polls the store every second meanwhile), and the subscription is tried again
-   * every second, on a fresh connection, until it is made; ioredis renews it after each reconnect from then on.
+   * subscribed (core/redis-subscription.ts: not waited for, retried while Redis is down; the key
+   * cache polls the store meanwhile).
    */
   subscribe(onChange: () => void): void {
-    const subscriber = this.redis.duplicate();
-    this.subscriber = subscriber;
-    // Reported once above when it keeps the subscription from being made; each reconnect's error is a debug line.
-    subscriber.on('error', (error: unknown) => this.logger.debug({ err: error }, 'key change channel: Redis subscriber error'));
-    subscriber.on('message', (channel: string) => {
-      if (channel === this.name) onChange();
-    });
-    let failures = 0;
-    const attempt = () => {
-      subscriber.subscribe(this.name).then(
-        () => {
-          if (failures > 0) this.logger.warn({ attempts: failures + 1 }, 'subscribed to key changes');
-        },
-        (error: unknown) => {
-          if (this.closed) return;
-          if (failures === 0) this.logger.warn({ err: error }, 'could not subscribe to key changes: the key cache follows them by its poll of the store until Redis answers (retried every second)');
-          failures += 1;
-          // On a fresh connection: one whose packets were dropped may never answer.
-          subscriber.disconnect(true);
-          this.retry = setTimeout(attempt, SUBSCRIBE_RETRY_MS);
-          this.retry.unref();
-        },
-      );
-    };
-    attempt();
+    this.subscription = subscribeWithRetry(this.redis, this.name, 'key change channel', this.logger, onChange);
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.retry);
-    await this.subscriber?.quit().catch(() => undefined);
+    await this.subscription?.close();
   }
 }

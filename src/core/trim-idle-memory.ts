@@ -41,7 +41,7 @@ function youngGenerationBytes(): number {
  * runs (a few milliseconds, on an empty young generation); never under load. Returns the stop.
  * Also run in the SQLite usage thread, whose isolate grows its own.
  */
-export function trimIdleMemory(options: { intervalMs?: number } = {}): () => void {
+export function trimIdleMemory(): () => void {
   let last = performance.eventLoopUtilization();
   let idleLooks = 0;
   let attempts = 0;
@@ -59,7 +59,7 @@ export function trimIdleMemory(options: { intervalMs?: number } = {}): () => voi
     idleLooks = 0;
     attempts += 1;
     garbageCollector()({ type: 'minor' });
-  }, options.intervalMs ?? CHECK_INTERVAL_MS);
+  }, CHECK_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);
 }

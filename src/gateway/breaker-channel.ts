@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { subscribeWithRetry, type RedisSubscription } from '../core/redis-subscription.ts';
 import { BalancedAdapter } from '../providers/balanced-adapter.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
 
@@ -12,7 +13,7 @@ import type { ProviderAdapter } from '../providers/provider-adapter.ts';
  * down, each instance keeps its own breakers.
  */
 export class BreakerChannel {
-  private subscriber: Redis | undefined;
+  private subscription: RedisSubscription | undefined;
   private readonly instance = randomUUID();
 
   constructor(
@@ -34,10 +35,8 @@ export class BreakerChannel {
         breaker.onOpened = (restMs) => this.publish(provider, name, restMs);
       }
     }
-    this.subscriber = this.redis.duplicate();
-    this.subscriber.on('error', (error: unknown) => this.logger.warn({ err: error }, 'breaker channel: Redis subscriber error'));
-    this.subscriber.on('message', (channel: string, text: string) => {
-      if (channel !== this.name) return;
+    // Not waited for: with Redis down at start, the instance starts with breakers of its own and subscribes once Redis answers.
+    this.subscription = subscribeWithRetry(this.redis, this.name, 'breaker channel', this.logger, (text) => {
       try {
         const message = JSON.parse(text) as { instance?: unknown; provider?: unknown; deployment?: unknown; restMs?: unknown };
         if (message.instance === this.instance || typeof message.restMs !== 'number' || !Number.isFinite(message.restMs) || message.restMs <= 0) return;
@@ -46,8 +45,6 @@ export class BreakerChannel {
         // Not ours to read: ignored.
       }
     });
-    // Not awaited: with Redis down at start, the instance starts with breakers of its own and subscribes once it connects.
-    this.subscriber.subscribe(this.name).catch((error: unknown) => this.logger.warn({ err: error }, 'breaker channel: could not subscribe'));
   }
 
   private publish(provider: string, deployment: string, restMs: number): void {
@@ -57,6 +54,6 @@ export class BreakerChannel {
   }
 
   async close(): Promise<void> {
-    await this.subscriber?.quit().catch(() => undefined);
+    await this.subscription?.close();
   }
 }

@@ -118,7 +118,7 @@ describe('a Redis blackholed at start: the gateway starts, serves on local count
     await direct.quit();
   });
 
-  test('starts within a few timeouts, answers, and subscribes to key changes once Redis answers', { timeout: 60_000 }, async () => {
+  test('starts within a few timeouts, answers, and subscribes to key changes and breakers once Redis answers', { timeout: 60_000 }, async () => {
     proxy.setMode('blackhole');
     const startedAt = performance.now();
     stack = await startStack({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, SWITCHYARD_REDIS_PREFIX: prefix, SWITCHYARD_REDIS_TIMEOUT_MS: '300' });
@@ -128,11 +128,12 @@ describe('a Redis blackholed at start: the gateway starts, serves on local count
     assert.equal(stack.gateway.switchyard.redisHealth!.down, true, 'metering runs on local counters meanwhile');
 
     proxy.setMode('pass');
-    const channel = `${prefix}key-changes`;
-    const subscribers = async () => Number(((await direct.pubsub('NUMSUB', channel)) as [string, number])[1]);
+    // Both channels an instance listens on: key changes and opened circuit breakers.
+    const subscribers = async (channel: string) => Number(((await direct.pubsub('NUMSUB', `${prefix}${channel}`)) as [string, number])[1]);
     const by = performance.now() + 15_000;
-    while ((stack.gateway.switchyard.redisHealth!.down || (await subscribers()) === 0) && performance.now() < by) await new Promise((resolve) => setTimeout(resolve, 100));
+    while ((stack.gateway.switchyard.redisHealth!.down || (await subscribers('key-changes')) === 0 || (await subscribers('breakers')) === 0) && performance.now() < by) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(stack.gateway.switchyard.redisHealth!.down, false, 'Redis is used again');
-    assert.equal(await subscribers(), 1, 'the key change channel is subscribed');
+    assert.equal(await subscribers('key-changes'), 1, 'the key change channel is subscribed');
+    assert.equal(await subscribers('breakers'), 1, 'the breaker channel is subscribed');
   });
 });
