@@ -126,6 +126,12 @@ describe('a Redis blackholed at start: the gateway starts, serves on local count
     const answer = await stack.client('/v1').chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'hi' }] });
     assert.ok(answer.choices[0].message.content);
     assert.equal(stack.gateway.switchyard.redisHealth!.down, true, 'metering runs on local counters meanwhile');
+    // A top-up while Redis is down answers (an error would be retried, and credited twice) and is in the ledger once.
+    const { switchyard } = stack.gateway;
+    const organization = await switchyard.accounts.createOrganization('topped-up-in-outage');
+    await switchyard.credits.topUp(organization.id, 5_000_000, 'during the outage');
+    const topUps = (await switchyard.credits.listLedgerEntries(organization.id)).filter((entry) => entry.kind === 'top_up');
+    assert.deepEqual(topUps.map((entry) => entry.amount), [5_000_000]);
 
     proxy.setMode('pass');
     // Both channels an instance listens on: key changes and opened circuit breakers.
@@ -135,5 +141,9 @@ describe('a Redis blackholed at start: the gateway starts, serves on local count
     assert.equal(stack.gateway.switchyard.redisHealth!.down, false, 'Redis is used again');
     assert.equal(await subscribers('key-changes'), 1, 'the key change channel is subscribed');
     assert.equal(await subscribers('breakers'), 1, 'the breaker channel is subscribed');
+    const reader = (await switchyard.accounts.createApiKey('topped-up-in-outage', 'reader')).secret;
+    const credits = await fetch(`${stack.gateway.url}/v1/credits`, { headers: { authorization: `Bearer ${reader}` } });
+    assert.equal(((await credits.json()) as { balance_micros: number }).balance_micros, 5_000_000, 'the shared balance holds the top-up');
+    assert.equal(Number(await direct.get(`${prefix}balance:${organization.id}`)), 5_000_000, 'Redis holds the ledger balance');
   });
 });
