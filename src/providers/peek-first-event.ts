@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { asRetryable, GATEWAY_ERRORS, type GatewayError } from '../core/gateway-error.ts';
 import { parseJson } from '../core/parse-json.ts';
+import { Utf8StreamDecoder } from '../streaming/utf8-stream-decoder.ts';
 import { isTransientErrorType } from './is-transient-status.ts';
 import { discard, toGatewayTransportError, type UpstreamResponse } from './upstream-client.ts';
 
@@ -22,7 +23,7 @@ export async function peekFirstEvent(response: UpstreamResponse, provider: strin
   let size = 0;
   let first: EventSourceMessage | undefined;
   const parser = createParser({ onEvent: (event) => (first ??= event) });
-  const decoder = new TextDecoder();
+  const decoder = new Utf8StreamDecoder();
   for (;;) {
     let chunk: Buffer | null;
     try {
@@ -34,14 +35,14 @@ export async function peekFirstEvent(response: UpstreamResponse, provider: strin
     if (chunk === null) {
       if (size === 0) throw asRetryable(GATEWAY_ERRORS.upstreamStreamInterrupted(provider, 'the stream ended before its first event'));
       // The whole stream came without a blank line after its last event, which still counts (as in read-sse-events.ts).
-      parser.feed(`${decoder.decode()}\n\n`);
+      parser.feed(`${decoder.end()}\n\n`);
       const failure = first && transientErrorEvent(first, provider);
       if (failure) throw failure;
       return { ...response, body: bodyOf(Buffer.concat(read)) };
     }
     read.push(chunk);
     size += chunk.length;
-    parser.feed(decoder.decode(chunk, { stream: true }));
+    parser.feed(decoder.write(chunk));
     if (!first && size < response.maxBytes) continue;
     const failure = first && transientErrorEvent(first, provider);
     if (failure) {

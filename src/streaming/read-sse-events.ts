@@ -1,3 +1,4 @@
+import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 /**
@@ -22,7 +23,7 @@ export async function* readSseEventBatches(
 ): AsyncGenerator<EventSourceMessage[]> {
   let pending: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => pending.push(event) });
-  const decoder = new TextDecoder();
+  const decoder = new Utf8StreamDecoder();
   const maxEventBytes = options.maxEventBytes ?? Number.POSITIVE_INFINITY;
   /** Bytes fed since the last event was complete: what the parser holds. */
   let held = 0;
@@ -33,13 +34,13 @@ export async function* readSseEventBatches(
   };
   for await (const chunk of body) {
     held += chunk.length;
-    parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    parser.feed(decoder.write(chunk));
     if (pending.length > 0) held = 0;
     // A stream that never ends its event would grow the parser's buffer without bound.
     if (held > maxEventBytes) throw new EventTooLargeError(maxEventBytes);
     if (pending.length > 0) yield take();
   }
-  parser.feed(decoder.decode());
+  parser.feed(decoder.end());
   // A final event without its blank line still counts: some providers close right after the last data line.
   parser.feed('\n\n');
   if (pending.length > 0) yield take();

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { write } from './relay-chat-stream.ts';
+import { endStream, write } from './relay-chat-stream.ts';
 import { EventTooLargeError } from './read-sse-events.ts';
 import { splitSseEvents } from './split-sse-events.ts';
 
@@ -38,11 +39,11 @@ export async function relayRawStream(options: {
       options.onEvent(event);
     },
   });
-  const decoder = new TextDecoder();
+  const decoder = new Utf8StreamDecoder();
   let pending = '';
   try {
     for await (const chunk of options.body) {
-      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      const text = decoder.write(chunk);
       if (!options.rewrite) {
         if (!(await write(options.response, chunk))) return 'client_aborted';
         parser.feed(text);
@@ -59,7 +60,7 @@ export async function relayRawStream(options: {
       }
       if (!(await write(options.response, out))) return 'client_aborted';
     }
-    if (options.rewrite) pending += decoder.decode();
+    if (options.rewrite) pending += decoder.end();
     if (pending !== '') {
       parser.feed(pending);
       if (!(await write(options.response, pending))) return 'client_aborted';
@@ -68,12 +69,12 @@ export async function relayRawStream(options: {
     if (options.response.destroyed) return 'client_aborted';
     if (options.rewrite && options.failureEvent) {
       await write(options.response, options.failureEvent());
-      options.response.end();
+      endStream(options.response);
     } else {
       options.response.destroy();
     }
     return 'failed';
   }
-  options.response.end();
+  endStream(options.response);
   return 'completed';
 }

@@ -1,4 +1,5 @@
 import { Transform, type Readable } from 'node:stream';
+import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 /**
@@ -8,10 +9,10 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
  */
 export function watchSseEvents(body: Readable, onEvent: (event: EventSourceMessage) => void): Readable {
   const parser = createParser({ onEvent });
-  const decoder = new TextDecoder();
+  const decoder = new Utf8StreamDecoder();
   const watched = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      parser.feed(decoder.decode(chunk, { stream: true }));
+      parser.feed(decoder.write(chunk));
       done(null, chunk);
     },
   });

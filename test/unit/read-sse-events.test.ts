@@ -80,6 +80,16 @@ describe('readSseEvents', () => {
     assert.equal((await iterator.next()).done, true);
   });
 
+  it('drops a byte order mark before the first event, as the SSE spec does, even split across reads', async () => {
+    const bytes = new TextEncoder().encode('\uFEFFdata: one\n\ndata: \uFEFFtwo\n\n');
+    assert.deepEqual(await readAll(bytes.slice(0, 2), bytes.slice(2)), [{ data: 'one' }, { data: '\uFEFFtwo' }]);
+  });
+
+  it('ends a character cut off by the end of the body as U+FFFD', async () => {
+    const bytes = new TextEncoder().encode('data: ✓');
+    assert.deepEqual(await readAll(bytes.slice(0, bytes.length - 1)), [{ data: '\uFFFD' }]);
+  });
+
   it('yields nothing for an empty body', async () => {
     assert.deepEqual(await readAll(), []);
   });
