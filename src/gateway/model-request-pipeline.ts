@@ -12,12 +12,12 @@ import type { ProviderAdapter } from '../providers/provider-adapter.ts';
 import { isTransientStatus } from '../providers/is-transient-status.ts';
 import { boundRequestCost } from '../metering/bound-request-cost.ts';
 import type { AuthenticatedKey } from '../store/store.ts';
-import { readUpstreamText } from '../providers/upstream-client.ts';
+import { readUpstreamText, type UpstreamResponse } from '../providers/upstream-client.ts';
 import type { UsageWriter } from '../usage/usage-writer.ts';
 import { answerTranslatedChat } from './answer-translated-chat.ts';
 import { BodyCapture } from './capture-bodies.ts';
 import type { ChatService } from './chat-service.ts';
-import type { ClientConnection, WholeAnswer } from './client-connection.ts';
+import { edgeOfSignal, type ClientConnection, type EdgeConnection, type WholeAnswer } from './client-connection.ts';
 import { dispatchChat } from './dispatch-chat.ts';
 import type { ChatRequest } from '../core/chat-types.ts';
 import type { TokenUsage } from '../core/usage.ts';
@@ -188,7 +188,7 @@ export class ModelRequestPipeline {
    * natively or translated as its provider allows. Admission reserves for the dearest model of the
    * chain; the answer is billed at the model that served, named by `x-switchyard-model`.
    */
-  serve<Body>(surface: Surface<Body>, call: ModelCall<Body>, client: ClientConnection): Promise<WholeAnswer | undefined> {
+  serve<Body>(surface: Surface<Body>, call: ModelCall<Body>, client: EdgeConnection): Promise<WholeAnswer | undefined> {
     const { model: requestedModel, streamed } = surface.describe(call.body); // decode
     const logging = call.principal.organizationRequestLogging;
     const bodies = logging.bodies ? new BodyCapture(call.body, logging) : undefined;
@@ -356,7 +356,7 @@ export class ModelRequestPipeline {
    * retry rule and the provider's connection share, settle — then the operation's answer, which
    * carries the settled cost.
    */
-  serveOperation<Body, Result>(operation: ModelOperation<Body, Result>, call: ModelCall<Body>, client: ClientConnection): Promise<WholeAnswer | undefined> {
+  serveOperation<Body, Result>(operation: ModelOperation<Body, Result>, call: ModelCall<Body>, client: EdgeConnection): Promise<WholeAnswer | undefined> {
     const { model: requestedModel } = operation.describe(call.body);
     return this.settled(
       client,
@@ -406,14 +406,13 @@ export class ModelRequestPipeline {
    * own signal (a cancel) and the request deadline end it; shutdown aborts it like any request.
    */
   private runDetached<Body>(surface: Surface<Body>, run: DetachedRun<Body>): void {
-    const connection: ClientConnection = {
-      signal: run.signal,
+    const connection = edgeOfSignal(run.signal, {
       setHeader: () => undefined,
       headersSent: false,
       openStream: () => {
         throw new Error('a detached run is never streamed');
       },
-    };
+    });
     void this.serve(surface, run.call, connection)
       .then(
         () => run.ended(undefined),
@@ -428,7 +427,7 @@ export class ModelRequestPipeline {
    * calls no model), but settled: a finished background response's tokens are billed once, at
    * its model's prices, by the first operation that sees them.
    */
-  async serveStored(surface: Surface, call: Omit<ModelCall<unknown>, 'body' | 'headers'> & { objectId: string; operation: StoredOperation }, client: ClientConnection): Promise<WholeAnswer | undefined> {
+  async serveStored(surface: Surface, call: Omit<ModelCall<unknown>, 'body' | 'headers'> & { objectId: string; operation: StoredOperation }, client: EdgeConnection): Promise<WholeAnswer | undefined> {
     const stored = surface.stored;
     if (!stored) throw new Error(`surface ${surface.id} stores no objects`);
     const object = await stored.find(call.objectId, call.principal);
@@ -452,13 +451,21 @@ export class ModelRequestPipeline {
   }
 
   /** Token counting, free of charge: asked of a provider that speaks the surface, estimated with a tokenizer for the others. */
-  async countTokens<Body>(surface: Surface<Body>, call: ModelCall<Body>, connection: ClientConnection): Promise<WholeAnswer> {
+  async countTokens<Body>(surface: Surface<Body>, call: ModelCall<Body>, client: EdgeConnection): Promise<WholeAnswer> {
     const counting = surface.countTokens;
     if (!counting) throw new Error(`surface ${surface.id} counts no tokens`);
     const { model, adapter } = this.services.chat.resolve(surface.describe(call.body).model);
     if (!adapter.nativeSurfaces.includes(surface.id) || !adapter.forward) return { status: 200, body: counting.estimate(call.body) };
-    const upstream = await forwardWithRetries(adapter, { ...counting.request(call, model), signal: connection.signal }, { maxRetries: this.services.maxRetries });
-    const text = await readUpstreamText(model.provider, upstream, connection.signal);
+    const cancel = new AbortController();
+    const stopWatching = client.whenGone((reason) => cancel.abort(reason));
+    let upstream: UpstreamResponse;
+    let text: string;
+    try {
+      upstream = await forwardWithRetries(adapter, { ...counting.request(call, model), signal: cancel.signal }, { maxRetries: this.services.maxRetries });
+      text = await readUpstreamText(model.provider, upstream, cancel.signal);
+    } finally {
+      stopWatching();
+    }
     if (upstream.status >= 400) {
       const scrubbed = adapter.scrub(text);
       const parsed = parseJson(scrubbed);
@@ -493,7 +500,7 @@ export class ModelRequestPipeline {
    * with its status (499 when the client left first) and rethrown for the edge to render.
    */
   private async settled(
-    client: ClientConnection,
+    client: EdgeConnection,
     facts: RequestFacts & { bodies?: BodyCapture },
     work: (tracked: TrackedRequest, connection: ClientConnection, limitTotal: (ms: number) => void) => Promise<WholeAnswer | undefined>,
     /** The model call the request's root span is opened for, when tracing is on; absent: no span (a stored object's operation). */
@@ -507,8 +514,7 @@ export class ModelRequestPipeline {
     // The request's own signal: the client leaving, its total deadline, or a shutdown past its deadline.
     // A deadline or shutdown aborts with the GatewayError the client is to get (undici rejects with the reason).
     const controller = new AbortController();
-    const onClientGone = () => controller.abort(client.signal.reason);
-    client.signal.addEventListener('abort', onClientGone, { once: true });
+    const stopWatching = client.whenGone((reason) => controller.abort(reason));
     const startedAt = performance.now();
     const expireAfter = (totalMs: number) => setTimeout(() => controller.abort(GATEWAY_ERRORS.deadlineExceeded(totalMs)), Math.max(0, totalMs - (performance.now() - startedAt)));
     let deadline = expireAfter(this.services.totalTimeoutMs);
@@ -531,13 +537,13 @@ export class ModelRequestPipeline {
       return answer;
     } catch (thrown) {
       const reason: unknown = controller.signal.reason;
-      const error = !client.signal.aborted && controller.signal.aborted && reason instanceof GatewayError ? reason : thrown;
-      if (client.signal.aborted) tracked.finish(499, { errorCode: 'client_closed_request' });
+      const error = !client.gone && controller.signal.aborted && reason instanceof GatewayError ? reason : thrown;
+      if (client.gone) tracked.finish(499, { errorCode: 'client_closed_request' });
       else tracked.finish(error instanceof GatewayError ? error.status : 500, { errorCode: error instanceof GatewayError ? error.code : 'internal_error' });
       throw error;
     } finally {
       clearTimeout(deadline);
-      client.signal.removeEventListener('abort', onClientGone);
+      stopWatching();
       this.inFlight.delete(controller);
       facts.bodies?.end();
       tracked.dispose();

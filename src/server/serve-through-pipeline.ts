@@ -1,20 +1,31 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ClientConnection, WholeAnswer } from '../gateway/client-connection.ts';
+import type { EdgeConnection, WholeAnswer } from '../gateway/client-connection.ts';
 
 /**
- * The HTTP binding of the pipeline: a ClientConnection over Fastify's reply — aborted when the
+ * The HTTP binding of the pipeline: an EdgeConnection over Fastify's reply — gone when the
  * client's connection closes before its answer is complete, headers set on the reply, a stream
  * taken over from Fastify — then the whole answer sent, or nothing when it was streamed. A request
  * whose client left is not answered at all.
  */
-export async function serveThroughPipeline(request: FastifyRequest, reply: FastifyReply, work: (connection: ClientConnection) => Promise<WholeAnswer | undefined>): Promise<FastifyReply> {
-  const cancel = new AbortController();
+export async function serveThroughPipeline(request: FastifyRequest, reply: FastifyReply, work: (connection: EdgeConnection) => Promise<WholeAnswer | undefined>): Promise<FastifyReply> {
+  let gone = false;
+  let listeners: (() => void)[] = [];
   const onClose = () => {
-    if (!reply.raw.writableFinished) cancel.abort();
+    if (reply.raw.writableFinished || gone) return;
+    gone = true;
+    for (const listener of listeners) listener();
   };
   reply.raw.on('close', onClose);
-  const connection: ClientConnection = {
-    signal: cancel.signal,
+  const connection: EdgeConnection = {
+    get gone() {
+      return gone;
+    },
+    whenGone(listener) {
+      listeners.push(listener);
+      return () => {
+        listeners = listeners.filter((other) => other !== listener);
+      };
+    },
     setHeader: (name, value) => void reply.header(name, value),
     get headersSent() {
       return reply.raw.headersSent;
@@ -39,7 +50,7 @@ export async function serveThroughPipeline(request: FastifyRequest, reply: Fasti
     if (answer.contentType) reply.type(answer.contentType);
     return reply.send(answer.body);
   } catch (error) {
-    if (cancel.signal.aborted) return reply.hijack();
+    if (gone) return reply.hijack();
     throw error;
   } finally {
     reply.raw.off('close', onClose);
