@@ -27,7 +27,7 @@ import { STREAM_EVENTS } from './canned-answers.ts';
 import { ensureTools } from './ensure-tools.ts';
 import { formatMarkdownTable } from './format-markdown-table.ts';
 import { CAN_PIN, pinToCores } from './pin-to-cores.ts';
-import { readProcessTreeRss } from './read-process-tree-rss.ts';
+import { readProcessTreeCpuSeconds, readProcessTreeRss } from './read-process-tree.ts';
 import { runWrk, type WrkResult } from './run-wrk.ts';
 import { startCannedUpstream, SLOW_STREAM_BYTES_PER_SECOND, type CannedUpstream } from './start-canned-upstream.ts';
 import { startProcess } from './start-process.ts';
@@ -59,6 +59,9 @@ interface Figures {
   pacedJson: WrkResult;
   pacedSse: WrkResult;
   firstChunk: FirstChunk;
+  /** CPU microseconds the proxy used per request in the closed loop (all its processes and threads). */
+  jsonCpuMicros?: number;
+  sseCpuMicros?: number;
   idleRss?: number;
   peakRss?: number;
   beforeSlowRss?: number;
@@ -67,6 +70,10 @@ interface Figures {
 }
 
 const notes: string[] = [];
+
+/** Issue 13's per-core targets: a request may cost at most 1/target of a core-second. */
+const JSON_TARGET_PER_CORE = 12_000;
+const SSE_TARGET_PER_CORE = 10_000;
 
 function requestBody(model: string, stream: boolean): string {
   return JSON.stringify({
@@ -130,6 +137,15 @@ function firstLine(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<stri
   });
 }
 
+/** A closed-loop run and the CPU microseconds the proxy spent per request in it (undefined without a pid or /proc). */
+async function withCpuPerRequest(pid: number | undefined, seconds: number, run: () => Promise<WrkResult>): Promise<[WrkResult, number | undefined]> {
+  const before = pid === undefined ? Number.NaN : readProcessTreeCpuSeconds(pid);
+  const result = await run();
+  const used = pid === undefined ? Number.NaN : readProcessTreeCpuSeconds(pid) - before;
+  const requests = result.requestsPerSecond * seconds;
+  return [result, Number.isFinite(used) && requests > 0 ? (used * 1e6) / requests : undefined];
+}
+
 async function measure(target: Target, model: string, options: BenchOptions, context: { wrk: string; folder: string; loadCores: readonly number[] }): Promise<Figures> {
   await probe(target, model);
   // At rest, not in the wake of start-up: a process that allocated much (loading its modules) keeps V8's grown young generation until a collection (serve gives it back once idle: server/trim-idle-memory.ts).
@@ -141,9 +157,9 @@ async function measure(target: Target, model: string, options: BenchOptions, con
   process.stderr.write(`${target.label}: closed loop …`);
   const stopSampling = sampleRss(target.pid);
   await wrk(false, options.warmupSeconds);
-  const json = await wrk(false, options.durationSeconds);
+  const [json, jsonCpuMicros] = await withCpuPerRequest(target.pid, options.durationSeconds, () => wrk(false, options.durationSeconds));
   await wrk(true, options.warmupSeconds);
-  const sse = await wrk(true, options.durationSeconds);
+  const [sse, sseCpuMicros] = await withCpuPerRequest(target.pid, options.durationSeconds, () => wrk(true, options.durationSeconds));
   const peakRss = stopSampling();
 
   process.stderr.write(' fixed rate …');
@@ -153,7 +169,7 @@ async function measure(target: Target, model: string, options: BenchOptions, con
   const firstChunk = JSON.parse(await firstLine(client.stdout!, /\{.*\}/)) as FirstChunk;
   if (client.exitCode === null) await once(client, 'exit');
 
-  const figures: Figures = { json, sse, pacedJson, pacedSse, firstChunk, idleRss, peakRss };
+  const figures: Figures = { json, sse, pacedJson, pacedSse, firstChunk, jsonCpuMicros, sseCpuMicros, idleRss, peakRss };
   if (target.slow && target.pid !== undefined) {
     process.stderr.write(` ${options.slowStreams} slow streams …`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -223,6 +239,13 @@ function report(options: BenchOptions, rows: { target: Target; figures: Figures 
     added(figures.firstChunk.p99Ms, base(target)?.firstChunk.p99Ms),
   ]);
 
+  const micros = (value: number | undefined) => (value === undefined ? '–' : Math.round(value).toLocaleString('en-US'));
+  const cpu = rows.filter(({ figures }) => figures.jsonCpuMicros !== undefined || figures.sseCpuMicros !== undefined).map(({ target, figures }) => [target.label, micros(figures.jsonCpuMicros), micros(figures.sseCpuMicros)]);
+  if (cpu.length > 0 && floor?.jsonCpuMicros && floor.sseCpuMicros && switchyard?.jsonCpuMicros && switchyard.sseCpuMicros) {
+    cpu.push(['Switchyard ÷ floor', ratio(switchyard.jsonCpuMicros, floor.jsonCpuMicros), ratio(switchyard.sseCpuMicros, floor.sseCpuMicros)]);
+  }
+  if (cpu.length > 0) cpu.push([`issue 13's per-core target (${count(JSON_TARGET_PER_CORE)} JSON/s, ${count(SSE_TARGET_PER_CORE)} SSE/s)`, micros(1e6 / JSON_TARGET_PER_CORE), micros(1e6 / SSE_TARGET_PER_CORE)]);
+
   const memory = rows
     .filter(({ target }) => target.pid !== undefined)
     .map(({ target, figures }) => [
@@ -252,6 +275,14 @@ function report(options: BenchOptions, rows: { target: Target; figures: Figures 
     '',
     formatMarkdownTable(['target', 'JSON req/s', 'p99 ms', `SSE req/s (${STREAM_EVENTS} events)`, 'p99 ms', 'RSS MB'], closed),
     '',
+    ...(cpu.length === 0
+      ? []
+      : [
+          'CPU per request in those closed-loop runs: microseconds of user and system time of the proxy (all its processes and threads) over the measured run, divided by the requests it answered — what a request costs, however busy its core was.',
+          '',
+          formatMarkdownTable(['target', 'JSON µs CPU / request', 'SSE µs CPU / request'], cpu),
+          '',
+        ]),
     `Fixed rate: ${count(options.rate)} req/s for ${options.rateSeconds} s (wrk paced over ${options.connections} connections; first chunk from an undici client at the same rate). In brackets: added over the upstream alone.`,
     '',
     formatMarkdownTable(['target', 'JSON req/s', 'p50 ms', 'p99 ms', 'SSE req/s', 'p50 ms', 'p99 ms', 'first chunk p50 ms', 'p99 ms'], paced),
