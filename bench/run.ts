@@ -26,6 +26,7 @@ import { BENCH_USAGE, readBenchOptions, type BenchOptions, type TargetId } from 
 import { STREAM_EVENTS } from './canned-answers.ts';
 import { ensureTools } from './ensure-tools.ts';
 import { formatMarkdownTable } from './format-markdown-table.ts';
+import { GC_OBSERVER, GC_TOTALS_SETTLE_MS, readGcMilliseconds } from './gc-milliseconds.ts';
 import { CAN_PIN, pinToCores } from './pin-to-cores.ts';
 import { readProcessTreeCpuSeconds, readProcessTreeRss } from './read-process-tree.ts';
 import { runWrk, type WrkResult } from './run-wrk.ts';
@@ -43,6 +44,8 @@ interface Target {
   /** The slow stream's URL and model, for proxies (the memory row). */
   slow?: { url: string; model: string };
   pid?: number;
+  /** Where its processes keep their garbage collection totals (gc-observer.mjs). */
+  gcDir?: string;
 }
 
 interface FirstChunk {
@@ -62,6 +65,9 @@ interface Figures {
   /** CPU microseconds the proxy used per request in the closed loop (all its processes and threads). */
   jsonCpuMicros?: number;
   sseCpuMicros?: number;
+  /** Of that, microseconds its main threads were paused for garbage collection. */
+  jsonGcMicros?: number;
+  sseGcMicros?: number;
   idleRss?: number;
   peakRss?: number;
   beforeSlowRss?: number;
@@ -137,13 +143,26 @@ function firstLine(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<stri
   });
 }
 
-/** A closed-loop run and the CPU microseconds the proxy spent per request in it (undefined without a pid or /proc). */
-async function withCpuPerRequest(pid: number | undefined, seconds: number, run: () => Promise<WrkResult>): Promise<[WrkResult, number | undefined]> {
-  const before = pid === undefined ? Number.NaN : readProcessTreeCpuSeconds(pid);
+/** Per request of a closed-loop run: the CPU microseconds the proxy spent, and its garbage collection pauses (undefined where not measured). */
+interface PerRequestCost {
+  cpuMicros?: number;
+  gcMicros?: number;
+}
+
+/** A closed-loop run and what a request of it cost the proxy: CPU time from /proc, GC pauses from gc-observer.mjs. */
+async function withCostPerRequest(target: Target, seconds: number, run: () => Promise<WrkResult>): Promise<[WrkResult, PerRequestCost]> {
+  const { pid, gcDir } = target;
+  // The observer writes its totals every 100 ms: what the warm-up collected is in before the reading.
+  if (gcDir) await pause(GC_TOTALS_SETTLE_MS);
+  const gcBefore = gcDir ? readGcMilliseconds(gcDir) : Number.NaN;
+  const cpuBefore = pid === undefined ? Number.NaN : readProcessTreeCpuSeconds(pid);
   const result = await run();
-  const used = pid === undefined ? Number.NaN : readProcessTreeCpuSeconds(pid) - before;
+  const cpuUsed = pid === undefined ? Number.NaN : readProcessTreeCpuSeconds(pid) - cpuBefore;
+  if (gcDir) await pause(GC_TOTALS_SETTLE_MS);
+  const gcUsed = gcDir ? readGcMilliseconds(gcDir) - gcBefore : Number.NaN;
   const requests = result.requestsPerSecond * seconds;
-  return [result, Number.isFinite(used) && requests > 0 ? (used * 1e6) / requests : undefined];
+  const perRequest = (total: number) => (Number.isFinite(total) && requests > 0 ? total / requests : undefined);
+  return [result, { cpuMicros: perRequest(cpuUsed * 1e6), gcMicros: perRequest(gcUsed * 1e3) }];
 }
 
 async function measure(target: Target, model: string, options: BenchOptions, context: { wrk: string; folder: string; loadCores: readonly number[] }): Promise<Figures> {
@@ -157,9 +176,9 @@ async function measure(target: Target, model: string, options: BenchOptions, con
   process.stderr.write(`${target.label}: closed loop …`);
   const stopSampling = sampleRss(target.pid);
   await wrk(false, options.warmupSeconds);
-  const [json, jsonCpuMicros] = await withCpuPerRequest(target.pid, options.durationSeconds, () => wrk(false, options.durationSeconds));
+  const [json, jsonCost] = await withCostPerRequest(target, options.durationSeconds, () => wrk(false, options.durationSeconds));
   await wrk(true, options.warmupSeconds);
-  const [sse, sseCpuMicros] = await withCpuPerRequest(target.pid, options.durationSeconds, () => wrk(true, options.durationSeconds));
+  const [sse, sseCost] = await withCostPerRequest(target, options.durationSeconds, () => wrk(true, options.durationSeconds));
   const peakRss = stopSampling();
 
   process.stderr.write(' fixed rate …');
@@ -169,7 +188,7 @@ async function measure(target: Target, model: string, options: BenchOptions, con
   const firstChunk = JSON.parse(await firstLine(client.stdout!, /\{.*\}/)) as FirstChunk;
   if (client.exitCode === null) await once(client, 'exit');
 
-  const figures: Figures = { json, sse, pacedJson, pacedSse, firstChunk, jsonCpuMicros, sseCpuMicros, idleRss, peakRss };
+  const figures: Figures = { json, sse, pacedJson, pacedSse, firstChunk, jsonCpuMicros: jsonCost.cpuMicros, sseCpuMicros: sseCost.cpuMicros, jsonGcMicros: jsonCost.gcMicros, sseGcMicros: sseCost.gcMicros, idleRss, peakRss };
   if (target.slow && target.pid !== undefined) {
     process.stderr.write(` ${options.slowStreams} slow streams …`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -240,11 +259,14 @@ function report(options: BenchOptions, rows: { target: Target; figures: Figures 
   ]);
 
   const micros = (value: number | undefined) => (value === undefined ? '–' : Math.round(value).toLocaleString('en-US'));
-  const cpu = rows.filter(({ figures }) => figures.jsonCpuMicros !== undefined || figures.sseCpuMicros !== undefined).map(({ target, figures }) => [target.label, micros(figures.jsonCpuMicros), micros(figures.sseCpuMicros)]);
+  const cpu = rows
+    .filter(({ figures }) => figures.jsonCpuMicros !== undefined || figures.sseCpuMicros !== undefined)
+    .map(({ target, figures }) => [target.label, micros(figures.jsonCpuMicros), micros(figures.jsonGcMicros), micros(figures.sseCpuMicros), micros(figures.sseGcMicros)]);
   if (cpu.length > 0 && floor?.jsonCpuMicros && floor.sseCpuMicros && switchyard?.jsonCpuMicros && switchyard.sseCpuMicros) {
-    cpu.push(['Switchyard ÷ floor', ratio(switchyard.jsonCpuMicros, floor.jsonCpuMicros), ratio(switchyard.sseCpuMicros, floor.sseCpuMicros)]);
+    const gcRatio = (value: number | undefined, floorValue: number | undefined) => (value === undefined || floorValue === undefined ? '–' : ratio(value, floorValue));
+    cpu.push(['Switchyard ÷ floor', ratio(switchyard.jsonCpuMicros, floor.jsonCpuMicros), gcRatio(switchyard.jsonGcMicros, floor.jsonGcMicros), ratio(switchyard.sseCpuMicros, floor.sseCpuMicros), gcRatio(switchyard.sseGcMicros, floor.sseGcMicros)]);
   }
-  if (cpu.length > 0) cpu.push([`issue 13's per-core target (${count(JSON_TARGET_PER_CORE)} JSON/s, ${count(SSE_TARGET_PER_CORE)} SSE/s)`, micros(1e6 / JSON_TARGET_PER_CORE), micros(1e6 / SSE_TARGET_PER_CORE)]);
+  if (cpu.length > 0) cpu.push([`issue 13's per-core target (${count(JSON_TARGET_PER_CORE)} JSON/s, ${count(SSE_TARGET_PER_CORE)} SSE/s)`, micros(1e6 / JSON_TARGET_PER_CORE), '–', micros(1e6 / SSE_TARGET_PER_CORE), '–']);
 
   const memory = rows
     .filter(({ target }) => target.pid !== undefined)
@@ -278,9 +300,9 @@ function report(options: BenchOptions, rows: { target: Target; figures: Figures 
     ...(cpu.length === 0
       ? []
       : [
-          'CPU per request in those closed-loop runs: microseconds of user and system time of the proxy (all its processes and threads) over the measured run, divided by the requests it answered — what a request costs, however busy its core was.',
+          'CPU per request in those closed-loop runs: microseconds of user and system time of the proxy (all its processes and threads) over the measured run, divided by the requests it answered — what a request costs, however busy its core was. Of it GC: the pauses of its main threads for garbage collection (Node\'s `gc` performance entries), steadier run to run than req/s.',
           '',
-          formatMarkdownTable(['target', 'JSON µs CPU / request', 'SSE µs CPU / request'], cpu),
+          formatMarkdownTable(['target', 'JSON µs CPU / request', 'of it GC', 'SSE µs CPU / request', 'of it GC'], cpu),
           '',
         ]),
     `Fixed rate: ${count(options.rate)} req/s for ${options.rateSeconds} s (wrk paced over ${options.connections} connections; first chunk from an undici client at the same rate). In brackets: added over the upstream alone.`,
@@ -341,11 +363,13 @@ async function main(): Promise<void> {
         const target: Target = { id, label: 'upstream alone (nginx)', url: `${upstream.baseUrl}/chat/completions`, headers: {} };
         rows.push({ target, figures: await measure(target, BENCH_MODEL, options, context) });
       } else if (id === 'floor') {
-        const [command, args] = pinToCores(floorCores, process.execPath, [await bundleFloorProxy(folder)]);
-        const floor = await startProcess(command, args, { env: { ...process.env, PORT: '0', FLOOR_UPSTREAM: new URL(upstream.baseUrl).origin }, ready: /listening (\d+)/ });
+        const gcDir = join(folder, 'gc-floor');
+        mkdirSync(gcDir);
+        const [command, args] = pinToCores(floorCores, process.execPath, ['--import', GC_OBSERVER, await bundleFloorProxy(folder)]);
+        const floor = await startProcess(command, args, { env: { ...process.env, PORT: '0', FLOOR_UPSTREAM: new URL(upstream.baseUrl).origin, BENCH_GC_DIR: gcDir }, ready: /listening (\d+)/ });
         try {
           const url = `http://127.0.0.1:${floor.match[1]}`;
-          const target: Target = { id, label: 'floor (node:http + undici)', url: `${url}${new URL(upstream.baseUrl).pathname}/chat/completions`, headers: {}, slow: { url: `${url}${new URL(upstream.slowBaseUrl).pathname}/chat/completions`, model: BENCH_MODEL }, pid: floor.child.pid };
+          const target: Target = { id, label: 'floor (node:http + undici)', url: `${url}${new URL(upstream.baseUrl).pathname}/chat/completions`, headers: {}, slow: { url: `${url}${new URL(upstream.slowBaseUrl).pathname}/chat/completions`, model: BENCH_MODEL }, pid: floor.child.pid, gcDir };
           rows.push({ target, figures: await measure(target, BENCH_MODEL, options, context) });
         } finally {
           await floor.stop();
@@ -353,11 +377,13 @@ async function main(): Promise<void> {
       } else {
         const dataDir = join(folder, 'switchyard');
         mkdirSync(dataDir);
-        const switchyard = await startSwitchyard({ dataDir, upstreamBaseUrl: upstream.baseUrl, slowBaseUrl: upstream.slowBaseUrl, cores: gatewayCores, workers });
+        const gcDir = join(folder, 'gc-switchyard');
+        mkdirSync(gcDir);
+        const switchyard = await startSwitchyard({ dataDir, upstreamBaseUrl: upstream.baseUrl, slowBaseUrl: upstream.slowBaseUrl, cores: gatewayCores, workers, gcDir });
         try {
           const workersLabel = workers === undefined || workers === 1 ? '' : `, --workers ${workers}`;
           const headers = { authorization: `Bearer ${switchyard.key}` };
-          const target: Target = { id, label: `Switchyard (serve, SQLite${workersLabel})`, url: `${switchyard.url}/v1/chat/completions`, headers, slow: { url: `${switchyard.url}/v1/chat/completions`, model: SLOW_MODEL }, pid: switchyard.pid };
+          const target: Target = { id, label: `Switchyard (serve, SQLite${workersLabel})`, url: `${switchyard.url}/v1/chat/completions`, headers, slow: { url: `${switchyard.url}/v1/chat/completions`, model: SLOW_MODEL }, pid: switchyard.pid, gcDir };
           rows.push({ target, figures: await measure(target, BENCH_MODEL, options, context) });
         } finally {
           await switchyard.stop();

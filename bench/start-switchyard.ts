@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
+import { GC_OBSERVER } from './gc-milliseconds.ts';
 import { pinToCores } from './pin-to-cores.ts';
 import { startProcess, type StartedProcess } from './start-process.ts';
 import { waitForHttp } from './wait-for-http.ts';
@@ -28,9 +29,10 @@ export interface StartedSwitchyard {
  * through the CLI, the interface operators use, so the bench does not depend on internals.
  * The environment is built from scratch: a DATABASE_URL, REDIS_URL or provider key of the
  * caller's shell must not change what is measured. `workers` is passed as `serve --workers`
- * (run.ts checks serve takes it).
+ * (run.ts checks serve takes it). With `gcDir`, every process of it counts its garbage collection
+ * pauses there (gc-observer.mjs).
  */
-export async function startSwitchyard(options: { dataDir: string; upstreamBaseUrl: string; slowBaseUrl: string; cores: readonly number[]; workers?: number; nodeArguments?: readonly string[] }): Promise<StartedSwitchyard> {
+export async function startSwitchyard(options: { dataDir: string; upstreamBaseUrl: string; slowBaseUrl: string; cores: readonly number[]; workers?: number; nodeArguments?: readonly string[]; gcDir?: string }): Promise<StartedSwitchyard> {
   const config = join(options.dataDir, 'switchyard.yaml');
   writeFileSync(
     config,
@@ -60,6 +62,7 @@ models:
     SWITCHYARD_PROVIDER_CONNECTIONS: '4096',
     SWITCHYARD_ORGANIZATION_SHARE_PERCENT: '100',
   };
+  const gcObserver = options.gcDir ? ['--import', GC_OBSERVER] : [];
   const cli = (...args: string[]) => execFileSync(process.execPath, ['bin/switchyard.js', ...args, '--config', config], { env: { ...environment, LOG_LEVEL: 'warn' }, encoding: 'utf8' });
   cli('orgs', 'create', 'bench');
   cli('credits', 'add', '--org', 'bench', '--amount', '1000000');
@@ -67,8 +70,8 @@ models:
   const key = cli('keys', 'create', '--org', 'bench', '--name', 'bench', ...NO_THROTTLE).trim().split('\n').at(-1)!.trim();
 
   const workers = options.workers;
-  const [command, args] = pinToCores(options.cores, process.execPath, [...(options.nodeArguments ?? []), 'bin/switchyard.js', 'serve', '--config', config, ...(workers === undefined ? [] : ['--workers', String(workers)])]);
-  const started: StartedProcess = await startProcess(command, args, { env: environment, ignoreStdout: true });
+  const [command, args] = pinToCores(options.cores, process.execPath, [...gcObserver, ...(options.nodeArguments ?? []), 'bin/switchyard.js', 'serve', '--config', config, ...(workers === undefined ? [] : ['--workers', String(workers)])]);
+  const started: StartedProcess = await startProcess(command, args, { env: options.gcDir ? { ...environment, BENCH_GC_DIR: options.gcDir } : environment, ignoreStdout: true });
   const url = `http://127.0.0.1:${port}`;
   await Promise.race([waitForHttp(`${url}/healthz`, 60_000), started.exited]);
   return { url, key, pid: started.child.pid!, stop: started.stop };

@@ -1,0 +1,38 @@
+/**
+ * Preloaded (`node --import`) into the proxy under test by `npm run bench` when BENCH_GC_DIR is
+ * set: adds up the time V8's garbage collector paused this process's main thread (Node's `gc`
+ * performance entries), and keeps the totals in BENCH_GC_DIR/<pid>.json, rewritten every 100 ms
+ * while they change. run.ts reads them around a run (gc-milliseconds.ts) for the GC share of a
+ * request's CPU: a steadier figure than requests per second on a noisy machine, and the one an
+ * allocation cut moves. Plain JavaScript: the gateway and the floor run without tsx. Cluster
+ * workers inherit it with their execArgv; worker threads (the SQLite usage thread) are not counted.
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+
+const folder = process.env.BENCH_GC_DIR;
+if (folder) {
+  const totals = { minorMs: 0, majorMs: 0, otherMs: 0, collections: 0 };
+  let changed = false;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = entry.detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) totals.minorMs += entry.duration;
+      else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) totals.majorMs += entry.duration;
+      else totals.otherMs += entry.duration;
+      totals.collections += 1;
+    }
+    changed = true;
+  }).observe({ entryTypes: ['gc'] });
+  const file = join(folder, `${process.pid}.json`);
+  const save = () => {
+    if (!changed) return;
+    changed = false;
+    // Written whole, then renamed: a reader never sees half a file.
+    writeFileSync(`${file}.tmp`, JSON.stringify(totals));
+    renameSync(`${file}.tmp`, file);
+  };
+  setInterval(save, 100).unref();
+  process.once('exit', save);
+}
