@@ -19,7 +19,7 @@ import { UsageJournal } from './usage/usage-journal.ts';
 import { UsageRecorder } from './usage/usage-recorder.ts';
 import type { UsageWriter } from './usage/usage-writer.ts';
 import { PrimaryAdmissionCounters } from './metering/primary-admission-counters.ts';
-import { primaryLink } from './core/primary-link.ts';
+import { primaryLink, type PrimaryLink } from './core/primary-link.ts';
 import { PrimaryUsageWriter } from './usage/primary-usage-writer.ts';
 
 /**
@@ -45,6 +45,8 @@ export interface AccountServices {
   redis: Redis | undefined;
   /** Whether Redis answers; while it does not, metering counts locally (metering/redis-health.ts). */
   redisHealth: RedisHealth | undefined;
+  /** A worker of `serve --workers N` without Redis: its line to the primary, which owns the counters, the rate windows and the usage recorder. */
+  primary: PrimaryLink | undefined;
   /** Starts background work (key cache polling, usage flushing). The CLI's one-shot commands skip it. */
   start(): Promise<void>;
   /** Flushes usage and releases connections. */
@@ -106,6 +108,7 @@ export async function openAccountServices(
     counters,
     redis,
     redisHealth,
+    primary,
     async start() {
       await keyCache.start();
       await counters.start();

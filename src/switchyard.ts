@@ -15,6 +15,7 @@ import { trackRequest } from './metering/track-request.ts';
 import { randomUUID } from 'node:crypto';
 import { AdmissionService } from './metering/admission-service.ts';
 import { RateWindows } from './metering/rate-windows.ts';
+import { PrimaryRateWindows } from './metering/primary-rate-windows.ts';
 import type { ProviderAdapter } from './providers/provider-adapter.ts';
 import { createProviderAdapters } from './providers/provider-registry.ts';
 import { UpstreamClient } from './providers/upstream-client.ts';
@@ -83,7 +84,9 @@ export async function createSwitchyard(config: SwitchyardConfig, options: { logg
   const breakerChannel = redis ? new BreakerChannel(redis, config.redisPrefix, logger) : undefined;
   const storedResponses = new StoredResponses(store, logger, config.responseRetentionDays * 24 * 60 * 60 * 1000, failedResponseBody);
   const requestLogRetention = new RequestLogRetention(store, logger, config.requestLogRetentionDays || undefined);
-  const admission = new AdmissionService(counters, new RateWindows({ redis, redisHealth, prefix: config.redisPrefix, logger, clusterWorker: options.clusterWorker }), { metering: config.metering, logger });
+  // A worker without Redis asks the primary, which counts every worker's windows; otherwise this instance's memory, or Redis.
+  const rateWindows = accountServices.primary ? new PrimaryRateWindows(accountServices.primary, logger) : new RateWindows({ redis, redisHealth, prefix: config.redisPrefix, logger });
+  const admission = new AdmissionService(counters, rateWindows, { metering: config.metering, logger });
   pipeline = new ModelRequestPipeline({ chat, catalog, adapters, admission, usage, metrics, tracer, maxRetries: config.maxRetries, totalTimeoutMs: config.timeouts.totalMs, providerTotalTimeoutMs: (provider) => config.providers[provider]?.totalTimeoutMs, providerShares: new ProviderShares({ connectionsPerProvider: config.connectionsPerProvider, share: config.organizationShareOfProvider }), retryBudgets: new RetryBudgets(config.retryBudget) });
   const videoJobs = new VideoJobs(
     store,

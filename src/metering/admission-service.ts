@@ -8,7 +8,7 @@ import { boundRequestCost } from './bound-request-cost.ts';
 import { computeCost } from './compute-cost.ts';
 import type { TokenUsage } from '../core/usage.ts';
 import { monthOf } from './month-of.ts';
-import type { RateSubject, RateWindows } from './rate-windows.ts';
+import type { RateLimits, RateSubject } from './rate-windows.ts';
 
 /** An admitted request's hold on its limits, released once by `settle`. */
 export interface Admission {
@@ -34,7 +34,7 @@ export interface Admission {
 export class AdmissionService {
   constructor(
     private readonly counters: AdmissionCounters,
-    private readonly rateWindows: RateWindows,
+    private readonly rateWindows: RateLimits,
     private readonly options: { metering: boolean; logger: Logger },
   ) {}
 

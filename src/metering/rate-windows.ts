@@ -16,8 +16,6 @@ function rateLimiters(): typeof import('rate-limiter-flexible') {
 }
 
 const WINDOW_SECONDS = 60;
-/** How long a worker's window check waits for the primary of `serve --workers N`. */
-const CLUSTER_TIMEOUT_MS = 2_000;
 
 /** A key or an organization, with its per-minute limits (absent: none). */
 export interface RateSubject {
@@ -40,6 +38,14 @@ export interface RateCheck {
   refusal?: RateRefusal;
 }
 
+/** The request and token windows admission checks (this instance's or Redis's: RateWindows; the primary's: PrimaryRateWindows). */
+export interface RateLimits {
+  /** Takes a request from each request window and reads each token window: the tightest of each unit, and a refusal when one is full. */
+  check(subjects: RateSubject[]): Promise<RateCheck>;
+  /** Adds a finished request's tokens to the token windows of its subjects (not waited for: a failure is reported, never thrown). */
+  addTokens(subjects: RateSubject[], tokens: number): void;
+}
+
 interface WindowReading {
   subject: RateSubject;
   unit: RateRefusal['unit'];
@@ -58,10 +64,10 @@ interface WindowReading {
  * When Redis cannot be reached (redis-health.ts), the windows are counted in this instance's
  * memory until it answers again.
  */
-export class RateWindows {
+export class RateWindows implements RateLimits {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
 
-  constructor(private readonly options: { redis?: Redis; redisHealth?: RedisHealth; prefix: string; logger: Logger; clusterWorker?: boolean }) {}
+  constructor(private readonly options: { redis?: Redis; redisHealth?: RedisHealth; prefix: string; logger: Logger }) {}
 
   async check(subjects: RateSubject[]): Promise<RateCheck> {
     const readings: Promise<WindowReading | undefined>[] = [];
@@ -87,7 +93,6 @@ export class RateWindows {
     return refused ? { headers, refusal: { subject: refused.subject.kind, unit: refused.unit, limit: refused.limit, retryAfterMs: refused.resetMs } } : { headers };
   }
 
-  /** Adds a finished request's tokens to the token windows of its subjects (not waited for: a failure is reported, never thrown). */
   addTokens(subjects: RateSubject[], tokens: number): void {
     if (tokens <= 0) return;
     for (const subject of subjects) {
@@ -130,13 +135,10 @@ export class RateWindows {
     let limiter = this.limiters.get(name);
     if (!limiter) {
       const { redis, prefix } = this.options;
-      const { RateLimiterCluster, RateLimiterMemory, RateLimiterRedis } = rateLimiters();
-      // The workers of `serve --workers N` without Redis count in the primary's memory (its RateLimiterClusterMaster).
-      limiter = !redis && this.options.clusterWorker
-        ? new RateLimiterCluster({ keyPrefix: `${unit}:${points}`, points, duration: WINDOW_SECONDS, timeoutMs: CLUSTER_TIMEOUT_MS })
-        : local
-          ? new RateLimiterMemory({ keyPrefix: `${unit}:${points}`, points, duration: WINDOW_SECONDS })
-          : new RateLimiterRedis({ storeClient: redis!, keyPrefix: `${prefix}rate-${unit}`, points, duration: WINDOW_SECONDS });
+      const { RateLimiterMemory, RateLimiterRedis } = rateLimiters();
+      limiter = local
+        ? new RateLimiterMemory({ keyPrefix: `${unit}:${points}`, points, duration: WINDOW_SECONDS })
+        : new RateLimiterRedis({ storeClient: redis!, keyPrefix: `${prefix}rate-${unit}`, points, duration: WINDOW_SECONDS });
       this.limiters.set(name, limiter);
     }
     return limiter;

@@ -4,8 +4,9 @@ import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import { openAccountServices, type AccountServices } from '../account-services.ts';
 import type { SwitchyardConfig } from '../config/load-config.ts';
-import { isClusterMessage, type ClusterMessage } from '../core/primary-link.ts';
+import { ClusterOutbox, isClusterMessage, unbatch, type ClusterMessage } from '../core/primary-link.ts';
 import type { AdmissionTicket } from '../metering/admission-counters.ts';
+import { RateWindows, type RateSubject } from '../metering/rate-windows.ts';
 import type { LedgerEntry, UsageRecord } from '../store/store.ts';
 import { trimIdleMemory } from '../core/trim-idle-memory.ts';
 
@@ -23,47 +24,65 @@ const SHUTDOWN_GRACE_MS = 5_000;
  * With Redis, every worker is an instance like any other: limits, balances and reservations are
  * shared there. Without it, the primary is the one owner of what must be counted in one place:
  * it opens the store and holds the balances, reservations and slots (MemoryAdmissionCounters),
- * the request and token windows (rate-limiter-flexible's RateLimiterClusterMaster) and the usage
- * recorder that writes every worker's records and debits — so the bounds are a single instance's.
+ * the request and token windows (an in-memory RateWindows) and the usage recorder that writes
+ * every worker's records and debits — so the bounds are a single instance's. A request is two
+ * round trips (its windows, its admission) and three one-way messages (tokens, settlement, usage
+ * record); what one process sends in one turn of its event loop goes as one IPC message.
  * A worker that dies has its admissions released (nothing it had not settled is billed: the same
  * loss as a single instance's crash).
  */
 export async function serveCluster(config: SwitchyardConfig, workers: number, logger: Logger): Promise<void> {
   cluster.setupPrimary({ serialization: 'advanced' });
   let owner: AccountServices | undefined;
+  let rates: RateWindows | undefined;
   if (!config.redisUrl) {
     owner = await openAccountServices(config, logger);
     await owner.start();
-    const { RateLimiterClusterMaster } = await import('rate-limiter-flexible');
-    new RateLimiterClusterMaster();
+    rates = new RateWindows({ prefix: config.redisPrefix, logger });
   }
   const aggregator = new AggregatorRegistry();
   /** Each worker's admissions not yet settled: released if the worker ends. */
   const admitted = new Map<number, Map<string, AdmissionTicket>>();
+  /** Each worker's answers of this turn, sent together. */
+  const outboxes = new Map<number, ClusterOutbox>();
   let stopping = false;
 
   const start = () => {
     const worker = cluster.fork({ SWITCHYARD_CLUSTER_WORKER: '1' });
     admitted.set(worker.id, new Map());
+    // An answer the worker can no longer take is dropped: it is gone, and its admissions are released when it exits.
+    outboxes.set(worker.id, new ClusterOutbox((message, done) => {
+      if (worker.isConnected()) worker.send(message, done);
+      else done(null);
+    }));
     return worker;
   };
 
-  cluster.on('message', (worker: Worker, message: unknown) => {
-    if (!isClusterMessage(message)) return;
-    void answer(worker, message).catch((error: unknown) => {
-      logger.error({ err: error, kind: message.kind, worker: worker.id }, 'could not answer a worker');
-      if (message.id !== undefined && worker.isConnected()) worker.send({ channel: 'switchyard', kind: message.kind, id: message.id, error: error instanceof Error ? error.message : String(error) } satisfies ClusterMessage);
-    });
+  cluster.on('message', (worker: Worker, received: unknown) => {
+    if (!isClusterMessage(received)) return;
+    // A batch's messages in their order, as if each had come alone.
+    for (const message of unbatch(received)) {
+      void answer(worker, message).catch((error: unknown) => {
+        logger.error({ err: error, kind: message.kind, worker: worker.id }, 'could not answer a worker');
+        if (message.id !== undefined) outboxes.get(worker.id)?.push({ channel: 'switchyard', kind: message.kind, id: message.id, error: error instanceof Error ? error.message : String(error) });
+      });
+    }
   });
 
   async function answer(worker: Worker, message: ClusterMessage): Promise<void> {
     const reply = (payload: unknown) => {
-      if (message.id !== undefined && worker.isConnected()) worker.send({ channel: 'switchyard', kind: message.kind, id: message.id, payload } satisfies ClusterMessage);
+      if (message.id !== undefined) outboxes.get(worker.id)?.push({ channel: 'switchyard', kind: message.kind, id: message.id, payload });
     };
     if (message.kind === 'metrics') return reply(await aggregator.clusterMetrics());
-    if (!owner) throw new Error(`${message.kind} needs the primary to own the counters (no REDIS_URL)`);
+    if (!owner || !rates) throw new Error(`${message.kind} needs the primary to own the counters (no REDIS_URL)`);
     const tickets = admitted.get(worker.id);
     switch (message.kind) {
+      case 'rates.check':
+        return reply(await rates.check(message.payload as RateSubject[]));
+      case 'rates.addTokens': {
+        const { subjects, tokens } = message.payload as { subjects: RateSubject[]; tokens: number };
+        return rates.addTokens(subjects, tokens);
+      }
       case 'counters.admit': {
         const ticket = message.payload as AdmissionTicket;
         const refusal = await owner.counters.admit(ticket);
@@ -102,6 +121,7 @@ export async function serveCluster(config: SwitchyardConfig, workers: number, lo
     // Its admissions not settled are released: it will settle nothing more.
     for (const ticket of admitted.get(worker.id)?.values() ?? []) void owner?.counters.settle(ticket, 0);
     admitted.delete(worker.id);
+    outboxes.delete(worker.id);
     if (stopping) return;
     logger.error({ worker: worker.id, code, signal }, 'a worker ended; starting another');
     void pause(RESTART_DELAY_MS).then(() => {

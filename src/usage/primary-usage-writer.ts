@@ -14,7 +14,13 @@ export class PrimaryUsageWriter implements UsageWriter {
   constructor(
     private readonly primary: PrimaryLink,
     private readonly journal: UsageJournal,
-  ) {}
+  ) {
+    // A record the IPC channel could not take (the primary went away as it was sent) is journaled like one settled after.
+    primary.whenUndelivered('usage.record', (payload) => {
+      const { record, debit } = payload as { record: UsageRecord; debit?: LedgerEntry };
+      journal.append([debit ? { record, debit } : { record }]);
+    });
+  }
 
   start(): void {}
 

@@ -158,4 +158,53 @@ describe('serve --workers 2 without Redis: one port, one owner of the counters',
       await store.close();
     }
   });
+
+  test('a key\'s request window is one across the workers: its limit holds whichever worker answers', { timeout: 60_000 }, async () => {
+    const LIMIT = 6;
+    const own = mkdtempSync(join(tmpdir(), 'switchyard-workers-rates-'));
+    const env = { ...environment, SWITCHYARD_DATA_DIR: own };
+    const command = async (...args: string[]) => (await run(process.execPath, [CLI, ...args], { cwd: REPOSITORY, env: { ...process.env, ...env } })).stdout;
+    await command('orgs', 'create', 'limited');
+    await command('credits', 'add', '--org', 'limited', '--amount', '1');
+    const key = (await command('keys', 'create', '--org', 'limited', '--name', 'six-a-minute', '--rpm', String(LIMIT))).trim().split('\n').at(-1)!.trim();
+    const limited = spawn(process.execPath, [CLI, 'serve', '--workers', '2'], { cwd: REPOSITORY, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = once(limited, 'exit');
+    try {
+      const output: string[] = [];
+      const listening: string[] = [];
+      await new Promise<void>((resolve, reject) => {
+        createInterface({ input: limited.stdout! }).on('line', (line) => {
+          output.push(line);
+          if (line.includes('switchyard is listening')) listening.push(String(JSON.parse(line).url));
+          if (listening.length === 2) resolve();
+        });
+        void exited.then(() => reject(new Error('serve exited')));
+      });
+      const url = listening[0]!;
+      // Twice the limit at once, each on a connection of its own: the primary deals connections to the workers in turn.
+      const answers = await Promise.all(
+        Array.from({ length: LIMIT * 2 }, async (_, index) => {
+          const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify(body(index, false)) });
+          const json = (await response.json()) as { error?: { code?: string } };
+          return { status: response.status, remaining: response.headers.get('x-ratelimit-remaining-requests'), limit: response.headers.get('x-ratelimit-limit-requests'), code: json.error?.code };
+        }),
+      );
+      const served = answers.filter((answer) => answer.status === 200);
+      const refused = answers.filter((answer) => answer.status === 429);
+      assert.equal(served.length, LIMIT, `exactly the limit served: ${JSON.stringify(answers)}`);
+      assert.equal(refused.length, LIMIT, 'the rest refused');
+      assert.ok(refused.every((answer) => answer.code === 'requests_per_minute_exceeded' && answer.limit === String(LIMIT)));
+      // One window: each request admitted took the next point of it, whichever worker admitted it.
+      assert.deepEqual(served.map((answer) => Number(answer.remaining)).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
+      // Access lines are written in batches (every 100 ms): waited for.
+      const answered = () => output.filter((line) => line.includes('"msg":"answered"') && line.includes('"route":"/v1/chat/completions"'));
+      for (const started = performance.now(); answered().length < answers.length && performance.now() - started < 10_000; ) await new Promise((resolve) => setTimeout(resolve, 50));
+      const answeredBy = new Set(answered().map((line) => JSON.parse(line).pid as number));
+      assert.equal(answeredBy.size, 2, 'both workers answered the key');
+    } finally {
+      limited.kill('SIGTERM');
+      await exited;
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
 });
