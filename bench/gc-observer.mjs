@@ -5,14 +5,17 @@
  * while they change. run.ts reads them around a run (gc-milliseconds.ts) for the GC share of a
  * request's CPU: a steadier figure than requests per second on a noisy machine, and the one an
  * allocation cut moves. Plain JavaScript: the gateway and the floor run without tsx. Cluster
- * workers inherit it with their execArgv; worker threads (the SQLite usage thread) are not counted.
+ * workers inherit it with their execArgv; worker threads (the SQLite usage thread), which load it
+ * too, count nothing: their collections do not pause the event loop.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
 
 const folder = process.env.BENCH_GC_DIR;
-if (folder) {
+// A preload runs in worker threads too: only the main thread's pauses are counted (one file per process).
+if (folder && isMainThread) {
   const totals = { minorMs: 0, majorMs: 0, otherMs: 0, collections: 0 };
   let changed = false;
   new PerformanceObserver((list) => {

@@ -370,7 +370,8 @@ async function main(): Promise<void> {
         try {
           const url = `http://127.0.0.1:${floor.match[1]}`;
           const target: Target = { id, label: 'floor (node:http + undici)', url: `${url}${new URL(upstream.baseUrl).pathname}/chat/completions`, headers: {}, slow: { url: `${url}${new URL(upstream.slowBaseUrl).pathname}/chat/completions`, model: BENCH_MODEL }, pid: floor.child.pid, gcDir };
-          rows.push({ target, figures: await measure(target, BENCH_MODEL, options, context) });
+          // A proxy that ends mid-run fails the run with its exit code and stderr, not with wrk's refused connections.
+          rows.push({ target, figures: await Promise.race([measure(target, BENCH_MODEL, options, context), floor.exited]) });
         } finally {
           await floor.stop();
         }
@@ -384,7 +385,7 @@ async function main(): Promise<void> {
           const workersLabel = workers === undefined || workers === 1 ? '' : `, --workers ${workers}`;
           const headers = { authorization: `Bearer ${switchyard.key}` };
           const target: Target = { id, label: `Switchyard (serve, SQLite${workersLabel})`, url: `${switchyard.url}/v1/chat/completions`, headers, slow: { url: `${switchyard.url}/v1/chat/completions`, model: SLOW_MODEL }, pid: switchyard.pid, gcDir };
-          rows.push({ target, figures: await measure(target, BENCH_MODEL, options, context) });
+          rows.push({ target, figures: await Promise.race([measure(target, BENCH_MODEL, options, context), switchyard.exited]) });
         } finally {
           await switchyard.stop();
         }

@@ -18,6 +18,8 @@ export interface StartedSwitchyard {
   url: string;
   key: string;
   pid: number;
+  /** Rejects when serve ends, with its exit code and the end of its stderr (a crash's trace). */
+  exited: Promise<never>;
   stop(): Promise<void>;
 }
 
@@ -74,5 +76,5 @@ models:
   const started: StartedProcess = await startProcess(command, args, { env: options.gcDir ? { ...environment, BENCH_GC_DIR: options.gcDir } : environment, ignoreStdout: true });
   const url = `http://127.0.0.1:${port}`;
   await Promise.race([waitForHttp(`${url}/healthz`, 60_000), started.exited]);
-  return { url, key, pid: started.child.pid!, stop: started.stop };
+  return { url, key, pid: started.child.pid!, exited: started.exited, stop: started.stop };
 }
