@@ -22,8 +22,7 @@ export function readGcMilliseconds(folder: string): number {
   if (files.length === 0) return Number.NaN;
   let total = 0;
   for (const name of files) {
-    const totals = JSON.parse(readFileSync(join(folder, name), 'utf8')) as { minorMs: number; majorMs: number; otherMs: number };
-    total += totals.minorMs + totals.majorMs + totals.otherMs;
+    total += (JSON.parse(readFileSync(join(folder, name), 'utf8')) as { pausedMs: number }).pausedMs;
   }
   return total;
 }

@@ -10,22 +10,16 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 
 const folder = process.env.BENCH_GC_DIR;
 // A preload runs in worker threads too: only the main thread's pauses are counted (one file per process).
 if (folder && isMainThread) {
-  const totals = { minorMs: 0, majorMs: 0, otherMs: 0, collections: 0 };
+  const totals = { pausedMs: 0 };
   let changed = false;
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      const kind = entry.detail?.kind;
-      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) totals.minorMs += entry.duration;
-      else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) totals.majorMs += entry.duration;
-      else totals.otherMs += entry.duration;
-      totals.collections += 1;
-    }
+    for (const entry of list.getEntries()) totals.pausedMs += entry.duration;
     changed = true;
   }).observe({ entryTypes: ['gc'] });
   const file = join(folder, `${process.pid}.json`);

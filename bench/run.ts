@@ -263,8 +263,8 @@ function report(options: BenchOptions, rows: { target: Target; figures: Figures 
     .filter(({ figures }) => figures.jsonCpuMicros !== undefined || figures.sseCpuMicros !== undefined)
     .map(({ target, figures }) => [target.label, micros(figures.jsonCpuMicros), micros(figures.jsonGcMicros), micros(figures.sseCpuMicros), micros(figures.sseGcMicros)]);
   if (cpu.length > 0 && floor?.jsonCpuMicros && floor.sseCpuMicros && switchyard?.jsonCpuMicros && switchyard.sseCpuMicros) {
-    const gcRatio = (value: number | undefined, floorValue: number | undefined) => (value === undefined || floorValue === undefined ? '–' : ratio(value, floorValue));
-    cpu.push(['Switchyard ÷ floor', ratio(switchyard.jsonCpuMicros, floor.jsonCpuMicros), gcRatio(switchyard.jsonGcMicros, floor.jsonGcMicros), ratio(switchyard.sseCpuMicros, floor.sseCpuMicros), gcRatio(switchyard.sseGcMicros, floor.sseGcMicros)]);
+    // A GC figure not measured is NaN here, which ratio shows as –.
+    cpu.push(['Switchyard ÷ floor', ratio(switchyard.jsonCpuMicros, floor.jsonCpuMicros), ratio(switchyard.jsonGcMicros ?? Number.NaN, floor.jsonGcMicros ?? Number.NaN), ratio(switchyard.sseCpuMicros, floor.sseCpuMicros), ratio(switchyard.sseGcMicros ?? Number.NaN, floor.sseGcMicros ?? Number.NaN)]);
   }
   if (cpu.length > 0) cpu.push([`issue 13's per-core target (${count(JSON_TARGET_PER_CORE)} JSON/s, ${count(SSE_TARGET_PER_CORE)} SSE/s)`, micros(1e6 / JSON_TARGET_PER_CORE), '–', micros(1e6 / SSE_TARGET_PER_CORE), '–']);
 

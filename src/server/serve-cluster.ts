@@ -34,12 +34,12 @@ const SHUTDOWN_GRACE_MS = 5_000;
 export async function serveCluster(config: SwitchyardConfig, workers: number, logger: Logger): Promise<void> {
   cluster.setupPrimary({ serialization: 'advanced' });
   let owner: AccountServices | undefined;
-  let rates: RateWindows | undefined;
   if (!config.redisUrl) {
     owner = await openAccountServices(config, logger);
     await owner.start();
-    rates = new RateWindows({ prefix: config.redisPrefix, logger });
   }
+  // The workers' request and token windows when the primary owns the counters (asked only then; idle with Redis).
+  const rates = new RateWindows({ prefix: config.redisPrefix, logger });
   const aggregator = new AggregatorRegistry();
   /** Each worker's admissions not yet settled: released if the worker ends. */
   const admitted = new Map<number, Map<string, AdmissionTicket>>();
@@ -74,7 +74,7 @@ export async function serveCluster(config: SwitchyardConfig, workers: number, lo
       if (message.id !== undefined) outboxes.get(worker.id)?.push({ channel: 'switchyard', kind: message.kind, id: message.id, payload });
     };
     if (message.kind === 'metrics') return reply(await aggregator.clusterMetrics());
-    if (!owner || !rates) throw new Error(`${message.kind} needs the primary to own the counters (no REDIS_URL)`);
+    if (!owner) throw new Error(`${message.kind} needs the primary to own the counters (no REDIS_URL)`);
     const tickets = admitted.get(worker.id);
     switch (message.kind) {
       case 'rates.check':
