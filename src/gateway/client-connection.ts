@@ -32,17 +32,51 @@ export interface WholeAnswer {
   headers?: Record<string, string>;
 }
 
-/** The edge of a request whose "client" is a signal (a background run: its cancel). */
-export function edgeOfSignal(signal: AbortSignal, rest: Omit<EdgeConnection, 'gone' | 'whenGone'>): EdgeConnection {
-  return {
-    ...rest,
-    get gone() {
-      return signal.aborted;
-    },
-    whenGone(listener) {
-      const onAbort = () => listener(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      return () => signal.removeEventListener('abort', onAbort);
-    },
-  };
+/**
+ * The pipeline's connection of one request: the edge's, with the request's signal, and its stream
+ * tapped when its organization keeps bodies. A class, as every per-request object with getters
+ * (server/serve-through-pipeline.ts says why).
+ */
+export class RequestConnection implements ClientConnection {
+  constructor(
+    readonly signal: AbortSignal,
+    private readonly edge: EdgeConnection,
+    private readonly bodies?: { tap(response: ServerResponse): ServerResponse },
+  ) {}
+
+  get headersSent(): boolean {
+    return this.edge.headersSent;
+  }
+
+  setHeader(name: string, value: string): void {
+    this.edge.setHeader(name, value);
+  }
+
+  openStream(headers?: Record<string, string>): ServerResponse {
+    const response = this.edge.openStream(headers);
+    return this.bodies ? this.bodies.tap(response) : response;
+  }
+}
+
+/** The edge of a request whose "client" is a signal (a background run: its cancel): nothing to send headers to, never streamed. */
+export class DetachedEdge implements EdgeConnection {
+  readonly headersSent = false;
+
+  constructor(private readonly signal: AbortSignal) {}
+
+  get gone(): boolean {
+    return this.signal.aborted;
+  }
+
+  whenGone(listener: (reason?: unknown) => void): () => void {
+    const onAbort = () => listener(this.signal.reason);
+    this.signal.addEventListener('abort', onAbort, { once: true });
+    return () => this.signal.removeEventListener('abort', onAbort);
+  }
+
+  setHeader(): void {}
+
+  openStream(): ServerResponse {
+    throw new Error('a detached run is never streamed');
+  }
 }

@@ -17,7 +17,7 @@ import type { UsageWriter } from '../usage/usage-writer.ts';
 import { answerTranslatedChat } from './answer-translated-chat.ts';
 import { BodyCapture } from './capture-bodies.ts';
 import type { ChatService } from './chat-service.ts';
-import { edgeOfSignal, type ClientConnection, type EdgeConnection, type WholeAnswer } from './client-connection.ts';
+import { DetachedEdge, RequestConnection, type ClientConnection, type EdgeConnection, type WholeAnswer } from './client-connection.ts';
 import { dispatchChat } from './dispatch-chat.ts';
 import type { ChatRequest } from '../core/chat-types.ts';
 import type { TokenUsage } from '../core/usage.ts';
@@ -406,13 +406,7 @@ export class ModelRequestPipeline {
    * own signal (a cancel) and the request deadline end it; shutdown aborts it like any request.
    */
   private runDetached<Body>(surface: Surface<Body>, run: DetachedRun<Body>): void {
-    const connection = edgeOfSignal(run.signal, {
-      setHeader: () => undefined,
-      headersSent: false,
-      openStream: () => {
-        throw new Error('a detached run is never streamed');
-      },
-    });
+    const connection = new DetachedEdge(run.signal);
     void this.serve(surface, run.call, connection)
       .then(
         () => run.ended(undefined),
@@ -523,14 +517,7 @@ export class ModelRequestPipeline {
       deadline = expireAfter(totalMs);
     };
     this.inFlight.add(controller);
-    const connection: ClientConnection = {
-      signal: controller.signal,
-      setHeader: (name, value) => client.setHeader(name, value),
-      get headersSent() {
-        return client.headersSent;
-      },
-      openStream: (headers) => (facts.bodies ? facts.bodies.tap(client.openStream(headers)) : client.openStream(headers)),
-    };
+    const connection = new RequestConnection(controller.signal, client, facts.bodies);
     try {
       const answer = await work(tracked, connection, limitTotal);
       facts.bodies?.end(answer);
