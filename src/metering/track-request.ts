@@ -140,7 +140,7 @@ export function trackRequest(
       const write = () => services.usage.record(record, debit);
       if (facts.bodies) facts.bodies.attach(record, write);
       else write();
-      services.metrics?.observeRequest({ ...record, organizationName: principal.organizationName });
+      services.metrics?.observeRequest(record, principal.organizationName);
       const tokens = (usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0);
       if (admission) admission.settle(cost, tokens);
       else if (cost > 0) services.admission.charge(principal, cost);

@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { primaryLink } from '../core/primary-link.ts';
 
-/** One settled request as the metrics see it: the usage record's fields, and its organization's name. */
+/** One settled request as the metrics see it: the usage record's fields. */
 export interface ObservedRequest {
   surface: string;
   model: string;
@@ -18,7 +18,6 @@ export interface ObservedRequest {
   timeToFirstTokenMs: number | null;
   /** Micro-credits debited. */
   cost: number;
-  organizationName: string;
 }
 
 const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -95,8 +94,8 @@ export class GatewayMetrics {
 
   private readonly knownModel: (id: string) => boolean;
 
-  /** Counts one settled request. */
-  observeRequest(request: ObservedRequest): void {
+  /** Counts one settled request of an organization (its name is the credits counter's label). */
+  observeRequest(request: ObservedRequest, organizationName: string): void {
     const model = this.knownModel(request.model) ? request.model : 'unknown';
     this.requests.inc({ surface: request.surface, model, provider: request.provider || 'none', deployment: request.deployment ?? 'none', status: String(request.status) });
     this.duration.observe({ surface: request.surface, model }, request.latencyMs / 1_000);
@@ -108,7 +107,7 @@ export class GatewayMetrics {
       ['reasoning', request.reasoningTokens],
     ];
     for (const [type, count] of tokens) if (count) this.tokens.inc({ model, type }, count);
-    if (request.cost > 0) this.creditsSpent.inc({ organization: request.organizationName }, request.cost);
+    if (request.cost > 0) this.creditsSpent.inc({ organization: organizationName }, request.cost);
     const refusal = refusalOf(request);
     if (refusal) this.refusals.inc({ reason: refusal });
   }

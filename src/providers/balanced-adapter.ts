@@ -69,19 +69,19 @@ export class BalancedAdapter implements ProviderAdapter {
   async chat(call: ChatCall): Promise<ChatResult> {
     const deployment = this.pick(call.signal, call.model.strategy);
     const result = await this.track(deployment, async () => withFirstEvent(await deployment.adapter.chat(call), call.signal), () => false, call.onAttempt);
-    return { ...result, deployment: deployment.settings.name };
+    return withDeployment(result, deployment.settings.name);
   }
 
   private async embedBalanced(call: EmbeddingCall): Promise<EmbeddingResult> {
     const deployment = this.pick(call.signal, call.model.strategy);
     const result = await this.track(deployment, () => deployment.adapter.embed!(call), () => false, call.onAttempt);
-    return { ...result, deployment: deployment.settings.name };
+    return withDeployment(result, deployment.settings.name);
   }
 
   private async generateImagesBalanced(call: ImageCall): Promise<ImageResult> {
     const deployment = this.pick(call.signal, call.model.strategy);
     const result = await this.track(deployment, () => deployment.adapter.generateImages!(call), () => false, call.onAttempt);
-    return { ...result, deployment: deployment.settings.name };
+    return withDeployment(result, deployment.settings.name);
   }
 
   scrub(text: string): string {
@@ -112,7 +112,7 @@ export class BalancedAdapter implements ProviderAdapter {
     // An object stored by one deployment (account) is asked of that one, whatever its breaker says.
     const deployment = this.deployments.find((candidate) => candidate.settings.name === request.deployment) ?? this.pick(request.signal, request.strategy);
     const response = await this.track(deployment, async () => peekFirstEvent(await deployment.adapter.forward!(request), this.descriptor.id, request.signal), (response) => isTransientStatus(response.status), request.onAttempt);
-    return { ...response, deployment: deployment.settings.name };
+    return withDeployment(response, deployment.settings.name);
   }
 
   /** A deployment for this attempt: weighted among the untried ones whose breaker lets it through (or the less loaded of two: least-latency, the provider's or the model's strategy). */
@@ -227,6 +227,15 @@ async function withFirstEvent(result: ChatResult, signal: AbortSignal): Promise<
     return: (value?: unknown) => rest.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
   };
   return { ...result, events };
+}
+
+/**
+ * A deployment's answer, named. `Object.assign` onto a new object, not `{ ...result, deployment }`:
+ * V8 (Node 20) keeps an object made by a spread and given a key its source lacked through
+ * young-generation collections (ARCHITECTURE.md, "per-request objects dying young").
+ */
+function withDeployment<Result extends object>(result: Result, deployment: string): Result & { deployment: string } {
+  return Object.assign({}, result, { deployment });
 }
 
 /** Stream failures that are transport trouble when no event came yet: the connection broke, went idle, or the provider sent an error event. */
