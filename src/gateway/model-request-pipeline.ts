@@ -261,7 +261,9 @@ export class ModelRequestPipeline {
       const release = this.takeShare(model.provider, prepared.principal.organizationId);
       budget?.recordRequest();
       try {
-        const upstream = await forwardWithRetries(adapter, { ...native.request(prepared, model), signal: connection.signal, timeouts: model.timeouts, strategy: model.strategy, onAttempt: tracked.trace?.attempts(model) }, options); // dispatch
+        // Assigned, not spread and extended: it reaches the whole request (requestFacts says why).
+        const forwarded = Object.assign({}, native.request(prepared, model), { signal: connection.signal, timeouts: model.timeouts, strategy: model.strategy, onAttempt: tracked.trace?.attempts(model) });
+        const upstream = await forwardWithRetries(adapter, forwarded, options); // dispatch
         tracked.deployment = upstream.deployment;
         if (upstream.deployment) connection.setHeader(DEPLOYMENT_HEADER, upstream.deployment);
         if (chain.hasNext && isTransientStatus(upstream.status)) {
