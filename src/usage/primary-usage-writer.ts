@@ -18,7 +18,7 @@ export class PrimaryUsageWriter implements UsageWriter {
     // A record the IPC channel could not take (the primary went away as it was sent) is journaled like one settled after.
     primary.whenUndelivered('usage.record', (payload) => {
       const { record, debit } = payload as { record: UsageRecord; debit?: LedgerEntry };
-      journal.append([debit ? { record, debit } : { record }]);
+      this.journalLocally(record, debit);
     });
   }
 
@@ -26,7 +26,12 @@ export class PrimaryUsageWriter implements UsageWriter {
 
   record(record: UsageRecord, debit?: LedgerEntry): void {
     if (this.primary.connected) this.primary.tell('usage.record', { record, debit });
-    else this.journal.append([debit ? { record, debit } : { record }]);
+    else this.journalLocally(record, debit);
+  }
+
+  /** A record the primary will not see: to the journal, which the next run writes to the store. */
+  private journalLocally(record: UsageRecord, debit?: LedgerEntry): void {
+    this.journal.append([debit ? { record, debit } : { record }]);
   }
 
   async flush(): Promise<void> {
