@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export const API_KEY_PREFIX = 'sy_';
 
@@ -13,7 +13,7 @@ export function generateApiKey(): { secret: string; prefix: string; hash: string
  * needed) and keeps authentication cheap.
  */
 export function hashApiKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** Short random ids for rows: `org_…`, `key_…`, `led_…` (ledger entries), `cb_…` (chatbots). */

@@ -151,11 +151,18 @@ export class RateWindows implements RateLimits {
   }
 }
 
+/** The names of OpenAI's `x-ratelimit-*` headers, per unit: written as constants, not built per request. */
+const HEADER_NAMES: Record<RateRefusal['unit'], { limit: string; remaining: string; reset: string }> = {
+  requests: { limit: 'x-ratelimit-limit-requests', remaining: 'x-ratelimit-remaining-requests', reset: 'x-ratelimit-reset-requests' },
+  tokens: { limit: 'x-ratelimit-limit-tokens', remaining: 'x-ratelimit-remaining-tokens', reset: 'x-ratelimit-reset-tokens' },
+};
+
 /** OpenAI's `x-ratelimit-*` headers of one unit, from its tightest window. */
 function writeHeaders(headers: Record<string, string>, reading: WindowReading): void {
-  headers[`x-ratelimit-limit-${reading.unit}`] = String(reading.limit);
-  headers[`x-ratelimit-remaining-${reading.unit}`] = String(reading.remaining);
-  headers[`x-ratelimit-reset-${reading.unit}`] = formatResetDuration(reading.resetMs);
+  const names = HEADER_NAMES[reading.unit];
+  headers[names.limit] = String(reading.limit);
+  headers[names.remaining] = String(reading.remaining);
+  headers[names.reset] = formatResetDuration(reading.resetMs);
 }
 
 function windowKey(subject: RateSubject): string {
