@@ -12,10 +12,6 @@ export interface UpstreamResponse {
   deployment?: string;
 }
 
-/**
- * The one HTTP client every adapter sends through: a pooled undici Agent (keep-alive connections
- * per provider origin), with timeouts, and transport failures turned into GatewayErrors.
- */
 /** The most upstream URLs whose parsed origin and path are kept. */
 const MAX_REMEMBERED_URLS = 1_000;
 
@@ -24,6 +20,10 @@ interface UpstreamTarget {
   path: string;
 }
 
+/**
+ * The one HTTP client every adapter sends through: a pooled undici Agent (keep-alive connections
+ * per provider origin), with timeouts, and transport failures turned into GatewayErrors.
+ */
 export class UpstreamClient {
   private readonly agent: Agent;
   /** Parsed upstream URLs, shared with the views `withTimeouts` makes. */
@@ -173,7 +173,7 @@ export function readUpstreamText(provider: string, response: UpstreamResponse, s
     };
     const onEnd = () => settle(undefined, Buffer.concat(chunks).toString('utf8'));
     // Closed before its end without an error: the provider broke off.
-    const onClose = () => settle(toGatewayTransportError(provider, Object.assign(new Error('the answer ended before its end'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }), signal));
+    const onClose = () => settle(toGatewayTransportError(provider, Object.assign(new Error('the answer closed before its end'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }), signal));
     // Stays attached: an error after the text was taken is the body's end, not the process's.
     body.on('error', (error) => settle(toGatewayTransportError(provider, error, signal)));
     body.on('data', onData);
