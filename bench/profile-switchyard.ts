@@ -57,7 +57,7 @@ await upstream.stop();
 await pause(500);
 if (perf) {
   const samples = join(profileDir, 'perf.txt');
-  spawnSync(perf, ['script', '-i', perfData, '-F', 'tid,ip,sym,dso'], { stdio: ['ignore', openSync(samples, 'w'), 'ignore'] });
+  spawnSync(perf, ['script', '-i', perfData, '-F', 'pid,tid,ip,sym,dso'], { stdio: ['ignore', openSync(samples, 'w'), 'ignore'] });
   console.log(`${samples}\nnode --import tsx bench/summarize-perf.ts ${samples} ${Math.round(result.requestsPerSecond * seconds)}`);
 } else {
   console.log(readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile')).map((name) => join(profileDir, name)).join('\n'));

@@ -36,13 +36,13 @@ const GARBAGE_COLLECTION = /Scavenge|MarkCompact|ConcurrentMarking|Sweeper|Minor
 
 const owners = new Map<string, { samples: number; kernel: number }>();
 let total = 0;
-function charge(thread: number, process: number, frames: Frame[]): void {
+function charge(mainThread: boolean, frames: Frame[]): void {
   if (frames.length === 0) return;
   total += 1;
   let owner = frames.map((frame) => ownerOf(frame.symbol)).find((name) => name !== undefined);
   if (!owner) {
     if (frames.some((frame) => GARBAGE_COLLECTION.test(frame.symbol))) owner = '(garbage collection)';
-    else owner = thread === process ? '(node: main thread)' : '(node: other threads)';
+    else owner = mainThread ? '(node: main thread)' : '(node: other threads)';
   }
   const entry = owners.get(owner) ?? { samples: 0, kernel: 0 };
   entry.samples += 1;
@@ -50,24 +50,24 @@ function charge(thread: number, process: number, frames: Frame[]): void {
   owners.set(owner, entry);
 }
 
-// `perf script -F tid,ip,sym,dso`: a line with the thread id, then one line per frame (leaf first), then a blank line.
-let thread = 0;
+// `perf script -F pid,tid,ip,sym,dso`: a `pid/tid` line, then one line per frame (leaf first), then a blank line.
+// The main thread is the one whose id is the process's.
+let mainThread = false;
 let frames: Frame[] = [];
-const threads = new Set<number>();
 for (const line of readFileSync(file, 'utf8').split('\n')) {
   const text = line.trim();
+  const ids = /^(\d+)\/(\d+)$/.exec(text);
   if (text === '') {
-    charge(thread, Math.min(...threads), frames);
+    charge(mainThread, frames);
     frames = [];
-  } else if (/^\d+$/.test(text)) {
-    thread = Number(text);
-    threads.add(thread);
+  } else if (ids) {
+    mainThread = ids[1] === ids[2];
   } else {
     const frame = /^[0-9a-f]+ (.*?)(?: \((\S+)\))?$/.exec(text);
     if (frame) frames.push({ symbol: frame[1]!, kernel: frame[2] === '[kernel.kallsyms]' });
   }
 }
-charge(thread, Math.min(...threads), frames);
+charge(mainThread, frames);
 
 const perRequest = (samples: number) => (samples * microsPerSample) / requests;
 console.log(`${total} samples, ${requests} requests: ${perRequest(total).toFixed(0)} µs of CPU a request`);
